@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Kernels need vector and FMA instructions and no exclusivity checks in hot loops
+// (DESIGN.md: both measured as large slow-downs). The CPU flag only applies on x86_64.
+#if arch(x86_64)
+let cpuFlags: [String] = ["-target-cpu", "haswell"]
+#else
+let cpuFlags: [String] = []
+#endif
+let fastSwift: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"] + cpuFlags),
+]
+
+let package = Package(
+    name: "Perplex",
+    products: [
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .executable(name: "perplex", targets: ["perplex"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "Tensor",
+            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+            swiftSettings: fastSwift
+        ),
+        .executableTarget(
+            name: "perplex",
+            dependencies: [
+                "Tensor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
+            name: "TensorTests",
+            dependencies: ["Tensor"],
+            swiftSettings: fastSwift
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

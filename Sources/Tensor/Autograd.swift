@@ -1,0 +1,123 @@
+import Foundation
+
+/// One recorded op: its inputs and a function from the output's gradient to the inputs' gradients.
+///
+/// The closure must not capture the output tensor (only its storage, when needed), so that the
+/// graph holds no reference cycles and is freed with the last tensor that uses it.
+final class GradFn {
+    let name: String
+    let inputs: [Tensor]
+    /// Returns one gradient per input, shaped like that input (nil where no gradient is needed).
+    let backward: (Tensor) -> [Tensor?]
+
+    init(name: String, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+        self.name = name
+        self.inputs = inputs
+        self.backward = backward
+    }
+}
+
+/// Whether ops record the graph: per thread, as in PyTorch. Off inside `withNoGrad` and during
+/// `backward()`.
+public enum GradMode {
+    /// A thread-specific slot that is nil (the default for every thread) while recording is on.
+    private static let disabledKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    public internal(set) static var isEnabled: Bool {
+        get { pthread_getspecific(disabledKey) == nil }
+        set { pthread_setspecific(disabledKey, newValue ? nil : UnsafeRawPointer(bitPattern: 1)) }
+    }
+}
+
+/// Runs `body` without recording ops for autograd (evaluation, optimizer updates).
+public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
+    let saved = GradMode.isEnabled
+    GradMode.isEnabled = false
+    defer { GradMode.isEnabled = saved }
+    return try body()
+}
+
+extension Tensor {
+    /// Creates the result of an op, recording `backward` when any input needs a gradient.
+    static func result(
+        _ name: String, shape: [Int], storage: TensorStorage, inputs: [Tensor],
+        backward: @escaping (Tensor) -> [Tensor?]
+    ) -> Tensor {
+        guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else {
+            return Tensor(shape: shape, storage: storage, gradFn: nil)
+        }
+        return Tensor(shape: shape, storage: storage,
+                      gradFn: GradFn(name: name, inputs: inputs, backward: backward))
+    }
+
+    /// Name of the op that produced this tensor, for diagnostics.
+    public var gradFnName: String? { gradFn?.name }
+
+    /// Back-propagates from this tensor, accumulating into `.grad` of every leaf that requires it.
+    ///
+    /// `gradient` defaults to 1 for a one-element tensor. The graph is freed afterwards, as in
+    /// PyTorch without `retain_graph`.
+    public func backward(_ gradient: Tensor? = nil) {
+        precondition(requiresGrad, "backward: tensor does not require grad")
+        precondition(isLeaf || gradFn != nil, "backward: the graph was already freed by an earlier backward()")
+        let seed = gradient ?? {
+            precondition(count == 1, "backward: gradient must be given for a non-scalar of shape \(shape)")
+            return Tensor(shape: shape, repeating: 1)
+        }()
+        precondition(seed.shape == shape, "backward: gradient shape \(seed.shape) differs from \(shape)")
+
+        let order = topologicalOrder()
+        var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+        withNoGrad {
+            for node in order.reversed() {
+                guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+                if let fn = node.gradFn {
+                    let inputGrads = fn.backward(g)
+                    for (input, inputGrad) in zip(fn.inputs, inputGrads) {
+                        guard input.requiresGrad, let inputGrad else { continue }
+                        precondition(inputGrad.shape == input.shape,
+                                     "\(fn.name) backward: gradient \(inputGrad.shape) for input \(input.shape)")
+                        let key = ObjectIdentifier(input)
+                        grads[key] = grads[key].map { $0 + inputGrad } ?? inputGrad
+                    }
+                    node.gradFn = nil
+                } else if node.isLeaf {
+                    node.accumulateGrad(g)
+                }
+            }
+        }
+    }
+
+    /// Tensors reachable from self through recorded ops, inputs before the ops that use them.
+    private func topologicalOrder() -> [Tensor] {
+        var order: [Tensor] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(Tensor, Bool)] = [(self, false)]
+        while let (node, expanded) = stack.popLast() {
+            if expanded { order.append(node); continue }
+            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+            stack.append((node, true))
+            for input in node.gradFn?.inputs ?? [] where input.requiresGrad
+                && !visited.contains(ObjectIdentifier(input)) {
+                stack.append((input, false))
+            }
+        }
+        return order
+    }
+
+    private func accumulateGrad(_ g: Tensor) {
+        if let grad {
+            Kernels.add(grad.pointer, g.pointer, grad.pointer, count)
+        } else {
+            // A copy: backward functions may hand the same gradient storage to several inputs.
+            grad = g.copy()
+        }
+    }
+
+    /// Clears the accumulated gradient.
+    public func zeroGrad() { grad = nil }
+}

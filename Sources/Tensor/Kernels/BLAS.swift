@@ -1,0 +1,50 @@
+#if canImport(Accelerate)
+import Accelerate
+#else
+import CBLAS
+#endif
+
+/// Row-major single-precision products through CBLAS, with the thread policy of DESIGN.md:
+/// small products run on one thread (two threads made 20×800×400 slower), large ones on all cores.
+public enum BLAS {
+    /// Products with fewer multiply-adds than this run single-threaded.
+    public nonisolated(unsafe) static var parallelThreshold = 16_000_000
+    nonisolated(unsafe) private static var currentThreads = -1
+
+    /// Threads OpenBLAS may use for large products (all cores by default).
+    public nonisolated(unsafe) static var maxThreads: Int = {
+        #if canImport(Accelerate)
+        return 1
+        #else
+        return Int(openblas_get_num_threads())
+        #endif
+    }()
+
+    static func setThreads(_ n: Int) {
+        #if !canImport(Accelerate)
+        if n != currentThreads {
+            openblas_set_num_threads(Int32(n))
+            currentThreads = n
+        }
+        #endif
+    }
+
+    /// C = alpha · op(A) · op(B) + beta · C with op(A) [m, k], op(B) [k, n], C [m, n], all row-major.
+    /// `transA` means A is stored as [k, m]; `transB` means B is stored as [n, k].
+    public static func sgemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float = 1, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        beta: Float = 0, _ c: UnsafeMutablePointer<Float>
+    ) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            if beta == 0 { c.update(repeating: 0, count: m * n) }
+            else if beta != 1 { for i in 0..<(m * n) { c[i] *= beta } }
+            return
+        }
+        setThreads(m * n * k >= parallelThreshold && m >= 32 ? maxThreads : 1)
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+    }
+}

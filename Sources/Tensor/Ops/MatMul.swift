@@ -1,0 +1,67 @@
+extension Tensor {
+    /// Matrix product op(a)·op(b) through sgemm; transposes are sgemm flags, never copies.
+    ///
+    /// 2-D: a [m, k] (or [k, m] with `transposeA`), b [k, n] (or [n, k] with `transposeB`) → [m, n].
+    /// 3-D: the same per batch, a [B, ·, ·] and b [B, ·, ·] → [B, m, n].
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        precondition((a.rank == 2 && b.rank == 2) || (a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0]),
+                     "matmul: shapes \(a.shape) and \(b.shape) are not two matrices or two equal batches")
+        let batch = a.rank == 3 ? a.shape[0] : 1
+        let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        let (m, k) = transposeA ? (ac, ar) : (ar, ac)
+        let (kb, n) = transposeB ? (bc, br) : (br, bc)
+        precondition(k == kb, "matmul: inner sizes differ for \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        let outShape = a.rank == 3 ? [batch, m, n] : [m, n]
+        let out = TensorStorage(uninitializedCount: batch * m * n)
+        for i in 0..<batch {
+            BLAS.sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                       a.pointer + i * m * k, b.pointer + i * k * n, out.pointer + i * m * n)
+        }
+        return .result("matmul", shape: outShape, storage: out, inputs: [a, b]) { g in
+            // C = op(A)·op(B): dop(A) = dC·op(B)ᵀ, dop(B) = op(A)ᵀ·dC, then undo the op.
+            let ga: Tensor? = !a.requiresGrad ? nil : transposeA
+                ? matmul(b, g, transposeA: transposeB, transposeB: true)
+                : matmul(g, b, transposeA: false, transposeB: !transposeB)
+            let gb: Tensor? = !b.requiresGrad ? nil : transposeB
+                ? matmul(g, a, transposeA: true, transposeB: transposeA)
+                : matmul(a, g, transposeA: !transposeA, transposeB: false)
+            return [ga, gb]
+        }
+    }
+
+    /// Affine map y = x·Wᵀ + b (PyTorch's `F.linear`): x [*, in], weight [out, in], bias [out] → [*, out].
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        precondition(weight.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[1],
+                     "linear: input \(x.shape) does not match weight \(weight.shape)")
+        let (outF, inF) = (weight.shape[0], weight.shape[1])
+        if let bias { precondition(bias.shape == [outF], "linear: bias \(bias.shape) does not match weight \(weight.shape)") }
+        let rows = x.count / Swift.max(inF, 1)
+        var outShape = x.shape
+        outShape[outShape.count - 1] = outF
+        let out = TensorStorage(uninitializedCount: rows * outF)
+        if let bias {
+            for r in 0..<rows { (out.pointer + r * outF).update(from: bias.pointer, count: outF) }
+        }
+        BLAS.sgemm(transA: false, transB: true, m: rows, n: outF, k: inF,
+                   x.pointer, weight.pointer, beta: bias == nil ? 0 : 1, out.pointer)
+        let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+        return .result("linear", shape: outShape, storage: out, inputs: inputs) { g in
+            var grads: [Tensor?] = []
+            if x.requiresGrad {
+                let gx = Tensor(uninitializedShape: x.shape)
+                BLAS.sgemm(transA: false, transB: false, m: rows, n: inF, k: outF, g.pointer, weight.pointer, gx.pointer)
+                grads.append(gx)
+            } else { grads.append(nil) }
+            if weight.requiresGrad {
+                let gw = Tensor(uninitializedShape: weight.shape)
+                BLAS.sgemm(transA: true, transB: false, m: outF, n: inF, k: rows, g.pointer, x.pointer, gw.pointer)
+                grads.append(gw)
+            } else { grads.append(nil) }
+            if let bias {
+                grads.append(bias.requiresGrad ? g.reshaped([rows, outF]).sum(axis: 0) : nil)
+            }
+            return grads
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+extension Tensor {
+    /// Rows of the last axis: (rows, columns).
+    private var lastAxisRows: (Int, Int) {
+        precondition(rank >= 1, "softmax: needs at least one axis, got a scalar")
+        let c = shape[rank - 1]
+        return (c == 0 ? 0 : count / c, c)
+    }
+
+    /// Writes exp(x - shift) of each row into `e`, shift being the row's max (0 if not finite);
+    /// returns the shifts and the log-sum-exps shift + log Σ exp(x - shift).
+    private static func expShifted(_ x: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
+                                   rows: Int, columns c: Int) -> (shift: [Float], lse: [Float]) {
+        var lse = [Float](repeating: 0, count: rows)
+        var shifts = [Float](repeating: 0, count: rows)
+        lse.withUnsafeMutableBufferPointer { lse in shifts.withUnsafeMutableBufferPointer { shifts in
+            Kernels.parallelFor(rows, grain: Swift.max(1, 16_384 / Swift.max(c, 1))) { range in
+                for r in range {
+                    let row = x + r * c, out = e + r * c
+                    let shift = Kernels.max(row, c).finiteOrZero
+                    shifts[r] = shift
+                    let vm = SIMD8<Float>(repeating: shift)
+                    var i = 0
+                    var acc = SIMD8<Float>()
+                    while i + 8 <= c {
+                        let v = VectorMath.exp(UnsafeRawPointer(row + i).loadUnaligned(as: SIMD8<Float>.self) - vm)
+                        UnsafeMutableRawPointer(out + i).storeBytes(of: v, as: SIMD8<Float>.self)
+                        acc += v
+                        i += 8
+                    }
+                    var total = Double(acc.sum())
+                    while i < c { out[i] = Foundation.exp(row[i] - shift); total += Double(out[i]); i += 1 }
+                    lse[r] = shift + Float(Foundation.log(total))
+                }
+            }
+        } }
+        return (shifts, lse)
+    }
+
+    /// Softmax over the last axis: y_i = e^{x_i} / Σ_j e^{x_j}. Backward: dx = y ⊙ (g - Σ g⊙y).
+    public func softmax() -> Tensor {
+        let (rows, c) = lastAxisRows
+        let out = TensorStorage(uninitializedCount: count)
+        let (shift, lse) = Tensor.expShifted(pointer, out.pointer, rows: rows, columns: c)
+        for r in 0..<rows {
+            let scale = Foundation.exp(shift[r] - lse[r])
+            Kernels.map(out.pointer + r * c, out.pointer + r * c, c) { $0 * scale }
+        }
+        return .result("softmax", shape: shape, storage: out, inputs: [self]) { g in
+            let gx = Tensor(uninitializedShape: g.shape)
+            for r in 0..<rows {
+                let y = out.pointer + r * c, gr = g.pointer + r * c, dst = gx.pointer + r * c
+                var dot: Float = 0
+                for i in 0..<c { dot += gr[i] * y[i] }
+                for i in 0..<c { dst[i] = y[i] * (gr[i] - dot) }
+            }
+            return [gx]
+        }
+    }
+
+    /// log-softmax over the last axis: y_i = x_i - log Σ_j e^{x_j}. Backward: dx = g - softmax · Σ g.
+    public func logSoftmax() -> Tensor {
+        let (rows, c) = lastAxisRows
+        let out = TensorStorage(uninitializedCount: count)
+        let lse = Tensor.expShifted(pointer, out.pointer, rows: rows, columns: c).lse
+        for r in 0..<rows {
+            let shift = lse[r]
+            Kernels.map(pointer + r * c, out.pointer + r * c, c) { $0 - shift }
+        }
+        return .result("log_softmax", shape: shape, storage: out, inputs: [self]) { g in
+            let gx = Tensor(uninitializedShape: g.shape)
+            for r in 0..<rows {
+                let y = out.pointer + r * c, gr = g.pointer + r * c, dst = gx.pointer + r * c
+                let total = Kernels.sum(gr, c)
+                for i in 0..<c { dst[i] = gr[i] - Foundation.exp(y[i]) * total }
+            }
+            return [gx]
+        }
+    }
+
+    /// Mean softmax cross-entropy of `logits` [N, C] against class `targets` (N of them), fused.
+    ///
+    /// loss = mean over rows with target ≠ `ignoreIndex` of (logsumexp(x) - x[target]); the
+    /// backward is (softmax(x) - onehot(target)) / count, computed from probabilities kept from
+    /// the forward pass. With every row ignored the loss is NaN, as in PyTorch.
+    public static func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int? = nil) -> Tensor {
+        precondition(logits.rank == 2 && logits.shape[0] == targets.count,
+                     "crossEntropy: logits \(logits.shape) do not match \(targets.count) targets")
+        let (n, c) = (logits.shape[0], logits.shape[1])
+        let probabilities = TensorStorage(uninitializedCount: n * c)
+        let (shift, lse) = expShifted(logits.pointer, probabilities.pointer, rows: n, columns: c)
+        var total = 0.0
+        var used = 0
+        for (r, t) in targets.enumerated() where t != ignoreIndex {
+            precondition(t >= 0 && t < c, "crossEntropy: target \(t) out of range for \(c) classes")
+            total += Double(lse[r] - logits.pointer[r * c + t])
+            used += 1
+        }
+        let loss = Tensor(Float(total / Double(used)))
+        return .result("cross_entropy", shape: [], storage: loss.storage, inputs: [logits]) { g in
+            let gx = Tensor(shape: [n, c], storage: probabilities)
+            let scale = g.item / Float(used)
+            for (r, t) in targets.enumerated() {
+                let row = gx.pointer + r * c
+                if t == ignoreIndex { row.update(repeating: 0, count: c); continue }
+                // Stored values are exp(x - shift); turn them into softmax · scale in place.
+                let factor = Foundation.exp(shift[r] - lse[r]) * scale
+                Kernels.map(row, row, c) { $0 * factor }
+                row[t] -= scale
+            }
+            return [gx]
+        }
+    }
+}
+
+extension Float {
+    var finiteOrZero: Float { isFinite ? self : 0 }
+}

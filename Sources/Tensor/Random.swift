@@ -1,0 +1,79 @@
+import Foundation
+
+/// Seeded pseudo-random numbers (xoshiro256**, seeded through SplitMix64): the same seed gives the
+/// same stream on every run and platform.
+public final class RandomGenerator: RandomNumberGenerator {
+    private var s: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var spareNormal: Double?
+
+    /// The generator used when none is passed; reseed it with `seed(_:)`.
+    public nonisolated(unsafe) static let global = RandomGenerator(seed: 0)
+
+    public init(seed: UInt64) { self.seed(seed) }
+
+    /// Restarts the stream from `seed`.
+    public func seed(_ seed: UInt64) {
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s = (splitMix(), splitMix(), splitMix(), splitMix())
+        spareNormal = nil
+    }
+
+    public func next() -> UInt64 {
+        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3
+        s.2 ^= t
+        s.3 = s.3 << 45 | s.3 >> 19
+        return result
+    }
+
+    /// Uniform in [0, 1) with 24 random bits.
+    @inline(__always)
+    public func nextFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
+
+    /// Standard normal (Box–Muller in Double; the second value of each pair is kept for next time).
+    public func nextNormal() -> Double {
+        if let spare = spareNormal { spareNormal = nil; return spare }
+        var u1 = 0.0
+        repeat { u1 = Double(next() >> 11) * 0x1p-53 } while u1 == 0
+        let u2 = Double(next() >> 11) * 0x1p-53
+        let radius = (-2 * Foundation.log(u1)).squareRoot()
+        spareNormal = radius * Foundation.sin(2 * .pi * u2)
+        return radius * Foundation.cos(2 * .pi * u2)
+    }
+}
+
+extension Tensor {
+    /// Uniform samples in [low, high).
+    public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1,
+                               generator: RandomGenerator = .global, requiresGrad: Bool = false) -> Tensor {
+        let t = Tensor(uninitializedShape: shape)
+        for i in 0..<t.count { t.pointer[i] = low + (high - low) * generator.nextFloat() }
+        t.requiresGrad = requiresGrad
+        return t
+    }
+
+    /// Normal samples with the given mean and standard deviation.
+    public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1,
+                              generator: RandomGenerator = .global, requiresGrad: Bool = false) -> Tensor {
+        let t = Tensor(uninitializedShape: shape)
+        for i in 0..<t.count { t.pointer[i] = mean + std * Float(generator.nextNormal()) }
+        t.requiresGrad = requiresGrad
+        return t
+    }
+
+    /// 1 with probability `p`, else 0.
+    public static func bernoulli(_ shape: [Int], p: Float, generator: RandomGenerator = .global) -> Tensor {
+        precondition(p >= 0 && p <= 1, "bernoulli: probability \(p) outside [0, 1]")
+        let t = Tensor(uninitializedShape: shape)
+        for i in 0..<t.count { t.pointer[i] = generator.nextFloat() < p ? 1 : 0 }
+        return t
+    }
+}

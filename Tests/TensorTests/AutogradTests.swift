@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import Tensor
+
+@Suite struct AutogradTests {
+    @Test func gradientsAccumulateAcrossBackwardCalls() {
+        let w = Tensor(shape: [2], [1, 2], requiresGrad: true)
+        (w * 3).sum().backward()
+        (w * w).sum().backward()
+        #expect(w.grad?.scalars == [3 + 2, 3 + 4])
+        w.zeroGrad()
+        #expect(w.grad == nil)
+    }
+
+    @Test func noGradScopeRecordsNothing() {
+        let w = Tensor(shape: [2], [1, 2], requiresGrad: true)
+        let y = withNoGrad { w * 2 }
+        #expect(!y.requiresGrad)
+        #expect((w * 2).requiresGrad)
+    }
+
+    @Test func detachStopsGradientsAndSharesStorage() {
+        let w = Tensor(shape: [2], [1, 2], requiresGrad: true)
+        let h = w * 2
+        let d = h.detach()
+        #expect(!d.requiresGrad && d.storage === h.storage)
+        (h + d).sum().backward()
+        #expect(w.grad?.scalars == [2, 2])
+    }
+
+    @Test func onlyLeavesKeepGradients() {
+        let w = Tensor(shape: [2], [1, 2], requiresGrad: true)
+        let h = w.exp()
+        h.sum().backward()
+        #expect(h.grad == nil && !h.isLeaf && w.isLeaf)
+    }
+
+    @Test func graphIsFreedAfterBackward() {
+        weak var intermediate: Tensor?
+        let w = Tensor(shape: [3], [1, 2, 3], requiresGrad: true)
+        var loss: Tensor?
+        do {
+            let h = w.tanh()
+            intermediate = h
+            loss = (h * h).sum()
+        }
+        #expect(intermediate != nil, "the graph keeps intermediates alive until backward")
+        loss?.backward()
+        #expect(intermediate == nil, "backward must release the graph")
+        _ = loss
+    }
+
+    @Test func graphWithoutBackwardHasNoCycles() {
+        weak var intermediate: Tensor?
+        let w = Tensor(shape: [3], [1, 2, 3], requiresGrad: true)
+        do {
+            let h = w.sigmoid().softmax()
+            intermediate = h
+            _ = Tensor.crossEntropy(logits: h.reshaped([1, 3]), targets: [1])
+        }
+        #expect(intermediate == nil)
+    }
+}
