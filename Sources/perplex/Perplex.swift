@@ -5,5 +5,5 @@ struct Perplex: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perplex",
         abstract: "Train, evaluate and inspect neural language models.",
-        subcommands: [])
+        subcommands: [Demo.self, Bench.self])
 }

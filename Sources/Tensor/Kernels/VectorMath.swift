@@ -26,13 +26,12 @@ public enum VectorMath {
         let n = t - magic
         var r = v.addingProduct(n, -0.693_359_375)
         r = r.addingProduct(n, 2.121_944_40e-4)
-        var p: Vector = Vector(repeating: 1.987_569_150_0e-4)
-        p = p * r + 1.398_199_950_7e-3
-        p = p * r + 8.333_451_907_3e-3
-        p = p * r + 4.166_579_589_4e-2
-        p = p * r + 1.666_666_545_9e-1
-        p = p * r + 5.000_000_120_1e-1
-        p = (p * (r * r) + r) + 1
+        var p = Vector(repeating: 1.398_199_950_7e-3).addingProduct(Vector(repeating: 1.987_569_150_0e-4), r)
+        p = Vector(repeating: 8.333_451_907_3e-3).addingProduct(p, r)
+        p = Vector(repeating: 4.166_579_589_4e-2).addingProduct(p, r)
+        p = Vector(repeating: 1.666_666_545_9e-1).addingProduct(p, r)
+        p = Vector(repeating: 5.000_000_120_1e-1).addingProduct(p, r)
+        p = r.addingProduct(p, r * r) + 1
         // 2^n as two normal powers of two, so results in the denormal range round only once.
         let k = bits(t) &- 0x4B40_0000
         let k1 = k &>> 1
@@ -47,11 +46,10 @@ public enum VectorMath {
     public static func tanh(_ x: Vector) -> Vector {
         let ax = abs(x)
         let z = x * x
-        var p: Vector = Vector(repeating: -5.704_988_727_45e-3)
-        p = p * z + 2.063_908_879_54e-2
-        p = p * z - 5.373_971_555_31e-2
-        p = p * z + 1.333_144_220_36e-1
-        p = p * z - 3.333_328_194_22e-1
+        var p = Vector(repeating: 2.063_908_879_54e-2).addingProduct(Vector(repeating: -5.704_988_727_45e-3), z)
+        p = Vector(repeating: -5.373_971_555_31e-2).addingProduct(p, z)
+        p = Vector(repeating: 1.333_144_220_36e-1).addingProduct(p, z)
+        p = Vector(repeating: -3.333_328_194_22e-1).addingProduct(p, z)
         let small = x.addingProduct(x * z, p)
         let e = exp(ax + ax)
         let large = 1 - 2 / (e + 1)

@@ -31,10 +31,7 @@ enum Broadcast {
     }
 
     /// out = f(a, b) with broadcasting, SIMD along contiguous runs.
-    @inline(__always)
-    static func apply(
-        _ a: Tensor, _ b: Tensor, op: String, _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>
-    ) -> Tensor {
+    static func apply<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, op: String, _ f: F) -> Tensor {
         if a.shape == b.shape {
             let out = Tensor(uninitializedShape: a.shape)
             Kernels.zip(a.pointer, b.pointer, out.pointer, a.count, f)
@@ -49,11 +46,9 @@ enum Broadcast {
             if sa == 1 && sb == 1 {
                 Kernels.zip(pa + ia, pb + ib, po + o, n, f)
             } else if sa == 1 {
-                let vb = SIMD8<Float>(repeating: pb[ib])
-                Kernels.map(pa + ia, po + o, n) { f($0, vb) }
+                Kernels.zip(pa + ia, scalar: pb[ib], scalarFirst: false, po + o, n, f)
             } else if sb == 1 {
-                let va = SIMD8<Float>(repeating: pa[ia])
-                Kernels.map(pb + ib, po + o, n) { f(va, $0) }
+                Kernels.zip(pb + ib, scalar: pa[ia], scalarFirst: true, po + o, n, f)
             } else {
                 let v = f(SIMD8(repeating: pa[ia]), SIMD8(repeating: pb[ib]))[0]
                 (po + o).update(repeating: v, count: n)
@@ -79,7 +74,7 @@ extension Tensor {
 
     /// Element-wise a + b with broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let out = Broadcast.apply(a, b, op: "add", +)
+        let out = Broadcast.apply(a, b, op: "add", Fn.Add())
         let (sa, sb) = (a.shape, b.shape)
         return .result("add", shape: out.shape, storage: out.storage, inputs: [a, b]) { g in
             [g.sum(toShape: sa), g.sum(toShape: sb)]
@@ -88,7 +83,7 @@ extension Tensor {
 
     /// Element-wise a - b with broadcasting.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        let out = Broadcast.apply(a, b, op: "sub", -)
+        let out = Broadcast.apply(a, b, op: "sub", Fn.Sub())
         let (sa, sb) = (a.shape, b.shape)
         return .result("sub", shape: out.shape, storage: out.storage, inputs: [a, b]) { g in
             [g.sum(toShape: sa), b.requiresGrad ? -g.sum(toShape: sb) : nil]
@@ -97,7 +92,7 @@ extension Tensor {
 
     /// Element-wise a ⊙ b with broadcasting.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        let out = Broadcast.apply(a, b, op: "mul", *)
+        let out = Broadcast.apply(a, b, op: "mul", Fn.Mul())
         let (da, db) = (a.detach(), b.detach())
         return .result("mul", shape: out.shape, storage: out.storage, inputs: [a, b]) { g in
             [a.requiresGrad ? (g * db).sum(toShape: da.shape) : nil,
@@ -107,7 +102,7 @@ extension Tensor {
 
     /// Element-wise a / b with broadcasting.
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        let out = Broadcast.apply(a, b, op: "div", /)
+        let out = Broadcast.apply(a, b, op: "div", Fn.Div())
         let (da, db) = (a.detach(), b.detach())
         return .result("div", shape: out.shape, storage: out.storage, inputs: [a, b]) { g in
             [a.requiresGrad ? (g / db).sum(toShape: da.shape) : nil,

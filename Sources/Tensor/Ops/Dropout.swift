@@ -12,9 +12,9 @@ extension Tensor {
 
     /// Multiplies by a given dropout mask (already scaled); used by whole-channel dropout too.
     public func dropout(mask: Tensor) -> Tensor {
-        let out = Broadcast.apply(self, mask, op: "dropout", *)
+        let out = Broadcast.apply(self, mask, op: "dropout", Fn.Mul())
         return .result("dropout", shape: out.shape, storage: out.storage, inputs: [self]) { g in
-            [Broadcast.apply(g, mask, op: "dropout", *).sum(toShape: self.shape)]
+            [Broadcast.apply(g, mask, op: "dropout", Fn.Mul()).sum(toShape: self.shape)]
         }
     }
 }

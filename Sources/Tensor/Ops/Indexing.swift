@@ -51,10 +51,9 @@ extension Tensor {
     public func maskedFill(_ mask: Tensor, _ value: Float) -> Tensor {
         precondition(Shape.broadcast(shape, mask.shape) == shape,
                      "maskedFill: mask \(mask.shape) does not broadcast to \(shape)")
-        let fill = SIMD8<Float>(repeating: value)
-        let out = Broadcast.apply(self, mask, op: "maskedFill") { x, m in x.replacing(with: fill, where: m .!= 0) }
+        let out = Broadcast.apply(self, mask, op: "maskedFill", Fn.MaskFill(fill: value))
         return .result("masked_fill", shape: shape, storage: out.storage, inputs: [self]) { g in
-            [Broadcast.apply(g, mask, op: "maskedFill") { g, m in g.replacing(with: 0, where: m .!= 0) }]
+            [Broadcast.apply(g, mask, op: "maskedFill", Fn.MaskFill(fill: 0))]
         }
     }
 }

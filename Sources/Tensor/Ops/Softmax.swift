@@ -24,8 +24,8 @@ extension Tensor {
                     var i = 0
                     var acc = SIMD8<Float>()
                     while i + 8 <= c {
-                        let v = VectorMath.exp(UnsafeRawPointer(row + i).loadUnaligned(as: SIMD8<Float>.self) - vm)
-                        UnsafeMutableRawPointer(out + i).storeBytes(of: v, as: SIMD8<Float>.self)
+                        let v = VectorMath.exp(Kernels.load(row + i) - vm)
+                        Kernels.store(v, out + i)
                         acc += v
                         i += 8
                     }
@@ -45,7 +45,7 @@ extension Tensor {
         let (shift, lse) = Tensor.expShifted(pointer, out.pointer, rows: rows, columns: c)
         for r in 0..<rows {
             let scale = Foundation.exp(shift[r] - lse[r])
-            Kernels.map(out.pointer + r * c, out.pointer + r * c, c) { $0 * scale }
+            Kernels.scale(out.pointer + r * c, by: scale, c)
         }
         return .result("softmax", shape: shape, storage: out, inputs: [self]) { g in
             let gx = Tensor(uninitializedShape: g.shape)
@@ -66,7 +66,7 @@ extension Tensor {
         let lse = Tensor.expShifted(pointer, out.pointer, rows: rows, columns: c).lse
         for r in 0..<rows {
             let shift = lse[r]
-            Kernels.map(pointer + r * c, out.pointer + r * c, c) { $0 - shift }
+            Kernels.map(pointer + r * c, out.pointer + r * c, c, Fn.AddScalar(s: -shift))
         }
         return .result("log_softmax", shape: shape, storage: out, inputs: [self]) { g in
             let gx = Tensor(uninitializedShape: g.shape)
@@ -106,7 +106,7 @@ extension Tensor {
                 if t == ignoreIndex { row.update(repeating: 0, count: c); continue }
                 // Stored values are exp(x - shift); turn them into softmax · scale in place.
                 let factor = Foundation.exp(shift[r] - lse[r]) * scale
-                Kernels.map(row, row, c) { $0 * factor }
+                Kernels.scale(row, by: factor, c)
                 row[t] -= scale
             }
             return [gx]

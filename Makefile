@@ -1,0 +1,27 @@
+# One command each, on a fresh machine: `make run` (the main job on built-in data), `make test`.
+# Both install what is missing (scripts/setup.sh) and build in release mode.
+SWIFT ?= swift
+BIN = .build/release/perplex
+
+.PHONY: setup build run test bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build -c release
+
+run: build
+	$(BIN) demo
+
+# Resident-memory tests measure the whole process, so they run on their own after the rest.
+test: setup
+	$(SWIFT) build -c release --build-tests
+	$(SWIFT) test -c release --skip ResidentMemoryTests
+	$(SWIFT) test -c release --filter ResidentMemoryTests
+
+bench: build
+	$(BIN) bench kernels
+
+clean:
+	rm -rf .build

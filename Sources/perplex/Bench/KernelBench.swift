@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Tensor
+#if canImport(Accelerate)
+import Accelerate
+#else
+import CBLAS
+#endif
+
+/// `perplex bench kernels`: sgemm, vector math and the fused softmax-cross-entropy.
+struct KernelBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernels",
+        abstract: "Benchmark the engine's kernels against bare OpenBLAS and scalar libm.")
+
+    @Option(help: "Timed repetitions per measurement (the median is reported).")
+    var repeats = 9
+
+    @Option(help: "Elements per element-wise measurement (the default, an LSTM step's gates, stays in cache).")
+    var elements = 16_000
+
+    @Option(help: "FMA peak in GFLOP/s to report percentages against (default: measured).")
+    var peakGflops: Double?
+
+    func run() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let peak = peakGflops ?? measuredFMAPeak(cores: cores)
+        print(String(format: "machine: %d cores, FMA peak %.0f GFLOP/s (%@)", cores, peak,
+                     peakGflops == nil ? "measured" : "given"))
+        benchSgemm(peak: peak)
+        benchVectorMath()
+        benchCrossEntropy()
+    }
+
+    /// The LM recipe's products as m×n×k: decoder, LSTM input projection, one LSTM step.
+    func benchSgemm(peak: Double) {
+        print("\nsgemm (m×n×k)          perplex GFLOP/s  % peak   bare OpenBLAS  ratio")
+        let rng = RandomGenerator(seed: 1)
+        for (m, n, k) in [(700, 10_000, 200), (700, 200, 800), (20, 800, 400)] {
+            let a = Tensor.uniform([m, k], generator: rng), b = Tensor.uniform([n, k], generator: rng)
+            let flops = 2.0 * Double(m * n * k)
+            let ours = medianSeconds(repeats: repeats) {
+                _ = Tensor.matmul(a, b, transposeB: true)
+            }
+            let c = Tensor(uninitializedShape: [m, n])
+            #if !canImport(Accelerate)
+            openblas_set_num_threads(Int32(BLAS.maxThreads))
+            #endif
+            let bare = medianSeconds(repeats: repeats) {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1,
+                            a.pointer, Int32(k), b.pointer, Int32(k), 0, c.pointer, Int32(n))
+            }
+            let g = flops / ours / 1e9, gb = flops / bare / 1e9
+            print(pad("\(m)×\(n)×\(k)", 22) + String(format: " %15.1f  %5.1f%%  %13.1f  %5.2f",
+                                                   g, 100 * g / peak, gb, g / gb))
+        }
+    }
+
+    func benchVectorMath() {
+        print("\nelement-wise, \(elements) floats".padding(toLength: 25, withPad: " ", startingAt: 0) + "perplex Gelem/s  scalar libm Gelem/s  speed-up")
+        let n = elements
+        let x = Tensor.uniform([n], low: -8, high: 8, generator: RandomGenerator(seed: 2))
+        let y = Tensor(uninitializedShape: [n])
+        let (src, dst) = (x.pointer, y.pointer)
+        func report(_ name: String, vector: () -> Void, scalar: () -> Void) {
+            let fast = medianSeconds(repeats: repeats, vector), slow = medianSeconds(repeats: repeats, scalar)
+            print(pad(name, 24) + String(format: " %15.2f  %19.2f  %7.1f×",
+                                         Double(n) / fast / 1e9, Double(n) / slow / 1e9, slow / fast))
+        }
+        report("exp", vector: { Kernels.exp(src, dst, n) },
+               scalar: { for i in 0..<n { dst[i] = Foundation.exp(src[i]) } })
+        report("tanh", vector: { Kernels.tanh(src, dst, n) },
+               scalar: { for i in 0..<n { dst[i] = Foundation.tanh(src[i]) } })
+        report("sigmoid", vector: { Kernels.sigmoid(src, dst, n) },
+               scalar: { for i in 0..<n { dst[i] = 1 / (1 + Foundation.exp(-src[i])) } })
+    }
+
+    func benchCrossEntropy() {
+        let (rows, classes) = (700, 10_000)
+        let logits = Tensor.normal([rows, classes], generator: RandomGenerator(seed: 3))
+        logits.requiresGrad = true
+        let targets = (0..<rows).map { ($0 * 7919) % classes }
+        let seconds = medianSeconds(repeats: repeats) {
+            Tensor.crossEntropy(logits: logits, targets: targets).backward()
+            logits.zeroGrad()
+        }
+        print(String(format: "\nsoftmax-cross-entropy forward+backward, %d×%d logits: %.2f ms", rows, classes, seconds * 1e3))
+    }
+}
