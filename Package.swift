@@ -16,6 +16,7 @@ let package = Package(
     name: "Perplex",
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "NN", targets: ["NN"]),
         .executable(name: "perplex", targets: ["perplex"]),
     ],
     dependencies: [
@@ -32,10 +33,16 @@ let package = Package(
             dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
             swiftSettings: fastSwift
         ),
+        .target(
+            name: "NN",
+            dependencies: ["Tensor"],
+            swiftSettings: fastSwift
+        ),
         .executableTarget(
             name: "perplex",
             dependencies: [
                 "Tensor",
+                "NN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastSwift
@@ -43,6 +50,12 @@ let package = Package(
         .testTarget(
             name: "TensorTests",
             dependencies: ["Tensor"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
+            name: "NNTests",
+            dependencies: ["NN"],
+            exclude: ["Fixtures"],
             swiftSettings: fastSwift
         ),
     ],

@@ -1,0 +1,121 @@
+import Tensor
+
+/// Base class of layers and models, after PyTorch's `nn.Module`.
+///
+/// Parameters and submodules are found from stored properties by reflection (as in MLXNN), so the
+/// property names become the state-dict names: a `Tensor` property `weight` of a child `decoder`
+/// is `decoder.weight`; an array of modules `layers` gives `layers.0`, `layers.1`, …. A `Tensor`
+/// property that requires gradients is a parameter; one that does not is a buffer (saved in the
+/// state dict, never trained — BatchNorm's running statistics). Layers whose PyTorch names are not
+/// property names (`weight_ih_l0`) override `ownTensors()`.
+open class Module {
+    /// True while training (dropout active, batch norm using batch statistics).
+    public private(set) var isTraining = true
+
+    public init() {}
+
+    /// Tensors this module holds directly, with their local names. Default: by reflection.
+    open func ownTensors() -> [(String, Tensor)] {
+        reflectedChildren().compactMap { name, value in (value as? Tensor).map { (name, $0) } }
+    }
+
+    /// Direct submodules with their local names. Default: by reflection.
+    open func children() -> [(String, Module)] {
+        var result: [(String, Module)] = []
+        for (name, value) in reflectedChildren() {
+            if let module = value as? Module { result.append((name, module)) }
+            else if let modules = value as? [Module] {
+                for (i, module) in modules.enumerated() { result.append(("\(name).\(i)", module)) }
+            }
+        }
+        return result
+    }
+
+    private func reflectedChildren() -> [(String, Any)] {
+        var result: [(String, Any)] = []
+        var mirror: Mirror? = Mirror(reflecting: self)
+        var levels: [[(String, Any)]] = []
+        while let m = mirror {
+            levels.append(m.children.compactMap { child in
+                guard let label = child.label, label != "isTraining" else { return nil }
+                // Unwrap optionals: a nil optional contributes nothing.
+                let value = child.value
+                let unwrapped = Mirror(reflecting: value)
+                if unwrapped.displayStyle == .optional {
+                    guard let some = unwrapped.children.first else { return nil }
+                    return (label, some.value)
+                }
+                return (label, value)
+            })
+            mirror = m.superclassMirror
+        }
+        for level in levels.reversed() { result += level }  // base-class properties first
+        return result
+    }
+
+    /// Every tensor in the tree with its dotted state-dict name, parameters and buffers alike.
+    public func namedTensors(prefix: String = "") -> [(String, Tensor)] {
+        var result = ownTensors().map { (prefix + $0.0, $0.1) }
+        for (name, child) in children() { result += child.namedTensors(prefix: prefix + name + ".") }
+        return result
+    }
+
+    /// Trainable tensors with their dotted names, in declaration order.
+    public func namedParameters() -> [(String, Tensor)] { namedTensors().filter { $0.1.requiresGrad } }
+
+    /// Trainable tensors, in declaration order.
+    public func parameters() -> [Tensor] { namedParameters().map(\.1) }
+
+    /// Number of trainable scalars.
+    public var parameterCount: Int { parameters().reduce(0) { $0 + $1.count } }
+
+    /// Switches this module and all submodules to training (`true`) or evaluation mode.
+    public func train(_ on: Bool = true) {
+        isTraining = on
+        for (_, child) in children() { child.train(on) }
+    }
+
+    /// Evaluation mode: dropout off, batch norm on running statistics.
+    public func eval() { train(false) }
+
+    /// Clears the gradients of every parameter.
+    public func zeroGrad() { for p in parameters() { p.zeroGrad() } }
+
+    /// Copies of every tensor by state-dict name.
+    public func stateDict() -> [(String, Tensor)] { namedTensors().map { ($0.0, $0.1.copy()) } }
+
+    /// Copies `state` into this module's tensors. Every name must match and every shape fit;
+    /// with `strict` (the default) no name may be missing or unexpected.
+    public func loadStateDict(_ state: [String: Tensor], strict: Bool = true) throws(StateDictError) {
+        let own = namedTensors()
+        let ownNames = Set(own.map(\.0))
+        if strict {
+            if let missing = own.first(where: { state[$0.0] == nil }) { throw .missing(missing.0) }
+            if let extra = state.keys.sorted().first(where: { !ownNames.contains($0) }) { throw .unexpected(extra) }
+        }
+        for (name, tensor) in own {
+            guard let source = state[name] else { continue }
+            guard source.shape == tensor.shape else { throw .shapeMismatch(name, expected: tensor.shape, found: source.shape) }
+        }
+        for (name, tensor) in own {
+            guard let source = state[name] else { continue }
+            tensor.pointer.update(from: source.pointer, count: tensor.count)
+        }
+    }
+}
+
+/// Why a state dict does not fit a module.
+public enum StateDictError: Error, Equatable, CustomStringConvertible {
+    case missing(String)
+    case unexpected(String)
+    case shapeMismatch(String, expected: [Int], found: [Int])
+
+    public var description: String {
+        switch self {
+        case .missing(let name): "missing tensor '\(name)' in the state dict"
+        case .unexpected(let name): "unexpected tensor '\(name)' in the state dict"
+        case .shapeMismatch(let name, let expected, let found):
+            "tensor '\(name)' has shape \(found), the module expects \(expected)"
+        }
+    }
+}
