@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "NN", targets: ["NN"]),
+        .library(name: "Text", targets: ["Text"]),
         .executable(name: "perplex", targets: ["perplex"]),
     ],
     dependencies: [
@@ -38,11 +39,16 @@ let package = Package(
             dependencies: ["Tensor"],
             swiftSettings: fastSwift
         ),
+        .target(
+            name: "Text",
+            swiftSettings: fastSwift
+        ),
         .executableTarget(
             name: "perplex",
             dependencies: [
                 "Tensor",
                 "NN",
+                "Text",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastSwift
@@ -56,6 +62,11 @@ let package = Package(
             name: "NNTests",
             dependencies: ["NN"],
             exclude: ["Fixtures"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
+            name: "TextTests",
+            dependencies: ["Text"],
             swiftSettings: fastSwift
         ),
     ],
