@@ -31,13 +31,17 @@ open class Module {
         return result
     }
 
+    private static let lazyPrefix = "$__lazy_storage_$_"
+
     private func reflectedChildren() -> [(String, Any)] {
         var result: [(String, Any)] = []
         var mirror: Mirror? = Mirror(reflecting: self)
         var levels: [[(String, Any)]] = []
         while let m = mirror {
             levels.append(m.children.compactMap { child in
-                guard let label = child.label, label != "isTraining" else { return nil }
+                guard var label = child.label, label != "isTraining" else { return nil }
+                // `lazy var x` is stored as `$__lazy_storage_$_x`.
+                if label.hasPrefix(Self.lazyPrefix) { label.removeFirst(Self.lazyPrefix.count) }
                 // Unwrap optionals: a nil optional contributes nothing.
                 let value = child.value
                 let unwrapped = Mirror(reflecting: value)
@@ -60,8 +64,12 @@ open class Module {
         return result
     }
 
-    /// Trainable tensors with their dotted names, in declaration order.
-    public func namedParameters() -> [(String, Tensor)] { namedTensors().filter { $0.1.requiresGrad } }
+    /// Trainable tensors with their dotted names, in declaration order. A tensor shared by two
+    /// modules (tied weights) is listed once, under its first name, as in PyTorch.
+    public func namedParameters() -> [(String, Tensor)] {
+        var seen = Set<ObjectIdentifier>()
+        return namedTensors().filter { $0.1.requiresGrad && seen.insert(ObjectIdentifier($0.1)).inserted }
+    }
 
     /// Trainable tensors, in declaration order.
     public func parameters() -> [Tensor] { namedParameters().map(\.1) }

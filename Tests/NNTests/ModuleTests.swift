@@ -24,6 +24,17 @@ final class TinyModel: Module {
         #expect(model.parameterCount == 40 + 20 + 16 + 40 + 10)
     }
 
+    @Test func tiedWeightsAreOneParameterButTwoStateDictNames() {
+        final class Tied: Module {
+            let encoder = Embedding(5, 3)
+            lazy var decoder = Linear(weight: encoder.weight, bias: Tensor.zeros([5], requiresGrad: true))
+        }
+        let model = Tied()
+        _ = model.decoder
+        #expect(model.namedTensors().map(\.0) == ["encoder.weight", "decoder.weight", "decoder.bias"])
+        #expect(model.namedParameters().map(\.0) == ["encoder.weight", "decoder.bias"])
+    }
+
     @Test func trainAndEvalReachEverySubmodule() {
         let model = TinyModel()
         model.eval()
