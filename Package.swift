@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Text", targets: ["Text"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "Train", targets: ["Train"]),
+        .library(name: "Plot", targets: ["Plot"]),
         .executable(name: "perplex", targets: ["perplex"]),
     ],
     dependencies: [
@@ -43,12 +46,29 @@ let package = Package(
             name: "Text",
             swiftSettings: fastSwift
         ),
+        .target(
+            name: "Models",
+            dependencies: ["NN", "Text"],
+            swiftSettings: fastSwift
+        ),
+        .target(
+            name: "Train",
+            dependencies: ["Models", "Plot"],
+            swiftSettings: fastSwift
+        ),
+        .target(
+            name: "Plot",
+            swiftSettings: fastSwift
+        ),
         .executableTarget(
             name: "perplex",
             dependencies: [
                 "Tensor",
                 "NN",
                 "Text",
+                "Models",
+                "Train",
+                "Plot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastSwift

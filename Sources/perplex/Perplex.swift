@@ -5,5 +5,5 @@ struct Perplex: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perplex",
         abstract: "Train, evaluate and inspect neural language models.",
-        subcommands: [Demo.self, Bench.self])
+        subcommands: [TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, Demo.self, Bench.self])
 }

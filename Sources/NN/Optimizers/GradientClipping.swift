@@ -9,7 +9,7 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
     var squares = 0.0
     for p in parameters {
         guard let g = p.grad else { continue }
-        for i in 0..<g.count { squares += Double(g.pointer[i]) * Double(g.pointer[i]) }
+        squares += Double(Kernels.dot(g.pointer, g.pointer, g.count))
     }
     let norm = Float(squares.squareRoot())
     let coefficient = maxNorm / (norm + 1e-6)

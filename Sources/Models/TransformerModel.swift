@@ -1,0 +1,59 @@
+import Foundation
+import NN
+import Tensor
+
+/// The recipe's `TransformerModel`: embedding scaled by √emsize → sinusoidal positions → a stack of
+/// TransformerEncoderLayers with a causal mask → linear decoder. State-dict names match the recipe
+/// (`encoder.weight`, `pos_encoder.pe`, `transformer_encoder.layers.0.self_attn.in_proj_weight` …,
+/// `decoder.weight`, `decoder.bias`); `nhid` is the feed-forward width.
+public final class TransformerModel: Module, LanguageModel {
+    public let config: ModelConfig
+    let positionalEncoding: PositionalEncoding
+    let transformerEncoder: TransformerEncoder
+    let encoder: Embedding
+    let decoder: Linear
+    private var masks: [Int: Tensor] = [:]
+
+    public init(_ config: ModelConfig, generator: RandomGenerator = .global) {
+        self.config = config
+        positionalEncoding = PositionalEncoding(dModel: config.emsize, dropout: config.dropout, generator: generator)
+        transformerEncoder = TransformerEncoder(
+            layers: (0..<config.nlayers).map { _ in
+                TransformerEncoderLayer(dModel: config.emsize, numHeads: config.nhead, dimFeedforward: config.nhid,
+                                        dropout: config.dropout, generator: generator)
+            })
+        encoder = Embedding(config.vocabularySize, config.emsize, generator: generator)
+        decoder = Linear(config.emsize, config.vocabularySize, generator: generator)
+        RNNModel.fillUniform(encoder.weight, bound: 0.1, generator)
+        RNNModel.fillUniform(decoder.weight, bound: 0.1, generator)
+        decoder.bias?.pointer.update(repeating: 0, count: config.vocabularySize)
+    }
+
+    override public func children() -> [(String, Module)] {
+        [("pos_encoder", positionalEncoding), ("transformer_encoder", transformerEncoder),
+         ("encoder", encoder), ("decoder", decoder)]
+    }
+
+    public func initialState(batchSize: Int) -> RecurrentState { .none }
+
+    public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
+        -> (logits: Tensor, state: RecurrentState) {
+        let mask = masks[seqLen] ?? MultiheadAttention.causalMask(seqLen)
+        masks[seqLen] = mask
+        let embedded = encoder(input, shape: [seqLen, batchSize]) * Float(config.emsize).squareRoot()
+        let output = transformerEncoder(positionalEncoding(embedded), mask: mask)
+        return (decoder(output.reshaped([seqLen * batchSize, config.emsize])), .none)
+    }
+}
+
+/// A stack of encoder layers, PyTorch's `nn.TransformerEncoder` without a final norm (`layers.N.*`).
+public final class TransformerEncoder: Module {
+    public let layers: [TransformerEncoderLayer]
+
+    public init(layers: [TransformerEncoderLayer]) { self.layers = layers }
+
+    /// x [L, N, E] → [L, N, E], every layer with the same additive `mask`.
+    public func callAsFunction(_ x: Tensor, mask: Tensor? = nil) -> Tensor {
+        layers.reduce(x) { $1($0, mask: mask) }
+    }
+}

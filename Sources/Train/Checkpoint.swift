@@ -1,0 +1,45 @@
+import Foundation
+import Models
+import NN
+import Tensor
+import Text
+
+/// Why a checkpoint could not be used; one line naming the file and the problem.
+public struct CheckpointError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// A model checkpoint: the recipe's state dict as safetensors, with the model configuration and
+/// the vocabulary in the metadata so the file alone can evaluate and generate.
+public enum Checkpoint {
+    static let configKey = "perplex.config", vocabularyKey = "perplex.vocabulary"
+
+    /// Writes atomically (temporary file, then rename): an interrupted write leaves the old file.
+    public static func save(_ model: any LanguageModel, vocabulary: Vocabulary, to url: URL) throws {
+        let config = String(decoding: try JSONEncoder().encode(model.config), as: UTF8.self)
+        let file = SafeTensors(tensors: model.namedTensors().map { (name: $0.0, tensor: $0.1) },
+                               metadata: [configKey: config, vocabularyKey: vocabulary.words.joined(separator: "\n")])
+        try file.write(to: url)
+    }
+
+    /// Reads a checkpoint written by `save` or by scripts/torch_interop.py.
+    public static func load(_ url: URL) throws(CheckpointError) -> (model: any LanguageModel, vocabulary: Vocabulary) {
+        let where_ = url.path
+        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError(description: "checkpoint not found: \(where_)") }
+        let file: SafeTensors
+        do { file = try SafeTensors.read(contentsOf: url) } catch { throw CheckpointError(description: "\(where_): \(error)") }
+        guard let configText = file.metadata[configKey],
+              let config = try? JSONDecoder().decode(ModelConfig.self, from: Data(configText.utf8)) else {
+            throw CheckpointError(description: "\(where_): no valid model configuration in the metadata ('\(configKey)')")
+        }
+        guard let words = file.metadata[vocabularyKey]?.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+              words.count == config.vocabularySize else {
+            throw CheckpointError(description: "\(where_): the vocabulary in the metadata does not match the model's \(config.vocabularySize) words")
+        }
+        let model: any LanguageModel
+        do { model = try makeLanguageModel(config) } catch { throw CheckpointError(description: "\(where_): \(error)") }
+        do { try model.loadStateDict(file.dictionary) } catch { throw CheckpointError(description: "\(where_): \(error)") }
+        model.eval()
+        return (model, Vocabulary(words: words))
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Models
+import Tensor
+import Text
+
+/// Longest context the Transformer re-reads (its positional table holds 5000 positions).
+let maxTransformerContext = 1024
+
+/// Samples `count` words from `model` after feeding `prompt` (ids), at `temperature`
+/// (softmax(logits / T); lower is more conservative), as the recipe's generate.py.
+public func generate(_ model: any LanguageModel, prompt: [Int], count: Int, temperature: Float,
+                     generator: RandomGenerator) -> [Int] {
+    precondition(temperature > 0, "generate: temperature must be positive")
+    model.eval()
+    return withNoGrad {
+        var state = model.initialState(batchSize: 1)
+        var context = prompt.isEmpty ? [Int(generator.next() % UInt64(model.config.vocabularySize))] : prompt
+        var output: [Int] = []
+        // Recurrent models carry the state and only need the newest token; the Transformer re-reads
+        // the whole context each step (as the recipe does).
+        var pending = context
+        for _ in 0..<count {
+            let (logits, next) = model(pending, seqLen: pending.count, batchSize: 1, state: state)
+            state = next
+            let last = logits.slice(axis: 0, (pending.count - 1)..<pending.count)
+            let probabilities = (last / temperature).softmax().scalars
+            var u = generator.nextFloat(), word = probabilities.count - 1
+            for (k, p) in probabilities.enumerated() {
+                if u < p { word = k; break }
+                u -= p
+            }
+            output.append(word)
+            context.append(word)
+            pending = model.config.kind == .transformer ? Array(context.suffix(maxTransformerContext)) : [word]
+        }
+        return output
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Models
+import NN
+import Tensor
+import Text
+
+/// The word-LM recipe's training loop: truncated BPTT with the state detached between windows,
+/// plain SGD with gradient-norm clipping, the learning rate divided by 4 whenever the validation
+/// loss does not improve, and the best model (by validation loss) kept.
+public final class Trainer {
+    public struct Summary: Sendable {
+        public var bestValidLoss: Double
+        public var epochsRun: Int
+        public var interrupted: Bool
+        /// Set when training stopped on a NaN or infinite loss.
+        public var diverged: String?
+        public var trainTokensPerSecond: Double
+    }
+
+    public let model: any LanguageModel
+    public let options: TrainOptions
+    let train: BatchedStream, valid: BatchedStream
+    let reporter: TrainingReporter?
+    /// Called with the model whenever the validation loss improves (to write the checkpoint).
+    let onBest: ((any LanguageModel) throws -> Void)?
+    private(set) var bestState: [String: Tensor] = [:]
+
+    public init(model: any LanguageModel, corpus: Corpus, options: TrainOptions,
+                reporter: TrainingReporter? = nil, onBest: ((any LanguageModel) throws -> Void)? = nil) throws(TrainError) {
+        if let problem = options.problem() { throw TrainError(description: problem) }
+        self.model = model
+        self.options = options
+        train = BatchedStream(corpus.train, batchSize: options.batchSize)
+        valid = BatchedStream(corpus.valid, batchSize: options.evalBatchSize)
+        guard train.rows >= 2 else {
+            throw TrainError(description: "the training text has \(corpus.train.count) tokens, too few for one batch of \(options.batchSize) columns (need \(2 * options.batchSize))")
+        }
+        guard valid.rows >= 2 else {
+            throw TrainError(description: "the validation text has \(corpus.valid.count) tokens, too few for one evaluation batch (need \(2 * options.evalBatchSize))")
+        }
+        self.reporter = reporter
+        self.onBest = onBest
+    }
+
+    /// Trains for `options.epochs` epochs or until interrupted (Ctrl-C) or diverged, then restores
+    /// the best weights into the model.
+    public func run() throws -> Summary {
+        let optimizer = SGD(model.parameters(), lr: options.lr)
+        var plateau = DivideOnPlateau(factor: 4)
+        var summary = Summary(bestValidLoss: .infinity, epochsRun: 0, interrupted: false, diverged: nil, trainTokensPerSecond: 0)
+        var trainTokens = 0, trainSeconds = 0.0
+        let batches = options.dryRun ? 1 : train.windowCount(bptt: options.bptt)
+        epochs: for epoch in 1...options.epochs {
+            model.train()
+            let start = Date()
+            var state = model.initialState(batchSize: options.batchSize)
+            var intervalLoss = 0.0, intervalStart = Date(), epochLoss = 0.0, tokens = 0
+            for (batch, i) in train.windowStarts(bptt: options.bptt).prefix(batches).enumerated() {
+                let (input, target, seqLen) = train.batch(at: i, bptt: options.bptt)
+                state = state.detached()
+                model.zeroGrad()
+                let (logits, next) = model(input, seqLen: seqLen, batchSize: options.batchSize, state: state)
+                state = next
+                let loss = Tensor.crossEntropy(logits: logits, targets: target)
+                let value = Double(loss.item)
+                guard value.isFinite else {
+                    summary.diverged = "the training loss became \(value) at epoch \(epoch), batch \(batch + 1); lower --lr or --clip"
+                    break epochs
+                }
+                loss.backward()
+                clipGradNorm(optimizer.parameters, maxNorm: options.clip)
+                optimizer.step()
+                intervalLoss += value
+                epochLoss += value
+                tokens += seqLen * options.batchSize
+                let elapsed = Date().timeIntervalSince(start)
+                reporter?.batchDone(epoch: epoch, batch: batch + 1, batches: batches, tokensPerSecond: Double(tokens) / elapsed,
+                                    secondsLeft: elapsed / Double(batch + 1) * Double(batches - batch - 1))
+                if (batch + 1) % options.logInterval == 0 {
+                    let ms = Date().timeIntervalSince(intervalStart) * 1000 / Double(options.logInterval)
+                    reporter?.log(epoch: epoch, batch: batch + 1, batches: batches, lr: optimizer.learningRate,
+                                  msPerBatch: ms, loss: intervalLoss / Double(options.logInterval))
+                    intervalLoss = 0
+                    intervalStart = Date()
+                }
+                if Interrupt.requested { summary.interrupted = true; break }
+            }
+            let seconds = Date().timeIntervalSince(start)
+            trainTokens += tokens
+            trainSeconds += seconds
+            if summary.interrupted {
+                reporter?.notice("Exiting from training early")
+                break
+            }
+            let validLoss = evaluateLoss(model, on: valid, bptt: options.bptt)
+            summary.epochsRun = epoch
+            let lr = optimizer.learningRate
+            let batchesRun = Swift.max(1, Swift.min(batches, train.windowCount(bptt: options.bptt)))
+            reporter?.epochEnd(epoch: epoch, seconds: seconds, trainLoss: epochLoss / Double(batchesRun), validLoss: validLoss,
+                               lr: lr, tokensPerSecond: Double(tokens) / seconds)
+            if plateau.step(validationLoss: Float(validLoss), optimizer) {
+                summary.bestValidLoss = validLoss
+                bestState = Dictionary(uniqueKeysWithValues: model.stateDict())
+                try onBest?(model)
+            } else {
+                reporter?.notice(String(format: "validation loss did not improve: lr %.4g → %.4g", lr, optimizer.learningRate))
+            }
+            if Interrupt.requested { summary.interrupted = true; reporter?.notice("Exiting from training early"); break }
+        }
+        if !bestState.isEmpty { try model.loadStateDict(bestState) }
+        summary.trainTokensPerSecond = trainSeconds > 0 ? Double(trainTokens) / trainSeconds : 0
+        return summary
+    }
+}
+
+/// A problem with training options or data; one line.
+public struct TrainError: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
+}

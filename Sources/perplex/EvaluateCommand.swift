@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Text
+import Train
+
+/// `perplex evaluate`: a checkpoint's loss and perplexity on a text file.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate", abstract: "Loss and perplexity of a checkpoint on a text file.")
+
+    @Option(help: "A model.safetensors file or a run folder.") var checkpoint: String
+    @Option(help: "Text to evaluate (one sentence per line, words separated by spaces).") var text: String
+    @Option(name: [.customLong("batch-size"), .customLong("batch_size")], help: "Evaluation batch size.") var batchSize = 10
+    @Option(help: "Sequence length.") var bptt = 35
+
+    func run() throws {
+        guard batchSize > 0, bptt > 0 else { throw fail("--batch-size and --bptt must be positive") }
+        let loaded: (model: any Models.LanguageModel, vocabulary: Vocabulary)
+        do { loaded = try Checkpoint.load(.checkpoint(checkpoint)) } catch { throw fail("\(error)") }
+        let ids: [Int]
+        do { ids = try Corpus.encodeFile(text, with: loaded.vocabulary) } catch { throw fail("\(error)") }
+        let stream = BatchedStream(ids, batchSize: batchSize)
+        guard stream.rows >= 2 else { throw fail("\(text) has \(ids.count) tokens, too few for one batch of \(batchSize) (need \(2 * batchSize))") }
+        let loss = evaluateLoss(loaded.model, on: stream, bptt: bptt)
+        print(String(format: "| %@ | %d tokens | loss %.4f | ppl %.2f", text, stream.rows * batchSize, loss, perplexity(loss)))
+    }
+}
