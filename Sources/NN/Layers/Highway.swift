@@ -27,16 +27,17 @@ public final class HighwayLayer: Module {
 
 /// A stack of highway layers: x [*, size] → [*, size]; names `layers.0.transform.weight`, ….
 public final class Highway: Module {
+    public let size: Int
     public let layers: [HighwayLayer]
 
     public init(_ size: Int, layerCount: Int = 1, gateBias: Float = -2, generator: RandomGenerator = .global) {
         precondition(size > 0 && layerCount >= 0, "Highway: size \(size) and layer count \(layerCount) must be positive")
+        self.size = size
         layers = (0..<layerCount).map { _ in HighwayLayer(size, gateBias: gateBias, generator: generator) }
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank >= 1 && x.shape[x.rank - 1] == layers.first.map({ $0.transform.weight.shape[1] }) ?? x.shape[x.rank - 1],
-                     "Highway: input \(x.shape) does not end in the layer size")
+        precondition(x.rank >= 1 && x.shape[x.rank - 1] == size, "Highway: input \(x.shape) does not end in \(size)")
         return layers.reduce(x) { $1($0) }
     }
 }

@@ -50,7 +50,7 @@ extension Tensor {
             let dGates = Tensor(uninitializedShape: [steps, batch, g4])
             let dh = Tensor.zeros([batch, hs])
             let dc = gCell?.copy() ?? Tensor.zeros([batch, hs])
-            let zero = V()
+            let zero = RowLoop.V()
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let a = acts.pointer + t * stepGates, dg = dGates.pointer + t * stepGates
                 let tc = tanhCells.pointer + t * stepState
@@ -89,5 +89,4 @@ extension Tensor {
         return (output, cell)
     }
 
-    typealias V = SIMD8<Float>
 }

@@ -31,7 +31,7 @@ extension Tensor {
                     let n = Swift.min(8, stepState - i)
                     let yv = RowLoop.load(y + i, n)
                     let dhv = RowLoop.load(dh.pointer + i, n) + RowLoop.load(gy + i, n)
-                    let slope = relu ? V(repeating: 1).replacing(with: 0, where: .!(yv .> 0)) : 1 - yv * yv
+                    let slope = relu ? RowLoop.V(repeating: 1).replacing(with: 0, where: .!(yv .> 0)) : 1 - yv * yv
                     RowLoop.store(dhv * slope, d + i, n)
                     i += 8
                 }
