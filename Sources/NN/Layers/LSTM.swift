@@ -1,0 +1,60 @@
+import Tensor
+
+/// Multi-layer long short-term memory, PyTorch's `nn.LSTM` (batch_first = false).
+///
+/// Per step, with gates in PyTorch's order i, f, g, o stacked in the weights:
+///
+///     i = σ(W_ii x + b_ii + W_hi h + b_hi)    f = σ(W_if x + b_if + W_hf h + b_hf)
+///     g = tanh(W_ig x + b_ig + W_hg h + b_hg) o = σ(W_io x + b_io + W_ho h + b_ho)
+///     c' = f ⊙ c + i ⊙ g                      h' = o ⊙ tanh(c')
+///
+/// The input projection x·W_ihᵀ runs as one product over the whole sequence; each step then only
+/// multiplies h·W_hhᵀ.
+public final class LSTM: RecurrentBase {
+    /// Whether layers run through the fused sequence kernel (`Tensor.lstmSequence`) or through
+    /// per-step compositions of basic ops; both compute the same function.
+    public var useFusedKernel = true
+
+    public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, dropout: Float = 0,
+                generator: RandomGenerator = .global) {
+        super.init(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, gateCount: 4,
+                   dropout: dropout, generator: generator)
+    }
+
+    /// x [seqLen, batch, inputSize], optional initial (h0, c0) each [numLayers, batch, hidden] →
+    /// output [seqLen, batch, hidden] (last layer's h at every step) and final (h, c), each
+    /// [numLayers, batch, hidden].
+    public func callAsFunction(_ x: Tensor, _ initial: (h: Tensor, c: Tensor)? = nil)
+        -> (output: Tensor, state: (h: Tensor, c: Tensor)) {
+        let (output, finals) = runLayers(x, initial: initial.map { [$0.h, $0.c] }, stateCount: 2, op: "LSTM") {
+            l, input, start in
+            let projected = Tensor.linear(input, weight: weightIH[l], bias: biasIH[l]) + biasHH[l]
+            return useFusedKernel
+                ? fusedLayer(projected, weightHH[l], start[0], start[1])
+                : composedLayer(projected, weightHH[l], start[0], start[1])
+        }
+        return (output, (finals[0], finals[1]))
+    }
+
+    private func fusedLayer(_ projected: Tensor, _ w: Tensor, _ h0: Tensor, _ c0: Tensor) -> (Tensor, [Tensor]) {
+        let (output, cell) = Tensor.lstmSequence(inputProjection: projected, weightHH: w, h0: h0, c0: c0)
+        let steps = output.shape[0]
+        let lastH = output.slice(axis: 0, (steps - 1)..<steps).reshaped(h0.shape)
+        return (output, [lastH, cell])
+    }
+
+    /// The reference path: one small graph per step from basic ops.
+    private func composedLayer(_ projected: Tensor, _ w: Tensor, _ h0: Tensor, _ c0: Tensor) -> (Tensor, [Tensor]) {
+        let hsz = hiddenSize
+        var h = h0, c = c0
+        var outputs: [Tensor] = []
+        for xt in projected.unstacked(axis: 0) {
+            let gates = (xt + Tensor.matmul(h, w, transposeB: true)).split(sizes: [hsz, hsz, hsz, hsz], axis: 1)
+            let (i, f, g, o) = (gates[0].sigmoid(), gates[1].sigmoid(), gates[2].tanh(), gates[3].sigmoid())
+            c = f * c + i * g
+            h = o * c.tanh()
+            outputs.append(h)
+        }
+        return (Tensor.stack(outputs, axis: 0), [h, c])
+    }
+}

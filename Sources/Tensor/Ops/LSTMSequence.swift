@@ -1,0 +1,92 @@
+extension Tensor {
+    /// One LSTM layer over a whole sequence, fused: per step one sgemm h·W_hhᵀ added to the
+    /// precomputed input projection, then one SIMD pass for the gate math; backward is
+    /// back-propagation through time by hand, with dW_hh as two large products at the end.
+    ///
+    /// - `inputProjection` [seqLen, batch, 4·hidden]: x·W_ihᵀ + b_ih + b_hh, gates i, f, g, o.
+    /// - `weightHH` [4·hidden, hidden], `h0`, `c0` [batch, hidden].
+    /// - Returns the hidden states [seqLen, batch, hidden] and the final cell [batch, hidden].
+    ///
+    /// The two results have separate backward functions; backward is linear in the upstream
+    /// gradient, so their contributions add up to the joint gradient (and the cell's runs only
+    /// when the final cell is used, which truncated BPTT training does not do).
+    public static func lstmSequence(inputProjection xp: Tensor, weightHH w: Tensor, h0: Tensor, c0: Tensor)
+        -> (output: Tensor, cell: Tensor) {
+        precondition(xp.rank == 3 && xp.shape[0] > 0 && xp.shape[2] % 4 == 0,
+                     "lstmSequence: input projection \(xp.shape) is not [seqLen > 0, batch, 4·hidden]")
+        let (steps, batch, g4) = (xp.shape[0], xp.shape[1], xp.shape[2])
+        let hs = g4 / 4
+        precondition(w.shape == [g4, hs], "lstmSequence: weight \(w.shape) is not [\(g4), \(hs)]")
+        precondition(h0.shape == [batch, hs] && c0.shape == [batch, hs],
+                     "lstmSequence: h0 \(h0.shape) / c0 \(c0.shape) are not [\(batch), \(hs)]")
+        let (stepGates, stepState) = (batch * g4, batch * hs)
+        let acts = TensorStorage(uninitializedCount: steps * stepGates)
+        let cells = TensorStorage(uninitializedCount: steps * stepState)
+        let tanhCells = TensorStorage(uninitializedCount: steps * stepState)
+        let out = TensorStorage(uninitializedCount: steps * stepState)
+        acts.pointer.update(from: xp.pointer, count: steps * stepGates)
+        for t in 0..<steps {
+            let a = acts.pointer + t * stepGates
+            let hPrev = t == 0 ? h0.pointer : out.pointer + (t - 1) * stepState
+            let cPrev = t == 0 ? c0.pointer : cells.pointer + (t - 1) * stepState
+            BLAS.sgemm(transA: false, transB: true, m: batch, n: g4, k: hs, hPrev, w.pointer, beta: 1, a)
+            let (c, tc, h) = (cells.pointer + t * stepState, tanhCells.pointer + t * stepState, out.pointer + t * stepState)
+            RowLoop.forEach(rows: batch, width: hs) { r, j, n in
+                let ga = a + r * g4 + j, s = r * hs + j
+                let i = VectorMath.sigmoid(RowLoop.load(ga, n)), f = VectorMath.sigmoid(RowLoop.load(ga + hs, n))
+                let g = VectorMath.tanh(RowLoop.load(ga + 2 * hs, n)), o = VectorMath.sigmoid(RowLoop.load(ga + 3 * hs, n))
+                let cv = (i * g).addingProduct(f, RowLoop.load(cPrev + s, n))
+                let tcv = VectorMath.tanh(cv)
+                RowLoop.store(i, ga, n); RowLoop.store(f, ga + hs, n)
+                RowLoop.store(g, ga + 2 * hs, n); RowLoop.store(o, ga + 3 * hs, n)
+                RowLoop.store(cv, c + s, n); RowLoop.store(tcv, tc + s, n); RowLoop.store(o * tcv, h + s, n)
+            }
+        }
+        let lastCell = TensorStorage(uninitializedCount: stepState)
+        lastCell.pointer.update(from: cells.pointer + (steps - 1) * stepState, count: stepState)
+
+        /// Gradients of (xp, w, h0, c0) from the upstream gradients of the outputs and the final cell.
+        func backward(_ gOut: Tensor?, _ gCell: Tensor?) -> [Tensor?] {
+            let dGates = Tensor(uninitializedShape: [steps, batch, g4])
+            let dh = Tensor.zeros([batch, hs])
+            let dc = gCell?.copy() ?? Tensor.zeros([batch, hs])
+            let zero = RowLoop.V()
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                let a = acts.pointer + t * stepGates, dg = dGates.pointer + t * stepGates
+                let tc = tanhCells.pointer + t * stepState
+                let cPrev = t == 0 ? c0.pointer : cells.pointer + (t - 1) * stepState
+                let gy = gOut.map { $0.pointer + t * stepState }
+                RowLoop.forEach(rows: batch, width: hs) { r, j, n in
+                    let ga = a + r * g4 + j, gd = dg + r * g4 + j, s = r * hs + j
+                    let i = RowLoop.load(ga, n), f = RowLoop.load(ga + hs, n)
+                    let g = RowLoop.load(ga + 2 * hs, n), o = RowLoop.load(ga + 3 * hs, n)
+                    let tcv = RowLoop.load(tc + s, n)
+                    let dhv = RowLoop.load(dh.pointer + s, n) + (gy.map { RowLoop.load($0 + s, n) } ?? zero)
+                    let dcv = RowLoop.load(dc.pointer + s, n) + dhv * o * (1 - tcv * tcv)
+                    RowLoop.store(dcv * g * i * (1 - i), gd, n)
+                    RowLoop.store(dcv * RowLoop.load(cPrev + s, n) * f * (1 - f), gd + hs, n)
+                    RowLoop.store(dcv * i * (1 - g * g), gd + 2 * hs, n)
+                    RowLoop.store(dhv * tcv * o * (1 - o), gd + 3 * hs, n)
+                    RowLoop.store(dcv * f, dc.pointer + s, n)
+                }
+                if t > 0 || h0.requiresGrad {
+                    BLAS.sgemm(transA: false, transB: false, m: batch, n: hs, k: g4, dg, w.pointer, dh.pointer)
+                }
+            }
+            let gw = w.requiresGrad
+                ? RowLoop.recurrentWeightGradient(dGates.pointer, gates: g4, first: h0.pointer, states: out.pointer,
+                                                  steps: steps, batch: batch, hidden: hs)
+                : nil
+            return [dGates, gw, h0.requiresGrad ? dh : nil, c0.requiresGrad ? dc : nil]
+        }
+        let inputs = [xp, w, h0, c0]
+        let output = Tensor.result("lstm_sequence", shape: [steps, batch, hs], storage: out, inputs: inputs) { g in
+            backward(g, nil)
+        }
+        let cell = Tensor.result("lstm_sequence_cell", shape: [batch, hs], storage: lastCell, inputs: inputs) { g in
+            backward(nil, g)
+        }
+        return (output, cell)
+    }
+
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import NN
+import Tensor
+
+/// `perplex bench lstm`: forward + backward of the LM recipe's 2-layer LSTM; the PyTorch side is
+/// `scripts/bench_lstm.py`, which runs this command and prints the ratio.
+struct LSTMBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lstm",
+        abstract: "Time forward + backward of a multi-layer LSTM (default: the word LM recipe's shape).")
+
+    @Option(help: "Sequence length (bptt).") var seqLen = 35
+    @Option(help: "Batch size.") var batch = 20
+    @Option(help: "Input features (emsize).") var inputSize = 200
+    @Option(help: "Hidden units (nhid).") var hidden = 200
+    @Option(help: "Layers.") var layers = 2
+    @Option(help: "Threads for large products (default: all cores).") var threads: Int?
+    @Option(help: "Timed repetitions (the median is reported).") var repeats = 20
+    @Flag(help: "Use the per-step composition of basic ops instead of the fused kernel.") var composed = false
+
+    func run() throws {
+        if let threads { BLAS.maxThreads = max(1, threads) }
+        let rng = RandomGenerator(seed: 1)
+        let lstm = LSTM(inputSize: inputSize, hiddenSize: hidden, numLayers: layers, generator: rng)
+        lstm.useFusedKernel = !composed
+        let x = Tensor.normal([seqLen, batch, inputSize], generator: rng, requiresGrad: true)
+        let h0 = Tensor.zeros([layers, batch, hidden]), c0 = Tensor.zeros([layers, batch, hidden])
+        let seconds = medianSeconds(repeats: repeats) {
+            lstm.zeroGrad()
+            x.zeroGrad()
+            let (output, _) = lstm(x, (h0, c0))
+            output.sum().backward()
+        }
+        let flops = 3.0 * 2 * Double(seqLen * batch) * Double(4 * hidden)
+            * Double(inputSize + hidden + (layers - 1) * 2 * hidden)
+        print(String(format: "perplex lstm %@ %d×%d, seq %d, batch %d, %d threads: %.3f ms/iteration (%.1f GFLOP/s in products)",
+                     composed ? "composed" : "fused", layers, hidden, seqLen, batch, BLAS.maxThreads,
+                     seconds * 1e3, flops / seconds / 1e9))
+        print(String(format: "ms_per_iteration=%.4f", seconds * 1e3))
+    }
+}
