@@ -89,6 +89,11 @@ let package = Package(
             dependencies: ["Text"],
             swiftSettings: fastSwift
         ),
+        .testTarget(
+            name: "PerplexCLITests",
+            dependencies: ["perplex"],
+            swiftSettings: fastSwift
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Models
 import Text
 import Train
 
@@ -15,7 +16,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         guard batchSize > 0, bptt > 0 else { throw fail("--batch-size and --bptt must be positive") }
-        let loaded: (model: any Models.LanguageModel, vocabulary: Vocabulary)
+        let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
         do { loaded = try Checkpoint.load(.checkpoint(checkpoint)) } catch { throw fail("\(error)") }
         let ids: [Int]
         do { ids = try Corpus.encodeFile(text, with: loaded.vocabulary) } catch { throw fail("\(error)") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tensor
+import Models
 import Text
 import Train
 
@@ -18,7 +19,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         guard words >= 0 else { throw fail("--words must be non-negative") }
         guard temperature > 1e-3, temperature.isFinite else { throw fail("--temperature must be at least 1e-3, got \(temperature)") }
-        let loaded: (model: any Models.LanguageModel, vocabulary: Vocabulary)
+        let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
         do { loaded = try Checkpoint.load(.checkpoint(checkpoint)) } catch { throw fail("\(error)") }
         var promptIds: [Int] = []
         for word in (prompt ?? "").split(whereSeparator: \.isWhitespace).map(String.init) {

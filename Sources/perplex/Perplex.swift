@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Perplex: ParsableCommand {
@@ -6,4 +7,10 @@ struct Perplex: ParsableCommand {
         commandName: "perplex",
         abstract: "Train, evaluate and inspect neural language models.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, Demo.self, Bench.self])
+
+    static func main() {
+        // Line-buffered output, so progress reaches a log file or pipe as it happens.
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(nil)
+    }
 }

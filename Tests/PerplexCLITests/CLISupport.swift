@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// Runs the built `perplex` executable (it sits beside the test bundle in the build folder).
+enum CLI {
+    static let executable: URL = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if dir.pathExtension == "xctest" { dir.deleteLastPathComponent() }
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("perplex")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("perplex")
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// True when the process ended by a signal (a trap), not by exit().
+        var crashed: Bool
+    }
+
+    /// Starts perplex with `arguments`; the caller waits or kills.
+    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let (process, out, err) = try start(arguments)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self),
+                      crashed: process.terminationReason == .uncaughtSignal)
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("perplex-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A data folder with the given split texts.
+    static func dataFolder(train: String, valid: String, test: String) throws -> URL {
+        let dir = try temporaryDirectory()
+        for (name, text) in [("train.txt", train), ("valid.txt", valid), ("test.txt", test)] {
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return dir
+    }
+}

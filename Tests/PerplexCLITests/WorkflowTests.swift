@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// The LM workflow through the command line: train → evaluate → generate on the built-in corpus.
+@Suite struct WorkflowTests {
+    static let small = ["--builtin-sentences", "300", "--emsize", "16", "--nhid", "16", "--bptt", "10", "--log-interval", "5"]
+
+    @Test(arguments: ["LSTM", "GRU", "RNN_TANH", "RNN_RELU", "Transformer"])
+    func trainEvaluateGenerate(model: String) throws {
+        let run = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let trained = try CLI.run(["train", "--model", model, "--epochs", "2", "--save", run.path] + Self.small)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("| End of training | test loss") && trained.stdout.contains("corpus floor ppl"))
+        #expect(trained.stdout.contains("| end of epoch   2"))
+        for file in ["config.json", "metrics.jsonl", "model.safetensors", "vocab.txt", "curves.svg"] {
+            #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), "\(file) missing")
+        }
+        let metrics = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        #expect(metrics.contains(#""type":"epoch""#) && metrics.contains(#""type":"test""#))
+
+        let text = run.appendingPathComponent("sample.txt")
+        try "the dog runs\nevery cat sees a bird\n".write(to: text, atomically: true, encoding: .utf8)
+        let evaluated = try CLI.run(["evaluate", "--checkpoint", run.path, "--text", text.path, "--batch-size", "2", "--bptt", "4"])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(evaluated.stdout.contains("ppl"))
+
+        let generated = try CLI.run(["generate", "--checkpoint", run.path, "--words", "30", "--prompt", "the dog", "--seed", "3"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        #expect(generated.stdout.hasPrefix("the dog") && generated.stdout.split(whereSeparator: \.isWhitespace).count > 5)
+    }
+}
