@@ -38,22 +38,24 @@ extension Tensor {
             precondition(bias.shape == [o], "\(name): bias \(bias.shape) does not match weight \(weight.shape)")
         }
         let rows = c * window.kernelSize, spatial = window.outputSize, columns = n * spatial
+        // Scratch storages are kept alive explicitly: only their raw pointers are used, and Swift
+        // may otherwise free an object right after its last named use.
+        let cols = TensorStorage(uninitializedCount: rows * columns)
         let product = TensorStorage(uninitializedCount: o * columns)
-        do {
-            let cols = TensorStorage(uninitializedCount: rows * columns)
+        let out = TensorStorage(uninitializedCount: n * o * spatial)
+        withExtendedLifetime((cols, product)) {
             window.im2col(x.pointer, batch: n, channels: c, cols.pointer)
             BLAS.sgemm(transA: false, transB: false, m: o, n: columns, k: rows,
                        weight.pointer, cols.pointer, product.pointer)
-        }
-        // The product is [O, N, OH·OW]; PyTorch's layout is [N, O, OH·OW].
-        let out = TensorStorage(uninitializedCount: n * o * spatial)
-        for b in 0..<n {
-            for f in 0..<o {
-                let source = product.pointer + (f * n + b) * spatial, destination = out.pointer + (b * o + f) * spatial
-                if let bias {
-                    Kernels.map(source, destination, spatial, Fn.AddScalar(s: bias.pointer[f]))
-                } else {
-                    destination.update(from: source, count: spatial)
+            // The product is [O, N, OH·OW]; PyTorch's layout is [N, O, OH·OW].
+            for b in 0..<n {
+                for f in 0..<o {
+                    let source = product.pointer + (f * n + b) * spatial, destination = out.pointer + (b * o + f) * spatial
+                    if let bias {
+                        Kernels.map(source, destination, spatial, Fn.AddScalar(s: bias.pointer[f]))
+                    } else {
+                        destination.update(from: source, count: spatial)
+                    }
                 }
             }
         }
@@ -61,6 +63,7 @@ extension Tensor {
         return .result(name, shape: outputShape, storage: out, inputs: inputs) { g in
             // Back to the product's [O, N·OH·OW] layout.
             let gp = TensorStorage(uninitializedCount: o * columns)
+            defer { withExtendedLifetime(gp) {} }
             for b in 0..<n {
                 for f in 0..<o {
                     (gp.pointer + (f * n + b) * spatial).update(from: g.pointer + (b * o + f) * spatial, count: spatial)
@@ -72,7 +75,7 @@ extension Tensor {
                 BLAS.sgemm(transA: true, transB: false, m: rows, n: columns, k: o,
                            weight.pointer, gp.pointer, gcols.pointer)
                 let gx = Tensor.zeros(x.shape)
-                window.col2im(gcols.pointer, batch: n, channels: c, gx.pointer)
+                withExtendedLifetime(gcols) { window.col2im(gcols.pointer, batch: n, channels: c, gx.pointer) }
                 grads.append(gx)
             } else { grads.append(nil) }
             if weight.requiresGrad {
@@ -80,8 +83,10 @@ extension Tensor {
                 let cols = TensorStorage(uninitializedCount: rows * columns)
                 window.im2col(x.pointer, batch: n, channels: c, cols.pointer)
                 let gw = Tensor(uninitializedShape: weight.shape)
-                BLAS.sgemm(transA: false, transB: true, m: o, n: rows, k: columns,
-                           gp.pointer, cols.pointer, gw.pointer)
+                withExtendedLifetime(cols) {
+                    BLAS.sgemm(transA: false, transB: true, m: o, n: rows, k: columns,
+                               gp.pointer, cols.pointer, gw.pointer)
+                }
                 grads.append(gw)
             } else { grads.append(nil) }
             if let bias {
