@@ -42,35 +42,28 @@ public class BatchNorm: Module {
         let features = runningMean.count
         precondition(ranks.contains(x.rank) && x.shape[1] == features,
                      "\(layerName): input \(x.shape) does not match \(features) features (ranks \(ranks), channels on axis 1)")
-        // As [N, C, S] every statistic is a reduction over axes 0 and 2.
-        let (n, s) = (x.shape[0], x.count / Swift.max(x.shape[0] * features, 1))
-        let x3 = x.reshaped([n, features, s])
-        let statShape = [1, features, 1]
-        let normalized: Tensor
         if isTraining {
-            let perChannel = n * s
-            precondition(perChannel > 1, "\(layerName): input \(x.shape) has one value per channel; batch statistics need more")
-            let mean = x3.mean(axis: 2, keepDim: true).mean(axis: 0, keepDim: true)
-            let centered = x3 - mean
-            let variance = (centered * centered).mean(axis: 2, keepDim: true).mean(axis: 0, keepDim: true)
+            let perChannel = x.count / features
+            let (y, mean, variance) = Tensor.batchNorm(x, weight: weight, bias: bias, eps: eps)
             updateRunningStatistics(mean: mean, variance: variance, count: perChannel)
-            normalized = centered / (variance + eps).sqrt()
-        } else {
-            let std = (runningVar + eps).sqrt().reshaped(statShape)
-            normalized = (x3 - runningMean.reshaped(statShape)) / std
+            return y
         }
-        var y = normalized
+        // Evaluation is a fixed affine map per channel; as [N, C, S] the statistics broadcast.
+        let (n, s) = (x.shape[0], x.count / Swift.max(x.shape[0] * features, 1))
+        let statShape = [1, features, 1]
+        let std = (runningVar + eps).sqrt().reshaped(statShape)
+        var y = (x.reshaped([n, features, s]) - runningMean.reshaped(statShape)) / std
         if let weight { y = y * weight.reshaped(statShape) }
         if let bias { y = y + bias.reshaped(statShape) }
         return y.reshaped(x.shape)
     }
 
     /// In place, so that the buffers seen by the state dict are the ones updated.
-    private func updateRunningStatistics(mean: Tensor, variance: Tensor, count: Int) {
+    private func updateRunningStatistics(mean: [Float], variance: [Float], count: Int) {
         let unbias = Float(count) / Float(count - 1)
         for c in 0..<runningMean.count {
-            runningMean.pointer[c] = (1 - momentum) * runningMean.pointer[c] + momentum * mean.pointer[c]
-            runningVar.pointer[c] = (1 - momentum) * runningVar.pointer[c] + momentum * variance.pointer[c] * unbias
+            runningMean.pointer[c] = (1 - momentum) * runningMean.pointer[c] + momentum * mean[c]
+            runningVar.pointer[c] = (1 - momentum) * runningVar.pointer[c] + momentum * variance[c] * unbias
         }
         numBatchesTracked.pointer[0] += 1
     }
