@@ -1,25 +1,35 @@
 import Tensor
 
-/// Layer normalisation over the last axis (PyTorch `nn.LayerNorm(size)`, eps 1e-5):
-/// y = (x - mean) / √(var + eps) ⊙ weight + bias, with the biased variance. Names `weight`
-/// (ones) and `bias` (zeros), each [size].
+/// Layer normalisation over the trailing axes `normalizedShape`: [*, normalizedShape] → same shape.
+/// Each row is normalised with its own mean and biased variance, then scaled by `weight` and shifted
+/// by `bias` (both shaped `normalizedShape`, initialised 1 and 0); PyTorch's `LayerNorm`.
 public final class LayerNorm: Module {
-    public let weight: Tensor
-    public let bias: Tensor
+    public let weight: Tensor?
+    public let bias: Tensor?
+    public let normalizedShape: [Int]
     public let eps: Float
 
-    public init(_ size: Int, eps: Float = 1e-5) {
-        weight = Init.constant([size], 1)
-        bias = Init.constant([size], 0)
+    public init(_ normalizedShape: [Int], eps: Float = 1e-5, elementwiseAffine: Bool = true) {
+        weight = elementwiseAffine ? Init.constant(normalizedShape, 1) : nil
+        bias = elementwiseAffine ? Init.constant(normalizedShape, 0) : nil
+        self.normalizedShape = normalizedShape
         self.eps = eps
     }
 
-    /// x [*, size] → [*, size].
+    public convenience init(_ size: Int, eps: Float = 1e-5, elementwiseAffine: Bool = true) {
+        self.init([size], eps: eps, elementwiseAffine: elementwiseAffine)
+    }
+
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank >= 1 && x.shape[x.rank - 1] == weight.count,
-                     "LayerNorm: input \(x.shape) does not end in \(weight.count)")
-        let centred = x - x.mean(axis: -1, keepDim: true)
-        let variance = (centred * centred).mean(axis: -1, keepDim: true)
-        return centred / (variance + eps).sqrt() * weight + bias
+        precondition(x.rank >= normalizedShape.count && Array(x.shape.suffix(normalizedShape.count)) == normalizedShape,
+                     "LayerNorm: input \(x.shape) does not end in the normalized shape \(normalizedShape)")
+        let size = Shape.count(normalizedShape)
+        let rows = x.reshaped([size == 0 ? 0 : x.count / size, size])
+        let centered = rows - rows.mean(axis: 1, keepDim: true)
+        let variance = (centered * centered).mean(axis: 1, keepDim: true)
+        var y = (centered / (variance + eps).sqrt()).reshaped(x.shape)
+        if let weight { y = y * weight }
+        if let bias { y = y + bias }
+        return y
     }
 }
