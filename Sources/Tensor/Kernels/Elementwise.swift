@@ -19,18 +19,40 @@ public enum Kernels {
         for j in 0..<n { p[j] = v[j] }
     }
 
+    // Each kernel calls its function from one place in its loop, the partial last vector
+    // included (read from and written to zero-padded scratch): the optimiser stops inlining a
+    // large function (exp, sigmoid) after the first copy, and an out-of-line call per vector
+    // costs as much as the function itself.
+
+    /// Copies the `rest` < 8 trailing elements of each input into scratch slots 0, 8, 16.
+    @inline(never)
+    static func fillScratch(_ s: UnsafeMutablePointer<Float>, _ rest: Int,
+                            _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>) {
+        for j in 0..<8 {
+            s[j] = j < rest ? a[j] : 0
+            s[8 + j] = j < rest ? b[j] : 0
+            s[16 + j] = j < rest ? c[j] : 0
+        }
+    }
+
+    @inline(__always)
+    static func withScratch(_ body: (UnsafeMutablePointer<Float>) -> Void) {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 32) { body($0.baseAddress!) }
+    }
+
     /// out[i] = f(x[i]); `out` may alias `x`.
     static func map<F: UnaryFunction>(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
         parallelFor(n) { range in
-            var i = range.lowerBound
-            // Two independent vectors per iteration give the long polynomial chains room to overlap.
-            while i + 16 <= range.upperBound {
-                let (a, b) = (f(load(x + i)), f(load(x + i + 8)))
-                store(a, out + i); store(b, out + i + 8)
-                i += 16
+            withScratch { s in
+                var i = range.lowerBound
+                while i < range.upperBound {
+                    let rest = range.upperBound - i, full = rest >= 8
+                    if !full { fillScratch(s, rest, x + i, x + i, x + i) }
+                    store(f(load(full ? x + i : UnsafePointer(s))), full ? out + i : s + 24)
+                    if !full { (out + i).update(from: s + 24, count: rest) }
+                    i += 8
+                }
             }
-            while i + 8 <= range.upperBound { store(f(load(x + i)), out + i); i += 8 }
-            if i < range.upperBound { storeTail(f(loadTail(x + i, range.upperBound - i)), out + i, range.upperBound - i) }
         }
     }
 
@@ -38,10 +60,17 @@ public enum Kernels {
     static func zip<F: BinaryFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                                        _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
         parallelFor(n) { range in
-            var i = range.lowerBound
-            while i + 8 <= range.upperBound { store(f(load(a + i), load(b + i)), out + i); i += 8 }
-            let rest = range.upperBound - i
-            if rest > 0 { storeTail(f(loadTail(a + i, rest), loadTail(b + i, rest)), out + i, rest) }
+            withScratch { s in
+                var i = range.lowerBound
+                while i < range.upperBound {
+                    let rest = range.upperBound - i, full = rest >= 8
+                    if !full { fillScratch(s, rest, a + i, b + i, b + i) }
+                    let y = f(load(full ? a + i : UnsafePointer(s)), load(full ? b + i : UnsafePointer(s + 8)))
+                    store(y, full ? out + i : s + 24)
+                    if !full { (out + i).update(from: s + 24, count: rest) }
+                    i += 8
+                }
+            }
         }
     }
 
@@ -50,14 +79,16 @@ public enum Kernels {
                                        _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
         let vb = Vector(repeating: b)
         parallelFor(n) { range in
-            var i = range.lowerBound
-            while i + 8 <= range.upperBound {
-                store(scalarFirst ? f(vb, load(a + i)) : f(load(a + i), vb), out + i); i += 8
-            }
-            let rest = range.upperBound - i
-            if rest > 0 {
-                let va = loadTail(a + i, rest)
-                storeTail(scalarFirst ? f(vb, va) : f(va, vb), out + i, rest)
+            withScratch { s in
+                var i = range.lowerBound
+                while i < range.upperBound {
+                    let rest = range.upperBound - i, full = rest >= 8
+                    if !full { fillScratch(s, rest, a + i, a + i, a + i) }
+                    let va = load(full ? a + i : UnsafePointer(s))
+                    store(f(scalarFirst ? vb : va, scalarFirst ? va : vb), full ? out + i : s + 24)
+                    if !full { (out + i).update(from: s + 24, count: rest) }
+                    i += 8
+                }
             }
         }
     }
@@ -66,11 +97,17 @@ public enum Kernels {
     static func zip3<F: TernaryFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
                                          _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
         parallelFor(n) { range in
-            var i = range.lowerBound
-            while i + 8 <= range.upperBound { store(f(load(a + i), load(b + i), load(c + i)), out + i); i += 8 }
-            let rest = range.upperBound - i
-            if rest > 0 {
-                storeTail(f(loadTail(a + i, rest), loadTail(b + i, rest), loadTail(c + i, rest)), out + i, rest)
+            withScratch { s in
+                var i = range.lowerBound
+                while i < range.upperBound {
+                    let rest = range.upperBound - i, full = rest >= 8
+                    if !full { fillScratch(s, rest, a + i, b + i, c + i) }
+                    let y = f(load(full ? a + i : UnsafePointer(s)), load(full ? b + i : UnsafePointer(s + 8)),
+                              load(full ? c + i : UnsafePointer(s + 16)))
+                    store(y, full ? out + i : s + 24)
+                    if !full { (out + i).update(from: s + 24, count: rest) }
+                    i += 8
+                }
             }
         }
     }
