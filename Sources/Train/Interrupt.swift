@@ -10,6 +10,11 @@ public enum Interrupt {
 
     /// Installs the handler. Only async-signal-safe work happens inside it.
     public static func install() {
+        // A parent may have blocked SIGINT for its children (Foundation's Process does).
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             if Interrupt.flag.exchange(true, ordering: .relaxed) { _exit(130) }
         }

@@ -29,4 +29,20 @@ import Testing
         #expect(generated.status == 0, "\(generated.stderr)")
         #expect(generated.stdout.hasPrefix("the dog") && generated.stdout.split(whereSeparator: \.isWhitespace).count > 5)
     }
+
+    /// Ctrl-C stops training after the current batch, keeps the best model and still tests it.
+    @Test func interruptStopsCleanlyAndStillTests() throws {
+        let run = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let (process, out, _) = try CLI.start(["train", "--epochs", "1000", "--save", run.path] + Self.small)
+        let checkpoint = run.appendingPathComponent("model.safetensors")
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: checkpoint.path) && Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGINT)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && process.terminationReason == .exit)
+        #expect(stdout.contains("Exiting from training early"))
+        #expect(stdout.contains("| End of training | test loss"))
+    }
 }
