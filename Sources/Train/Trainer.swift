@@ -23,15 +23,20 @@ public final class Trainer {
     let reporter: TrainingReporter?
     /// Called with the model whenever the validation loss improves (to write the checkpoint).
     let onBest: ((any LanguageModel) throws -> Void)?
+    /// When set, wall time per stage is added to it.
+    public var profile: StageProfile?
     private(set) var bestState: [String: Tensor] = [:]
 
     public init(model: any LanguageModel, corpus: Corpus, options: TrainOptions,
-                reporter: TrainingReporter? = nil, onBest: ((any LanguageModel) throws -> Void)? = nil) throws(TrainError) {
+                reporter: TrainingReporter? = nil, profile: StageProfile? = nil,
+                onBest: ((any LanguageModel) throws -> Void)? = nil) throws(TrainError) {
         if let problem = options.problem() { throw TrainError(description: problem) }
         self.model = model
         self.options = options
-        train = BatchedStream(corpus.train, batchSize: options.batchSize)
-        valid = BatchedStream(corpus.valid, batchSize: options.evalBatchSize)
+        self.profile = profile
+        (train, valid) = profile.measure(.batchify) {
+            (BatchedStream(corpus.train, batchSize: options.batchSize), BatchedStream(corpus.valid, batchSize: options.evalBatchSize))
+        }
         guard train.rows >= 2 else {
             throw TrainError(description: "the training text has \(corpus.train.count) tokens, too few for one batch of \(options.batchSize) columns (need \(2 * options.batchSize))")
         }
@@ -56,20 +61,24 @@ public final class Trainer {
             var state = model.initialState(batchSize: options.batchSize)
             var intervalLoss = 0.0, intervalStart = Date(), epochLoss = 0.0, tokens = 0
             for (batch, i) in train.windowStarts(bptt: options.bptt).prefix(batches).enumerated() {
-                let (input, target, seqLen) = train.batch(at: i, bptt: options.bptt)
+                let (input, target, seqLen) = profile.measure(.getBatch) { train.batch(at: i, bptt: options.bptt) }
                 state = state.detached()
                 model.zeroGrad()
-                let (logits, next) = model(input, seqLen: seqLen, batchSize: options.batchSize, state: state)
-                state = next
-                let loss = Tensor.crossEntropy(logits: logits, targets: target)
+                let loss = profile.measure(.forward) {
+                    let (logits, next) = model(input, seqLen: seqLen, batchSize: options.batchSize, state: state)
+                    state = next
+                    return Tensor.crossEntropy(logits: logits, targets: target)
+                }
                 let value = Double(loss.item)
                 guard value.isFinite else {
                     summary.diverged = "the training loss became \(value) at epoch \(epoch), batch \(batch + 1); lower --lr or --clip"
                     break epochs
                 }
-                loss.backward()
-                clipGradNorm(optimizer.parameters, maxNorm: options.clip)
-                optimizer.step()
+                profile.measure(.backward) { loss.backward() }
+                profile.measure(.optimizer) {
+                    clipGradNorm(optimizer.parameters, maxNorm: options.clip)
+                    optimizer.step()
+                }
                 intervalLoss += value
                 epochLoss += value
                 tokens += seqLen * options.batchSize
@@ -92,7 +101,7 @@ public final class Trainer {
                 reporter?.notice("Exiting from training early")
                 break
             }
-            let validLoss = evaluateLoss(model, on: valid, bptt: options.bptt)
+            let validLoss = profile.measure(.validation) { evaluateLoss(model, on: valid, bptt: options.bptt) }
             summary.epochsRun = epoch
             let lr = optimizer.learningRate
             let batchesRun = Swift.max(1, Swift.min(batches, train.windowCount(bptt: options.bptt)))

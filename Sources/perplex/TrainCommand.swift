@@ -39,6 +39,8 @@ struct TrainCommand: ParsableCommand {
     var save = "runs/last"
     @Flag(name: [.customLong("dry-run"), .customLong("dry_run")], help: "Run one batch per epoch (a quick check).")
     var dryRun = false
+    @Flag(help: "End with the share of time per stage (batchify, get batch, forward, backward, optimizer, validation, test).")
+    var profile = false
     @Option(name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")],
             help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
     var builtinSentences = 6000
@@ -74,9 +76,10 @@ struct TrainCommand: ParsableCommand {
         print("| \(model.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(folder.url.path)")
 
         let reporter = RunReporter(folder: folder)
+        let stages = profile ? StageProfile() : nil
         let trainer: Trainer
         do {
-            trainer = try Trainer(model: lm, corpus: corpus, options: options, reporter: reporter) { best in
+            trainer = try Trainer(model: lm, corpus: corpus, options: options, reporter: reporter, profile: stages) { best in
                 try Checkpoint.save(best, vocabulary: corpus.vocabulary, to: folder.model)
             }
         } catch { throw fail("\(error)") }
@@ -88,9 +91,12 @@ struct TrainCommand: ParsableCommand {
         if let diverged = summary.diverged {
             throw fail("\(diverged); the best model so far is in \(folder.model.path)")
         }
-        let test = BatchedStream(corpus.test, batchSize: options.evalBatchSize)
-        reporter.testResult(loss: evaluateLoss(lm, on: test, bptt: options.bptt), floor: floor)
+        let testLoss = stages.measure(.test) {
+            evaluateLoss(lm, on: BatchedStream(corpus.test, batchSize: options.evalBatchSize), bptt: options.bptt)
+        }
+        reporter.testResult(loss: testLoss, floor: floor)
         print(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
+        if let stages { print(stages.table()) }
     }
 
     func writeRunFiles(_ folder: RunFolder, config: ModelConfig, options: TrainOptions, corpus: Corpus) throws {

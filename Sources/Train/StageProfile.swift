@@ -1,0 +1,43 @@
+import Foundation
+
+/// Wall time per stage of a training run (the breakdown the course reports give): batchify,
+/// getBatch, forward, backward, optimizer step (clipping included), validation, test.
+public final class StageProfile {
+    public enum Stage: String, CaseIterable, Sendable {
+        case batchify, getBatch = "get batch", forward, backward, optimizer = "optimizer step", validation, test
+    }
+
+    public private(set) var seconds: [Stage: Double] = [:]
+
+    public init() {}
+
+    /// Runs `body`, adding its wall time to `stage`.
+    @discardableResult
+    public func measure<T>(_ stage: Stage, _ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { seconds[stage, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
+        return try body()
+    }
+
+    /// A table of seconds and share per stage.
+    public func table() -> String {
+        let total = seconds.values.reduce(0, +)
+        var lines = ["| stage          | seconds |  share |", "| -------------- | ------: | -----: |"]
+        for stage in Stage.allCases {
+            let s = seconds[stage, default: 0]
+            lines.append(String(format: "| %@ | %7.2f | %5.1f%% |", stage.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0),
+                                s, total > 0 ? 100 * s / total : 0))
+        }
+        lines.append(String(format: "| total          | %7.2f |        |", total))
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Optional where Wrapped == StageProfile {
+    /// Measures when profiling, else just runs `body`.
+    @inline(__always)
+    public func measure<T>(_ stage: StageProfile.Stage, _ body: () throws -> T) rethrows -> T {
+        if let profile = self { return try profile.measure(stage, body) }
+        return try body()
+    }
+}
