@@ -59,10 +59,31 @@ public enum VectorMath {
         return y
     }
 
+    /// e^v for v ≤ 0 (-inf included), without NaN handling: the core of `sigmoid`. The scale
+    /// 2^(n+64) stays normal, and the final ·2^-64 rounds once into the denormals.
+    @inline(__always)
+    static func expNonPositive(_ x: Vector) -> Vector {
+        var v = x
+        v.replace(with: -104, where: v .< -104)
+        let magic: Vector = Vector(repeating: 12_582_912)
+        let t = magic.addingProduct(v, 1.442_695_04)
+        let n = t - magic
+        var r = v.addingProduct(n, -0.693_359_375)
+        r = r.addingProduct(n, 2.121_944_40e-4)
+        var p = Vector(repeating: 1.398_199_950_7e-3).addingProduct(Vector(repeating: 1.987_569_150_0e-4), r)
+        p = Vector(repeating: 8.333_451_907_3e-3).addingProduct(p, r)
+        p = Vector(repeating: 4.166_579_589_4e-2).addingProduct(p, r)
+        p = Vector(repeating: 1.666_666_545_9e-1).addingProduct(p, r)
+        p = Vector(repeating: 5.000_000_120_1e-1).addingProduct(p, r)
+        p = r.addingProduct(p, r * r) + 1
+        let k = bits(t) &- (0x4B40_0000 - 127 - 64)
+        return p * float(k &<< 23) * Vector(repeating: 0x1p-64)
+    }
+
     /// σ(x) = 1 / (1 + e^{-x}), computed as e^x / (1 + e^x) for x < 0 to keep relative accuracy.
     @inline(__always)
     public static func sigmoid(_ x: Vector) -> Vector {
-        let e = exp(-abs(x))
+        let e = expNonPositive(float(bits(x) | Bits(repeating: Int32.min)))  // e^{-|x|}
         let inverse = 1 / (1 + e)
         var y = inverse
         y.replace(with: e * inverse, where: x .< 0)
