@@ -28,7 +28,7 @@ public final class LSTM: RecurrentBase {
         -> (output: Tensor, state: (h: Tensor, c: Tensor)) {
         let (output, finals) = runLayers(x, initial: initial.map { [$0.h, $0.c] }, stateCount: 2, op: "LSTM") {
             l, input, start in
-            let projected = Tensor.linear(input, weight: weightIH[l], bias: biasIH[l]) + biasHH[l]
+            let projected = Tensor.linear(input, weight: weightIH[l], bias: biasIH[l] + biasHH[l])
             return useFusedKernel
                 ? fusedLayer(projected, weightHH[l], start[0], start[1])
                 : composedLayer(projected, weightHH[l], start[0], start[1])
