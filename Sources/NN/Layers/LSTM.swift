@@ -11,7 +11,7 @@ import Tensor
 /// The input projection x·W_ihᵀ runs as one product over the whole sequence; each step then only
 /// multiplies h·W_hhᵀ.
 public final class LSTM: RecurrentBase {
-    /// Whether layers run through the fused sequence kernel (`Tensor.lstmSequence`) or through
+    /// Whether the layers run through the fused multi-layer kernel (`Tensor.lstmStack`) or through
     /// per-step compositions of basic ops; both compute the same function.
     public var useFusedKernel = true
 
@@ -26,21 +26,40 @@ public final class LSTM: RecurrentBase {
     /// [numLayers, batch, hidden].
     public func callAsFunction(_ x: Tensor, _ initial: (h: Tensor, c: Tensor)? = nil)
         -> (output: Tensor, state: (h: Tensor, c: Tensor)) {
+        if useFusedKernel { return stacked(x, initial) }
         let (output, finals) = runLayers(x, initial: initial.map { [$0.h, $0.c] }, stateCount: 2, op: "LSTM") {
             l, input, start in
-            let projected = Tensor.linear(input, weight: weightIH[l], bias: biasIH[l]) + biasHH[l]
-            return useFusedKernel
-                ? fusedLayer(projected, weightHH[l], start[0], start[1])
-                : composedLayer(projected, weightHH[l], start[0], start[1])
+            let projected = Tensor.linear(input, weight: weightIH[l], bias: biasIH[l] + biasHH[l])
+            return composedLayer(projected, weightHH[l], start[0], start[1])
         }
         return (output, (finals[0], finals[1]))
     }
 
-    private func fusedLayer(_ projected: Tensor, _ w: Tensor, _ h0: Tensor, _ c0: Tensor) -> (Tensor, [Tensor]) {
-        let (output, cell) = Tensor.lstmSequence(inputProjection: projected, weightHH: w, h0: h0, c0: c0)
-        let steps = output.shape[0]
-        let lastH = output.slice(axis: 0, (steps - 1)..<steps).reshaped(h0.shape)
-        return (output, [lastH, cell])
+    /// All layers in one fused op (`Tensor.lstmStack`), which may run them as a wavefront over
+    /// the cores; dropout masks are drawn up front in the order the per-layer path draws them.
+    private func stacked(_ x: Tensor, _ initial: (h: Tensor, c: Tensor)?) -> (output: Tensor, state: (h: Tensor, c: Tensor)) {
+        precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM: input \(x.shape) is not [seqLen, batch, \(inputSize)]")
+        let (steps, batch, h) = (x.shape[0], x.shape[1], hiddenSize)
+        if let initial {
+            for s in [initial.h, initial.c] {
+                precondition(s.shape == [numLayers, batch, h],
+                             "LSTM: initial state \(s.shape) is not [\(numLayers), \(batch), \(h)]")
+            }
+        }
+        let h0 = initial.map { $0.h.unstacked(axis: 0) } ?? (0..<numLayers).map { _ in Tensor.zeros([batch, h]) }
+        let c0 = initial.map { $0.c.unstacked(axis: 0) } ?? (0..<numLayers).map { _ in Tensor.zeros([batch, h]) }
+        var masks: [Tensor?] = []
+        if isTraining && dropout > 0 && numLayers > 1 {
+            let keep = 1 - dropout, scale: Float = dropout == 1 ? 0 : 1 / (1 - dropout)
+            for _ in 0..<(numLayers - 1) {
+                let mask = Tensor(uninitializedShape: [steps, batch, h])
+                for i in 0..<mask.count { mask.pointer[i] = generator.nextFloat() < keep ? scale : 0 }
+                masks.append(mask)
+            }
+        }
+        let (output, hs, cs) = Tensor.lstmStack(x, weightsIH: weightIH, weightsHH: weightHH, biasesIH: biasIH,
+                                                biasesHH: biasHH, h0: h0, c0: c0, dropoutMasks: masks)
+        return (output, (Tensor.stack(hs, axis: 0), Tensor.stack(cs, axis: 0)))
     }
 
     /// The reference path: one small graph per step from basic ops.

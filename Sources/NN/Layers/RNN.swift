@@ -21,7 +21,7 @@ public final class RNN: RecurrentBase {
     /// output [seqLen, batch, hidden] and final h [numLayers, batch, hidden].
     public func callAsFunction(_ x: Tensor, _ h0: Tensor? = nil) -> (output: Tensor, state: Tensor) {
         let (output, finals) = runLayers(x, initial: h0.map { [$0] }, stateCount: 1, op: "RNN") { l, input, start in
-            let projected = Tensor.linear(input, weight: weightIH[l], bias: biasIH[l]) + biasHH[l]
+            let projected = Tensor.linear(input, weight: weightIH[l], bias: biasIH[l] + biasHH[l])
             if useFusedKernel {
                 let output = Tensor.rnnSequence(inputProjection: projected, weightHH: weightHH[l], h0: start[0],
                                                 relu: nonlinearity == .relu)

@@ -43,6 +43,22 @@ public enum BLAS {
             return
         }
         setThreads(m * n * k >= parallelThreshold && m >= 32 ? maxThreads : 1)
+        sgemmAsConfigured(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c)
+    }
+
+    /// `sgemm` without touching OpenBLAS's thread count: for callers that set it once (to 1) and
+    /// then multiply from several threads at once.
+    static func sgemmAsConfigured(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float = 1, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        beta: Float = 0, _ c: UnsafeMutablePointer<Float>
+    ) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            if beta == 0 { c.update(repeating: 0, count: m * n) }
+            else if beta != 1 { for i in 0..<(m * n) { c[i] *= beta } }
+            return
+        }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))

@@ -19,10 +19,11 @@ extension Tensor {
         let hiddenN = TensorStorage(uninitializedCount: steps * stepState)  // W_hn h + b_hn
         let out = TensorStorage(uninitializedCount: steps * stepState)
         let hp = TensorStorage(uninitializedCount: stepGates)
+        let packedW = PackedMatrix(w.pointer, k: hs, n: g3, transposed: true)
         for t in 0..<steps {
             let hPrev = t == 0 ? h0.pointer : out.pointer + (t - 1) * stepState
             for r in 0..<batch { (hp.pointer + r * g3).update(from: b.pointer, count: g3) }
-            BLAS.sgemm(transA: false, transB: true, m: batch, n: g3, k: hs, hPrev, w.pointer, beta: 1, hp.pointer)
+            packedW.multiply(hPrev, m: batch, lda: hs, into: hp.pointer, accumulate: true)
             let x = xp.pointer + t * stepGates, a = acts.pointer + t * stepGates
             let hn = hiddenN.pointer + t * stepState, h = out.pointer + t * stepState
             RowLoop.forEach(rows: batch, width: hs) { r, j, n in
@@ -40,6 +41,7 @@ extension Tensor {
             let dx = Tensor(uninitializedShape: [steps, batch, g3])
             let dHidden = Tensor(uninitializedShape: [steps, batch, g3])
             let dh = Tensor.zeros([batch, hs])
+            let packedW = PackedMatrix(w.pointer, k: g3, n: hs, transposed: false)
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let a = acts.pointer + t * stepGates, hn = hiddenN.pointer + t * stepState
                 let hPrev = t == 0 ? h0.pointer : out.pointer + (t - 1) * stepState
@@ -59,7 +61,7 @@ extension Tensor {
                     RowLoop.store(dhv * zv, dh.pointer + s, n)
                 }
                 if t > 0 || h0.requiresGrad {
-                    BLAS.sgemm(transA: false, transB: false, m: batch, n: hs, k: g3, dht, w.pointer, beta: 1, dh.pointer)
+                    packedW.multiply(dht, m: batch, lda: g3, into: dh.pointer, accumulate: true)
                 }
             }
             let gw = w.requiresGrad

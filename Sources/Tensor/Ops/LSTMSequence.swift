@@ -25,11 +25,12 @@ extension Tensor {
         let tanhCells = TensorStorage(uninitializedCount: steps * stepState)
         let out = TensorStorage(uninitializedCount: steps * stepState)
         acts.pointer.update(from: xp.pointer, count: steps * stepGates)
+        let packedW = PackedMatrix(w.pointer, k: hs, n: g4, transposed: true)
         for t in 0..<steps {
             let a = acts.pointer + t * stepGates
             let hPrev = t == 0 ? h0.pointer : out.pointer + (t - 1) * stepState
             let cPrev = t == 0 ? c0.pointer : cells.pointer + (t - 1) * stepState
-            BLAS.sgemm(transA: false, transB: true, m: batch, n: g4, k: hs, hPrev, w.pointer, beta: 1, a)
+            packedW.multiply(hPrev, m: batch, lda: hs, into: a, accumulate: true)
             let (c, tc, h) = (cells.pointer + t * stepState, tanhCells.pointer + t * stepState, out.pointer + t * stepState)
             RowLoop.forEach(rows: batch, width: hs) { r, j, n in
                 let ga = a + r * g4 + j, s = r * hs + j
@@ -51,6 +52,7 @@ extension Tensor {
             let dh = Tensor.zeros([batch, hs])
             let dc = gCell?.copy() ?? Tensor.zeros([batch, hs])
             let zero = RowLoop.V()
+            let packedW = PackedMatrix(w.pointer, k: g4, n: hs, transposed: false)
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let a = acts.pointer + t * stepGates, dg = dGates.pointer + t * stepGates
                 let tc = tanhCells.pointer + t * stepState
@@ -70,7 +72,7 @@ extension Tensor {
                     RowLoop.store(dcv * f, dc.pointer + s, n)
                 }
                 if t > 0 || h0.requiresGrad {
-                    BLAS.sgemm(transA: false, transB: false, m: batch, n: hs, k: g4, dg, w.pointer, dh.pointer)
+                    packedW.multiply(dg, m: batch, lda: g4, into: dh.pointer, accumulate: false)
                 }
             }
             let gw = w.requiresGrad

@@ -13,16 +13,18 @@ extension Tensor {
         let stepState = batch * hs
         let out = TensorStorage(uninitializedCount: steps * stepState)
         out.pointer.update(from: xp.pointer, count: steps * stepState)
+        let packedW = PackedMatrix(w.pointer, k: hs, n: hs, transposed: true)
         for t in 0..<steps {
             let hPrev = t == 0 ? h0.pointer : out.pointer + (t - 1) * stepState
             let h = out.pointer + t * stepState
-            BLAS.sgemm(transA: false, transB: true, m: batch, n: hs, k: hs, hPrev, w.pointer, beta: 1, h)
+            packedW.multiply(hPrev, m: batch, lda: hs, into: h, accumulate: true)
             if relu { Kernels.map(h, h, stepState, Fn.Relu()) } else { Kernels.map(h, h, stepState, Fn.Tanh()) }
         }
         return .result(relu ? "rnn_relu_sequence" : "rnn_tanh_sequence", shape: [steps, batch, hs], storage: out,
                        inputs: [xp, w, h0]) { gOut in
             let dPre = Tensor(uninitializedShape: [steps, batch, hs])
             let dh = Tensor.zeros([batch, hs])
+            let packedW = PackedMatrix(w.pointer, k: hs, n: hs, transposed: false)
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let y = out.pointer + t * stepState, gy = gOut.pointer + t * stepState
                 let d = dPre.pointer + t * stepState
@@ -36,7 +38,7 @@ extension Tensor {
                     i += 8
                 }
                 if t > 0 || h0.requiresGrad {
-                    BLAS.sgemm(transA: false, transB: false, m: batch, n: hs, k: hs, d, w.pointer, dh.pointer)
+                    packedW.multiply(d, m: batch, lda: hs, into: dh.pointer, accumulate: false)
                 }
             }
             let gw = w.requiresGrad
