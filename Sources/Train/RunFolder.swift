@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Plot
 
 /// The folder one training run writes (DESIGN.md): config.json, metrics.jsonl, model.safetensors,
@@ -36,7 +37,7 @@ public struct RunFolder {
 
     /// Writes a text file atomically.
     public func write(_ text: String, to file: URL) throws {
-        try text.write(to: file, atomically: true, encoding: .utf8)
+        try writeAtomically(Data(text.utf8), to: file)
     }
 }
 

@@ -42,7 +42,7 @@ import Testing
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = dir.appendingPathComponent("t.txt")
-        try "the dog\n".write(to: text, atomically: true, encoding: .utf8)
+        try "the dog\n".write(to: text, atomically: false, encoding: .utf8)
         try expectError(["evaluate", "--checkpoint", dir.appendingPathComponent("none.safetensors").path, "--text", text.path],
                         "checkpoint not found")
         let corrupt = dir.appendingPathComponent("corrupt.safetensors")
@@ -54,7 +54,7 @@ import Testing
                                    "--save", dir.path])
         #expect(trained.status == 0, "\(trained.stderr)")
         try expectError(["generate", "--checkpoint", dir.path, "--prompt", "the zebra"], "prompt word 'zebra' is not in the vocabulary")
-        try "the zebra\n".write(to: text, atomically: true, encoding: .utf8)
+        try "the zebra\n".write(to: text, atomically: false, encoding: .utf8)
         try expectError(["evaluate", "--checkpoint", dir.path, "--text", text.path], "word 'zebra' is not in the vocabulary")
         try expectError(["evaluate", "--checkpoint", dir.path, "--text", dir.appendingPathComponent("no.txt").path], "file not found")
     }
@@ -65,7 +65,7 @@ import Testing
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = dir.appendingPathComponent("t.txt")
-        try "the dog runs\n".write(to: text, atomically: true, encoding: .utf8)
+        try "the dog runs\n".write(to: text, atomically: false, encoding: .utf8)
         let checkpoint = dir.appendingPathComponent("model.safetensors")
         var kills = 0
         for attempt in 0..<4 {

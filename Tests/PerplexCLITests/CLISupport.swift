@@ -53,7 +53,7 @@ enum CLI {
     static func dataFolder(train: String, valid: String, test: String) throws -> URL {
         let dir = try temporaryDirectory()
         for (name, text) in [("train.txt", train), ("valid.txt", valid), ("test.txt", test)] {
-            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            try text.write(to: dir.appendingPathComponent(name), atomically: false, encoding: .utf8)
         }
         return dir
     }

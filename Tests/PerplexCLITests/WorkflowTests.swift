@@ -20,7 +20,7 @@ import Testing
         #expect(metrics.contains(#""type":"epoch""#) && metrics.contains(#""type":"test""#))
 
         let text = run.appendingPathComponent("sample.txt")
-        try "the dog runs\nevery cat sees a bird\n".write(to: text, atomically: true, encoding: .utf8)
+        try "the dog runs\nevery cat sees a bird\n".write(to: text, atomically: false, encoding: .utf8)
         let evaluated = try CLI.run(["evaluate", "--checkpoint", run.path, "--text", text.path, "--batch-size", "2", "--bptt", "4"])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         #expect(evaluated.stdout.contains("ppl"))

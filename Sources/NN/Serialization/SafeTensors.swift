@@ -179,7 +179,7 @@ public struct SafeTensors {
     /// Writes atomically (a temporary file renamed into place), so an interrupted write never
     /// leaves a broken file behind.
     public func write(to url: URL) throws {
-        try encoded().write(to: url, options: .atomic)
+        try writeAtomically(encoded(), to: url)
     }
 
     private static func jsonString(_ s: String) -> String {
