@@ -1,5 +1,14 @@
+/// The optimizers `perplex classify train --optimizer` offers.
+public enum ClassifierOptimizer: String, CaseIterable, Codable, Sendable {
+    /// Adam (default learning rate 1e-3).
+    case adam
+    /// Kim (2014)'s Adadelta: ρ = 0.95, ε = 1e-6 (learning rate 1).
+    case adadelta
+}
+
 /// Training hyper-parameters of `perplex classify train` (Kim 2014's, with Adam for Adadelta).
 public struct ClassifierOptions: Codable, Equatable, Sendable {
+    public var optimizer = ClassifierOptimizer.adam
     public var lr: Float = 1e-3
     public var epochs = 10
     /// Kim: mini-batches of 50.

@@ -7,7 +7,7 @@ import Text
 /// Mini-batch training of a sentence classifier as Kim (2014): shuffled batches of 50,
 /// cross-entropy, one optimizer step per batch followed by the max-norm constraint, and (with a
 /// dev set) the model with the best dev accuracy kept and training stopped after `patience`
-/// epochs without improvement. Adam stands in for Kim's Adadelta.
+/// epochs without improvement. Adam (default) or Kim's Adadelta.
 public final class ClassifierTrainer {
     public struct Summary: Sendable {
         /// Best dev accuracy (nil without a dev set).
@@ -42,7 +42,10 @@ public final class ClassifierTrainer {
     public func run() throws -> Summary {
         let start = Date()
         var shuffler = RandomGenerator(seed: options.seed &+ 0x5EED)
-        let optimizer = Adam(model.parameters(), lr: options.lr)
+        let optimizer: Optimizer = switch options.optimizer {
+        case .adam: Adam(model.parameters(), lr: options.lr)
+        case .adadelta: Adadelta(model.parameters(), lr: options.lr, rho: 0.95, epsilon: 1e-6)
+        }
         model.constrain()
         var summary = Summary(bestDevAccuracy: nil, bestEpoch: 0, epochsRun: 0, interrupted: false, diverged: nil, seconds: 0)
         var bestState: [String: Tensor] = [:]

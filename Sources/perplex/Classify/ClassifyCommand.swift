@@ -1,8 +1,10 @@
 import ArgumentParser
 import Models
+import Train
 
 extension ClassifierKind: ExpressibleByArgument {}
 extension SentencePooling: ExpressibleByArgument {}
+extension ClassifierOptimizer: ExpressibleByArgument {}
 
 /// `perplex classify`: sentence classification (Kim 2014's CNN, an LSTM) on `label sentence` files.
 struct ClassifyCommand: ParsableCommand {

@@ -24,10 +24,12 @@ struct ClassifyTrainCommand: ParsableCommand {
     @Option(help: "Folds for cross-validation when there is no --test.") var folds = 10
     @Option(name: [.customLong("max-folds"), .customLong("max_folds")],
             help: "Run only the first N folds of the cross-validation (default: all).") var maxFolds: Int?
+    @Option(help: "Run only fold K (1-based) of the cross-validation, e.g. one fold per machine.") var fold: Int?
     @Option(help: "cnn (Kim 2014) or lstm.") var model: ClassifierKind = .cnn
     @Option(help: "Upper epoch limit.") var epochs = 10
     @Option(name: [.customLong("batch-size"), .customLong("batch_size")], help: "Batch size.") var batchSize = 50
-    @Option(help: "Adam learning rate.") var lr: Float = 1e-3
+    @Option(help: "adam or adadelta (Kim 2014: ρ 0.95, ε 1e-6).") var optimizer: ClassifierOptimizer = .adam
+    @Option(help: "Learning rate (default: 1e-3 for Adam, 1 for Adadelta).") var lr: Float?
     @Option(help: "Dropout before the output layer.") var dropout: Float = 0.5
     @Option(help: "Size of word vectors.") var emsize = 300
     @Option(help: "LSTM hidden units.") var nhid = 150
@@ -45,7 +47,9 @@ struct ClassifyTrainCommand: ParsableCommand {
 
     func run() throws {
         var options = ClassifierOptions()
-        (options.lr, options.epochs, options.batchSize, options.seed, options.patience) = (lr, epochs, batchSize, seed, patience)
+        (options.epochs, options.batchSize, options.seed, options.patience) = (epochs, batchSize, seed, patience)
+        options.optimizer = optimizer
+        options.lr = lr ?? (optimizer == .adam ? 1e-3 : 1)
         if let problem = options.problem() { throw fail(problem) }
         let widths = filterWidths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
@@ -64,6 +68,7 @@ struct ClassifyTrainCommand: ParsableCommand {
                 throw fail("--folds must be between 2 and the \(trainData.count) training sentences, got \(folds)")
             }
             if let maxFolds, maxFolds < 1 { throw fail("--max-folds must be at least 1, got \(maxFolds)") }
+            if let fold, fold < 1 || fold > folds { throw fail("--fold must be between 1 and --folds \(folds), got \(fold)") }
         }
 
         let folder: RunFolder
@@ -77,10 +82,10 @@ struct ClassifyTrainCommand: ParsableCommand {
             reporter.result(result.metrics, title: test ?? "test", extra: ["seconds": result.seconds])
         } else {
             let kfold = KFold(count: trainData.count, folds: folds, seed: seed)
-            let runFolds = min(maxFolds ?? folds, folds)
+            let runFolds = fold.map { [$0 - 1] } ?? Array(0..<min(maxFolds ?? folds, folds))
             var accuracies: [Double] = []
             let start = Date()
-            for i in 0..<runFolds {
+            for i in runFolds {
                 let (trainIndices, testIndices) = kfold.split(i)
                 reporter.prefix = "fold \(i + 1)/\(folds) | "
                 reporter.resetCurves()
