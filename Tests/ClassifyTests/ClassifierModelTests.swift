@@ -45,9 +45,8 @@ import Train
         #expect(model.embedding.weight.pointer[1] == 0)
     }
 
-    /// A sentence's scores do not depend on the padding its batch adds (CNN: `<pad>` is zero and
-    /// ReLU ≥ 0, so it only matters for short sentences padded to the filter width; LSTM: padding
-    /// follows the pooled states).
+    /// An LSTM sentence's scores do not depend on the padding its batch adds: padding follows the
+    /// pooled states. (The CNN's can, as in Kim's model: a window over `<pad>` gives the bias alone.)
     @Test(arguments: [tiny(.lstm, pool: .last), tiny(.lstm, pool: .mean)])
     func paddingDoesNotChangeScores(config: ClassifierConfig) throws {
         let model = try makeSentenceClassifier(config, generator: RandomGenerator(seed: 5))
