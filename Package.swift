@@ -90,6 +90,11 @@ let package = Package(
             swiftSettings: fastSwift
         ),
         .testTarget(
+            name: "ClassifyTests",
+            dependencies: ["Models", "Train", "Text", "NN", "Tensor"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
             name: "PerplexCLITests",
             dependencies: ["perplex"],
             swiftSettings: fastSwift

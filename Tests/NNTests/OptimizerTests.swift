@@ -31,6 +31,11 @@ import Tensor
         try check("optim_adamw") { Adam.adamW($0, lr: 0.01, weightDecay: 0.1) }
     }
 
+    @Test func adadelta() throws {
+        try check("optim_adadelta") { Adadelta($0, lr: 1, rho: 0.95, epsilon: 1e-6) }
+        try check("optim_adadelta_wd") { Adadelta($0, lr: 0.5, rho: 0.9, epsilon: 1e-4, weightDecay: 0.1) }
+    }
+
     @Test func adagrad() throws {
         try check("optim_adagrad") { Adagrad($0, lr: 0.1, learningRateDecay: 0.01, weightDecay: 0.01, initialAccumulator: 0.1) }
     }
