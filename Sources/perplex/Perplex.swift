@@ -6,7 +6,9 @@ struct Perplex: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perplex",
         abstract: "Train, evaluate and inspect neural language models.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, Demo.self, Bench.self])
+        subcommands: [TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ExportVectorsCommand.self,
+                      NeighboursCommand.self, WordSimCommand.self, NGramsCommand.self, ParamsCommand.self,
+                      Demo.self, Bench.self])
 
     static func main() {
         // Line-buffered output, so progress reaches a log file or pipe as it happens.
