@@ -9,6 +9,8 @@ struct WordSimCommand: ParsableCommand {
 
     @OptionGroup var source: VectorsOptions
     @Flag(name: .customLong("list-oov"), help: "List the out-of-vocabulary pairs of each file.") var listOOV = false
+    @Flag(help: "Print tab-separated rows (file, found, total, spearman at full precision, oov) instead of the table.")
+    var tsv = false
     @Argument(help: "Files of 'word1 word2 score' lines (tab- or space-separated).") var files: [String]
 
     func run() throws {
@@ -18,6 +20,14 @@ struct WordSimCommand: ParsableCommand {
         let vectors = try source.load()
         let results = datasets.map { (path: $0.path, result: vectors.evaluateSimilarity($0.pairs)) }
         let names = results.map { URL(fileURLWithPath: $0.path).lastPathComponent }
+        if tsv {
+            print("file\tfound\ttotal\tspearman\toov")
+            for (name, entry) in zip(names, results) {
+                let r = entry.result
+                print("\(name)\t\(r.found)\t\(r.total)\t\(r.spearman.map { "\($0)" } ?? "nan")\t\(r.outOfVocabulary.count)")
+            }
+            return
+        }
         let width = max(4, names.map(\.count).max() ?? 0)
         print("\("file".padding(toLength: width, withPad: " ", startingAt: 0))  found/total   coverage   spearman     oov")
         for (name, entry) in zip(names, results) {

@@ -48,6 +48,10 @@ import Testing
             #expect(sim.stdout.contains("| 1 out-of-vocabulary pairs"), "\(sim.stdout)")
             #expect(sim.stdout.contains("pairs.txt:4  zebra \(words[1])  (missing: zebra)"), "\(sim.stdout)")
         }
+        let tsv = try CLI.run(["wordsim", "--tsv", "--vectors", vec, pairs])
+        let row = tsv.stdout.split(separator: "\n").last?.split(separator: "\t").map(String.init) ?? []
+        #expect(row.count == 5 && row[0] == "pairs.txt" && row[1] == "3" && row[2] == "4" && row[4] == "1", "\(tsv.stdout)")
+        #expect(row.count == 5 && Double(row[3]).map { abs($0) <= 1 } == true, "\(tsv.stdout)")
     }
 
     @Test func neighboursOfHandMadeVectors() throws {
