@@ -20,6 +20,12 @@ import Testing
         }
     }
 
+    @Test func multiByteWordsSurviveByteLevelSplitting() throws {
+        let v = try parse("café 1 2\nnaïve\u{3000}x 3 4\n日本 5 6\n")
+        #expect(v.words == ["café", "naïve\u{3000}x", "日本"])
+        #expect(v.index(of: "CAFÉ") == 0)
+    }
+
     @Test func writingAndReadingBackKeepsEveryBit() throws {
         let values: [Float] = [0.1, -1e-7, 3.4028235e38, 1.0 / 3, -0, 12345.678]
         let v = try WordVectors(words: ["a", "b", "c"], matrix: Tensor(shape: [3, 2], values))
