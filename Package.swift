@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Train", targets: ["Train"]),
         .library(name: "Plot", targets: ["Plot"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
         .executable(name: "perplex", targets: ["perplex"]),
     ],
     dependencies: [
@@ -60,6 +61,11 @@ let package = Package(
             name: "Plot",
             swiftSettings: fastSwift
         ),
+        .target(
+            name: "Analysis",
+            dependencies: ["Tensor", "Text", "Models", "Train"],
+            swiftSettings: fastSwift
+        ),
         .executableTarget(
             name: "perplex",
             dependencies: [
@@ -69,6 +75,7 @@ let package = Package(
                 "Models",
                 "Train",
                 "Plot",
+                "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastSwift
@@ -92,6 +99,11 @@ let package = Package(
         .testTarget(
             name: "ClassifyTests",
             dependencies: ["Models", "Train", "Text", "NN", "Tensor"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
+            name: "AnalysisTests",
+            dependencies: ["Analysis"],
             swiftSettings: fastSwift
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A minimal SVG line chart: named series of (x, y) points on shared axes, optional log-scale y.
+/// A minimal SVG line chart: named series of (x, y) points on shared axes, optional log-scale x
+/// and y (log-log for rank–frequency plots); non-positive values are left out of a log axis.
 public struct LineChart {
     public struct Series {
         public var name: String
@@ -14,13 +15,15 @@ public struct LineChart {
     public var title: String
     public var xLabel: String
     public var yLabel: String
+    public var logX: Bool
     public var logY: Bool
     public var series: [Series]
 
-    public init(title: String, xLabel: String, yLabel: String, logY: Bool = false, series: [Series]) {
+    public init(title: String, xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false, series: [Series]) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
+        self.logX = logX
         self.logY = logY
         self.series = series
     }
@@ -30,14 +33,17 @@ public struct LineChart {
     /// The chart as a standalone SVG document (640×400).
     public func svg() -> String {
         let (width, height, left, right, top, bottom) = (640.0, 400.0, 70.0, 20.0, 40.0, 50.0)
-        let finite = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
+        let (logX, logY) = (self.logX, self.logY)
+        let plottable = { (p: (x: Double, y: Double)) in p.x.isFinite && p.y.isFinite && (!logX || p.x > 0) && (!logY || p.y > 0) }
+        let finite = series.flatMap(\.points).filter(plottable)
+        let tx: (Double) -> Double = { logX ? Foundation.log10($0) : $0 }
         let ty: (Double) -> Double = { logY ? Foundation.log10($0) : $0 }
-        let xs = finite.map(\.x), ys = finite.map { ty($0.y) }
+        let xs = finite.map { tx($0.x) }, ys = finite.map { ty($0.y) }
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
         var (y0, y1) = (ys.min() ?? 0, ys.max() ?? 1)
         if x1 <= x0 { x1 = x0 + 1 }
         if y1 <= y0 { y0 -= 0.5; y1 += 0.5 }
-        let px = { (x: Double) in left + (x - x0) / (x1 - x0) * (width - left - right) }
+        let px = { (x: Double) in left + (tx(x) - x0) / (x1 - x0) * (width - left - right) }
         let py = { (y: Double) in height - bottom - (ty(y) - y0) / (y1 - y0) * (height - top - bottom) }
         var out = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
@@ -55,11 +61,12 @@ public struct LineChart {
             let y = height - bottom - Double(i) / 4 * (height - top - bottom)
             out += "<text x=\"\(left - 5)\" y=\"\(y + 4)\" text-anchor=\"end\">\(Self.format(value))</text>\n"
             let fx = x0 + (x1 - x0) * Double(i) / 4
-            out += "<text x=\"\(px(fx))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(Self.format(fx))</text>\n"
+            let xValue = logX ? Foundation.pow(10, fx) : fx
+            out += "<text x=\"\(px(xValue))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(Self.format(xValue))</text>\n"
         }
         for (k, s) in series.enumerated() {
             let color = Self.colors[k % Self.colors.count]
-            let points = s.points.filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
+            let points = s.points.filter(plottable)
             let path = points.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }.joined(separator: " ")
             out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(path)\"/>\n"
             if points.count == 1, let p = points.first {

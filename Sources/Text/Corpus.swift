@@ -54,6 +54,9 @@ public struct Corpus: Sendable {
         self.init(vocabulary: vocabulary, train: splits[0], valid: splits[1], test: splits[2])
     }
 
+    /// The contents of a UTF-8 text file; a missing or unreadable file is an error naming it.
+    public static func readFile(_ path: String) throws(TextError) -> String { try read(path) }
+
     static func read(_ path: String) throws(TextError) -> String {
         guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path) }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {

@@ -5,8 +5,10 @@ import Foundation
 struct Perplex: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perplex",
-        abstract: "Train, evaluate and inspect neural language models and sentence classifiers.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ClassifyCommand.self, Demo.self, Bench.self])
+        abstract: "Train, evaluate and inspect neural language models, their word vectors and sentence classifiers.",
+        subcommands: [TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ClassifyCommand.self,
+                      ExportVectorsCommand.self, NeighboursCommand.self, WordSimCommand.self, NGramsCommand.self,
+                      ParamsCommand.self, Demo.self, Bench.self])
 
     static func main() {
         // Line-buffered output, so progress reaches a log file or pipe as it happens.

@@ -1,0 +1,20 @@
+import Analysis
+import ArgumentParser
+import Foundation
+
+/// `--vectors FILE.vec` or `--checkpoint RUN`: where a command's word vectors come from.
+struct VectorsOptions: ParsableArguments {
+    @Option(help: "Word vectors in fastText/word2vec text format (.vec).") var vectors: String?
+    @Option(help: "A model.safetensors file or a run folder (its input embedding is used).") var checkpoint: String?
+
+    func load() throws -> WordVectors {
+        switch (vectors, checkpoint) {
+        case (nil, nil): throw fail("give --vectors FILE.vec or --checkpoint RUN")
+        case (.some, .some): throw fail("give --vectors or --checkpoint, not both")
+        case (let path?, nil):
+            do { return try WordVectors(contentsOfVecFile: path) } catch { throw fail("\(error)") }
+        case (nil, let path?):
+            do { return try WordVectors(checkpoint: .checkpoint(path)) } catch { throw fail("\(error)") }
+        }
+    }
+}

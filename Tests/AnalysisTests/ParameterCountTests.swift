@@ -1,0 +1,62 @@
+import Analysis
+import Models
+import Testing
+
+@Suite struct ParameterCountTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let config: ModelConfig
+        let expected: Int
+        init(_ kind: ModelKind, vocab: Int, emsize: Int, nhid: Int, nlayers: Int, nhead: Int = 2, tied: Bool = false, _ expected: Int) {
+            config = ModelConfig(kind: kind, vocabularySize: vocab, emsize: emsize, nhid: nhid, nlayers: nlayers, nhead: nhead, tied: tied)
+            self.expected = expected
+        }
+        var testDescription: String { "\(config.kind.rawValue) \(config.emsize)/\(config.nhid)×\(config.nlayers)\(config.tied ? " tied" : "")" }
+    }
+
+    /// Totals printed by scripts/param_counts.py (PyTorch: sum(p.numel() for p in model.parameters())
+    /// on the recipe's RNNModel / TransformerModel).
+    static let pytorchTotals: [Case] = [
+        Case(.lstm, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_653_200),
+        Case(.lstm, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, tied: true, 2_653_200),
+        Case(.gru, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_492_400),
+        Case(.gru, vocab: 5000, emsize: 100, nhid: 100, nlayers: 1, tied: true, 565_600),
+        Case(.rnnTanh, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_170_800),
+        Case(.rnnTanh, vocab: 7596, emsize: 64, nhid: 128, nlayers: 3, 1_556_908),
+        Case(.rnnRelu, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_170_800),
+        Case(.rnnRelu, vocab: 1000, emsize: 50, nhid: 50, nlayers: 1, tied: true, 56_100),
+        Case(.transformer, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_494_000),
+        Case(.transformer, vocab: 33278, emsize: 256, nhid: 1024, nlayers: 4, nhead: 8, 20_230_654),
+    ]
+
+    @Test(arguments: pytorchTotals)
+    func totalsMatchPyTorch(_ c: Case) throws {
+        #expect(try ParameterCount(c.config).total == c.expected)
+    }
+
+    @Test func lstmTensorsHavePyTorchNamesAndShapes() throws {
+        let count = try ParameterCount(ModelConfig(kind: .lstm, vocabularySize: 10, emsize: 4, nhid: 3, nlayers: 1))
+        #expect(count.entries == [
+            .init(name: "encoder.weight", shape: [10, 4], count: 40),
+            .init(name: "rnn.weight_ih_l0", shape: [12, 4], count: 48),
+            .init(name: "rnn.weight_hh_l0", shape: [12, 3], count: 36),
+            .init(name: "rnn.bias_ih_l0", shape: [12], count: 12),
+            .init(name: "rnn.bias_hh_l0", shape: [12], count: 12),
+            .init(name: "decoder.weight", shape: [10, 3], count: 30),
+            .init(name: "decoder.bias", shape: [10], count: 10),
+        ])
+    }
+
+    @Test func tiedWeightIsCountedOnceAndBuffersNotAtAll() throws {
+        let tied = try ParameterCount(ModelConfig(kind: .gru, vocabularySize: 10, emsize: 4, nhid: 4, nlayers: 1, tied: true))
+        #expect(!tied.entries.contains { $0.name == "decoder.weight" })
+        let transformer = try ParameterCount(ModelConfig(kind: .transformer, vocabularySize: 5, emsize: 8, nhid: 16, nlayers: 1))
+        #expect(!transformer.entries.contains { $0.name.hasPrefix("pos_encoder") })
+        #expect(transformer.total == 685)
+    }
+
+    @Test func impossibleConfigurationIsAnError() {
+        #expect(throws: ModelConfigError.self) {
+            try ParameterCount(ModelConfig(kind: .lstm, vocabularySize: 10, emsize: 4, nhid: 8, tied: true))
+        }
+    }
+}
