@@ -57,7 +57,8 @@ struct KernelBench: ParsableCommand {
     }
 
     func benchVectorMath() {
-        print("\nelement-wise, \(elements) floats".padding(toLength: 25, withPad: " ", startingAt: 0) + "perplex Gelem/s  scalar libm Gelem/s  speed-up")
+        print("\nelement-wise, \(elements) floats")
+        print("function                 perplex Gelem/s  scalar libm Gelem/s  speed-up")
         let n = elements
         let x = Tensor.uniform([n], low: -8, high: 8, generator: RandomGenerator(seed: 2))
         let y = Tensor(uninitializedShape: [n])
