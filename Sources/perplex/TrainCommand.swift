@@ -39,6 +39,9 @@ struct TrainCommand: ParsableCommand {
     var save = "runs/last"
     @Flag(name: [.customLong("dry-run"), .customLong("dry_run")], help: "Run one batch per epoch (a quick check).")
     var dryRun = false
+    @Option(name: [.customLong("max-batches"), .customLong("max_batches")],
+            help: "Stop each epoch after this many batches (0: whole epochs); for timing runs.")
+    var maxBatches = 0
     @Option(name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")],
             help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
     var builtinSentences = 6000
@@ -47,6 +50,7 @@ struct TrainCommand: ParsableCommand {
         var options = TrainOptions()
         (options.lr, options.clip, options.epochs, options.batchSize) = (lr, clip, epochs, batchSize)
         (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval, dryRun)
+        options.maxBatches = maxBatches
         if let problem = options.problem() { throw fail(problem) }
         guard builtinSentences > 0 else { throw fail("--builtin-sentences must be positive") }
 
@@ -91,6 +95,7 @@ struct TrainCommand: ParsableCommand {
         let test = BatchedStream(corpus.test, batchSize: options.evalBatchSize)
         reporter.testResult(loss: evaluateLoss(lm, on: test, bptt: options.bptt), floor: floor)
         print(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
+        print(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
     }
 
     func writeRunFiles(_ folder: RunFolder, config: ModelConfig, options: TrainOptions, corpus: Corpus) throws {
