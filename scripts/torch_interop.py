@@ -96,10 +96,11 @@ def torch_train(argv):
                                 description="Train in PyTorch, save a Perplex checkpoint; other options go to torch_lm.py.")
     p.add_argument("--out", required=True, help="checkpoint to write (.safetensors)")
     add_common(p)
-    a, rest = p.parse_known_args(argv)
-    if "-h" in rest or "--help" in rest:
+    if "-h" in argv or "--help" in argv:
         p.print_help()
+        print("\ntorch_lm.py options:")
         torch_lm.parse_args(["--help"])
+    a, rest = p.parse_known_args(argv)
     lm_args = torch_lm.parse_args(rest + ["--threads", str(a.threads)])
     if lm_args.epochs == 0:
         lm_args.max_batches = 0
@@ -114,11 +115,11 @@ def torch_train(argv):
 
 def main():
     commands = {"export-check": export_check, "torch-train": torch_train}
-    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help") or sys.argv[1] not in commands:
-        print(__doc__.strip(), file=sys.stderr if len(sys.argv) >= 2 and sys.argv[1] not in ("-h", "--help") else sys.stdout)
-        if len(sys.argv) >= 2 and sys.argv[1] not in ("-h", "--help"):
-            raise SystemExit(f"error: unknown command '{sys.argv[1]}' (export-check or torch-train)")
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
         return 0
+    if sys.argv[1] not in commands:
+        raise SystemExit(f"error: unknown command '{sys.argv[1]}' (export-check or torch-train; --help)")
     return commands[sys.argv[1]](sys.argv[2:])
 
 
