@@ -3,7 +3,8 @@
 `perplex train`, back to back on the same data, threads, hyper-parameters and number of batches.
 Prints training tokens/s of each and their ratio, validation-pass tokens/s of each (PyTorch's is
 timed by evaluating Perplex's trained checkpoint with scripts/torch_interop.py, the same model shape
-on the same valid.txt), and the peak resident memory of each training process.
+on the same valid.txt), and the peak resident memory of each training process. Every child is pinned to the first
+--threads CPUs it may use (sched_setaffinity), so neither side's thread pool can use more cores.
 
 usage: python3 scripts/bench_lm.py [--data DIR] [--threads 2] [--max-batches 100] [--model LSTM]
                                    [--reference PATH] [--perplex .build/release/perplex] [--json]
@@ -44,7 +45,7 @@ def parse_args():
     for path, what in ((a.reference, "PyTorch reference"), (a.perplex, "perplex binary (swift build -c release)")):
         if not os.path.isfile(path):
             p.error(f"{what} not found: {path}")
-    for name in ("valid.txt", "train.txt"):
+    for name in ("train.txt", "valid.txt", "test.txt"):
         if not os.path.isfile(os.path.join(a.data, name)):
             p.error(f"no {name} in {a.data}")
     if min(a.threads, a.max_batches, a.batch_size, a.bptt) < 1:
@@ -52,11 +53,18 @@ def parse_args():
     return a
 
 
+def pin():
+    """In the child: keep only the first THREADS of the CPUs this process may run on."""
+    cpus = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, cpus[: int(os.environ["BENCH_LM_THREADS"])])
+
+
 def peak_rss_mib(cmd, env=None):
     """Runs cmd to completion with os.wait4 and returns (stdout, wall seconds, peak RSS MiB)."""
     start = time.time()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env={**os.environ, **(env or {})},
+                                preexec_fn=pin)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.time() - start
@@ -70,6 +78,7 @@ def peak_rss_mib(cmd, env=None):
 
 def main():
     a = parse_args()
+    os.environ["BENCH_LM_THREADS"] = str(a.threads)
     shape = ["--model", a.model, "--emsize", str(a.emsize), "--nhid", str(a.nhid), "--nlayers", str(a.nlayers),
              "--lr", str(a.lr), "--clip", str(a.clip), "--dropout", str(a.dropout), "--bptt", str(a.bptt),
              "--seed", str(a.seed), "--epochs", "1", "--data", a.data]
