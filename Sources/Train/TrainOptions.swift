@@ -9,6 +9,8 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var logInterval = 200
     /// Run one batch per epoch only (the recipe's --dry-run).
     public var dryRun = false
+    /// Stop each epoch after this many batches (0: the whole epoch); for timing runs.
+    public var maxBatches = 0
     /// Evaluation batch size (the recipe uses 10).
     public var evalBatchSize = 10
 
@@ -21,6 +23,7 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         if epochs < 1 { return "--epochs must be at least 1, got \(epochs)" }
         if batchSize < 1 { return "--batch-size must be at least 1, got \(batchSize)" }
         if bptt < 1 { return "--bptt must be at least 1, got \(bptt)" }
+        if maxBatches < 0 { return "--max-batches must be non-negative, got \(maxBatches)" }
         if logInterval < 1 { return "--log-interval must be at least 1, got \(logInterval)" }
         return nil
     }

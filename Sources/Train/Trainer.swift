@@ -15,6 +15,8 @@ public final class Trainer {
         /// Set when training stopped on a NaN or infinite loss.
         public var diverged: String?
         public var trainTokensPerSecond: Double
+        /// Tokens per second of the validation passes (the recipe's evaluate, batch `evalBatchSize`).
+        public var validTokensPerSecond: Double = 0
     }
 
     public let model: any LanguageModel
@@ -53,8 +55,9 @@ public final class Trainer {
         let optimizer = SGD(model.parameters(), lr: options.lr)
         var plateau = DivideOnPlateau(factor: 4)
         var summary = Summary(bestValidLoss: .infinity, epochsRun: 0, interrupted: false, diverged: nil, trainTokensPerSecond: 0)
-        var trainTokens = 0, trainSeconds = 0.0
-        let batches = options.dryRun ? 1 : train.windowCount(bptt: options.bptt)
+        var trainTokens = 0, trainSeconds = 0.0, validSeconds = 0.0, validTokens = 0
+        let windows = train.windowCount(bptt: options.bptt)
+        let batches = options.dryRun ? 1 : options.maxBatches > 0 ? Swift.min(options.maxBatches, windows) : windows
         epochs: for epoch in 1...options.epochs {
             model.train()
             let start = Date()
@@ -101,7 +104,10 @@ public final class Trainer {
                 reporter?.notice("Exiting from training early")
                 break
             }
+            let validStart = Date()
             let validLoss = profile.measure(.validation) { evaluateLoss(model, on: valid, bptt: options.bptt) }
+            validSeconds += Date().timeIntervalSince(validStart)
+            validTokens += (valid.rows - 1) * valid.batchSize
             summary.epochsRun = epoch
             let lr = optimizer.learningRate
             let batchesRun = Swift.max(1, Swift.min(batches, train.windowCount(bptt: options.bptt)))
@@ -118,6 +124,7 @@ public final class Trainer {
         }
         if !bestState.isEmpty { try model.loadStateDict(bestState) }
         summary.trainTokensPerSecond = trainSeconds > 0 ? Double(trainTokens) / trainSeconds : 0
+        summary.validTokensPerSecond = validSeconds > 0 ? Double(validTokens) / validSeconds : 0
         return summary
     }
 }

@@ -41,6 +41,9 @@ struct TrainCommand: ParsableCommand {
     var dryRun = false
     @Flag(help: "End with the share of time per stage (batchify, get batch, forward, backward, optimizer, validation, test).")
     var profile = false
+    @Option(name: [.customLong("max-batches"), .customLong("max_batches")],
+            help: "Stop each epoch after this many batches (0: whole epochs); for timing runs.")
+    var maxBatches = 0
     @Option(name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")],
             help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
     var builtinSentences = 6000
@@ -49,6 +52,7 @@ struct TrainCommand: ParsableCommand {
         var options = TrainOptions()
         (options.lr, options.clip, options.epochs, options.batchSize) = (lr, clip, epochs, batchSize)
         (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval, dryRun)
+        options.maxBatches = maxBatches
         if let problem = options.problem() { throw fail(problem) }
         guard builtinSentences > 0 else { throw fail("--builtin-sentences must be positive") }
 
@@ -96,6 +100,7 @@ struct TrainCommand: ParsableCommand {
         }
         reporter.testResult(loss: testLoss, floor: floor)
         print(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
+        print(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
         if let stages { print(stages.table()) }
     }
 

@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+/// `perplex train --max-batches` (timing runs): epochs cut short, speeds printed, bad values refused.
+@Suite struct MaxBatchesTests {
+    @Test func epochsStopAfterMaxBatches() throws {
+        let run = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let trained = try CLI.run(["train", "--epochs", "2", "--max-batches", "3", "--log-interval", "1", "--save", run.path,
+                                   "--builtin-sentences", "300", "--emsize", "8", "--nhid", "8", "--bptt", "5"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let logLines = trained.stdout.split(separator: "\n").filter { $0.contains(" batches | lr") }
+        #expect(logLines.count == 6, "\(trained.stdout)")
+        #expect(logLines.allSatisfy { $0.contains("/    3 batches") })
+        #expect(trained.stdout.contains("| training speed") && trained.stdout.contains("| validation speed"))
+    }
+
+    @Test func negativeMaxBatchesIsRefused() throws {
+        let result = try CLI.run(["train", "--max-batches=-1", "--epochs", "1", "--emsize", "8", "--nhid", "8"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--max-batches must be non-negative"), "\(result.stderr)")
+    }
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Word-LM training benchmark: the shared PyTorch reference (torch_reference_lm.py) and
+`perplex train`, back to back on the same data, threads, hyper-parameters and number of batches.
+Prints training tokens/s of each and their ratio, validation-pass tokens/s of each (PyTorch's is
+timed by evaluating Perplex's trained checkpoint with scripts/torch_interop.py, the same model shape
+on the same valid.txt), and the peak resident memory of each training process. Every child is pinned to the first
+--threads CPUs it may use (sched_setaffinity), so neither side's thread pool can use more cores.
+
+usage: python3 scripts/bench_lm.py [--data DIR] [--threads 2] [--max-batches 100] [--model LSTM]
+                                   [--reference PATH] [--perplex .build/release/perplex] [--json]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data", default=str(SHARED / "data" / "ptb-small"))
+    p.add_argument("--reference", default=str(SHARED / "bench" / "torch_reference_lm.py"))
+    p.add_argument("--perplex", default=str(ROOT / ".build" / "release" / "perplex"))
+    p.add_argument("--model", default="LSTM", choices=["RNN_TANH", "RNN_RELU", "LSTM", "GRU"])
+    p.add_argument("--emsize", type=int, default=200)
+    p.add_argument("--nhid", type=int, default=200)
+    p.add_argument("--nlayers", type=int, default=2)
+    p.add_argument("--lr", type=float, default=20.0)
+    p.add_argument("--clip", type=float, default=0.25)
+    p.add_argument("--dropout", type=float, default=0.2)
+    p.add_argument("--batch-size", type=int, default=20)
+    p.add_argument("--bptt", type=int, default=35)
+    p.add_argument("--seed", type=int, default=1111)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--max-batches", type=int, default=100, help="training batches per side (one epoch, cut short)")
+    p.add_argument("--json", action="store_true", help="also print the results as one JSON line")
+    a = p.parse_args()
+    for path, what in ((a.reference, "PyTorch reference"), (a.perplex, "perplex binary (swift build -c release)")):
+        if not os.path.isfile(path):
+            p.error(f"{what} not found: {path}")
+    for name in ("train.txt", "valid.txt", "test.txt"):
+        if not os.path.isfile(os.path.join(a.data, name)):
+            p.error(f"no {name} in {a.data}")
+    if min(a.threads, a.max_batches, a.batch_size, a.bptt) < 1:
+        p.error("--threads, --max-batches, --batch-size and --bptt must be positive")
+    return a
+
+
+def pin():
+    """In the child: keep only the first THREADS of the CPUs this process may run on."""
+    cpus = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, cpus[: int(os.environ["BENCH_LM_THREADS"])])
+
+
+def peak_rss_mib(cmd, env=None):
+    """Runs cmd to completion with os.wait4 and returns (stdout, wall seconds, peak RSS MiB)."""
+    start = time.time()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env={**os.environ, **(env or {})},
+                                preexec_fn=pin)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.time() - start
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        last = (stderr or stdout).strip().splitlines()[-1:] or ["(no output)"]
+        raise SystemExit(f"error: {Path(cmd[1] if cmd[0].endswith('python3') else cmd[0]).name} failed: {last[0]}")
+    return stdout, wall, usage.ru_maxrss / 1024.0
+
+
+def main():
+    a = parse_args()
+    os.environ["BENCH_LM_THREADS"] = str(a.threads)
+    shape = ["--model", a.model, "--emsize", str(a.emsize), "--nhid", str(a.nhid), "--nlayers", str(a.nlayers),
+             "--lr", str(a.lr), "--clip", str(a.clip), "--dropout", str(a.dropout), "--bptt", str(a.bptt),
+             "--seed", str(a.seed), "--epochs", "1", "--data", a.data]
+    torch_cmd = [sys.executable, a.reference, *shape, "--batch_size", str(a.batch_size),
+                 "--threads", str(a.threads), "--max-batches", str(a.max_batches)]
+    out, torch_wall, torch_rss = peak_rss_mib(torch_cmd)
+    final = [json.loads(line) for line in out.splitlines() if line.startswith("{") and '"final"' in line]
+    if not final:
+        raise SystemExit("error: the PyTorch reference printed no final JSON line")
+    torch_train = final[-1]["train_tokens_per_s"]
+
+    with tempfile.TemporaryDirectory() as run_dir:
+        perplex_cmd = [a.perplex, "train", *shape, "--batch-size", str(a.batch_size), "--max-batches",
+                       str(a.max_batches), "--log-interval", "1000000", "--save", run_dir]
+        threads = {"OPENBLAS_NUM_THREADS": str(a.threads)}
+        out, perplex_wall, perplex_rss = peak_rss_mib(perplex_cmd, env=threads)
+        speeds = dict(re.findall(r"\| (training|validation) speed ([\d.]+) tokens/s", out))
+        if len(speeds) != 2:
+            raise SystemExit("error: perplex train printed no training/validation speed lines")
+        eval_cmd = [sys.executable, str(ROOT / "scripts" / "torch_interop.py"), "export-check", run_dir,
+                    "--text", os.path.join(a.data, "valid.txt"), "--bptt", str(a.bptt), "--threads", str(a.threads)]
+        out, _, _ = peak_rss_mib(eval_cmd)
+        torch_eval = json.loads(out.strip().splitlines()[-1])["torch"]["tokens_per_s"]
+
+    result = {"model": f"{a.model} {a.nlayers}x{a.nhid} (emsize {a.emsize})", "data": a.data, "threads": a.threads,
+              "batches": a.max_batches, "batch_size": a.batch_size, "bptt": a.bptt,
+              "train_tokens_per_s": {"torch": torch_train, "perplex": float(speeds["training"])},
+              "eval_tokens_per_s": {"torch": torch_eval, "perplex": float(speeds["validation"])},
+              "peak_rss_mib": {"torch": round(torch_rss, 1), "perplex": round(perplex_rss, 1)},
+              "wall_s": {"torch": round(torch_wall, 1), "perplex": round(perplex_wall, 1)}}
+    for key in ("train_tokens_per_s", "eval_tokens_per_s", "peak_rss_mib"):
+        result[key]["perplex/torch"] = round(result[key]["perplex"] / result[key]["torch"], 3)
+    print(f"{result['model']}, {a.max_batches} batches of {a.batch_size}x{a.bptt}, {a.threads} threads, {a.data}")
+    print(f"{'':24}{'PyTorch':>12}{'Perplex':>12}{'Perplex/PyTorch':>18}")
+    for key, label in (("train_tokens_per_s", "train tokens/s"), ("eval_tokens_per_s", "valid pass tokens/s"),
+                       ("peak_rss_mib", "peak RSS (MiB)")):
+        r = result[key]
+        print(f"{label:24}{r['torch']:>12.1f}{r['perplex']:>12.1f}{r['perplex/torch']:>18.3f}")
+    print(f"{'process wall (s)':24}{torch_wall:>12.1f}{perplex_wall:>12.1f}")
+    if a.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""The word_language_model recipe in PyTorch, as a library for scripts/torch_lm.py and
+scripts/torch_interop.py: corpus reading, batchify, the recipe's RNNModel and TransformerModel
+(state-dict names as in the example's model.py), evaluate and one training epoch.
+
+    import recipe_torch as rt
+    corpus = rt.Corpus("/path/to/ptb-small")
+    model = rt.make_model(rt.ModelConfig("LSTM", len(corpus.words)))
+"""
+import json
+import math
+import os
+import time
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+KINDS = ("RNN_TANH", "RNN_RELU", "LSTM", "GRU", "Transformer")
+
+
+@dataclass
+class ModelConfig:
+    """Perplex's ModelConfig (the `perplex.config` checkpoint metadata), same JSON keys."""
+    kind: str
+    vocabularySize: int
+    emsize: int = 200
+    nhid: int = 200
+    nlayers: int = 2
+    nhead: int = 2
+    dropout: float = 0.2
+    tied: bool = False
+
+    def to_json(self):
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @staticmethod
+    def from_json(text):
+        fields = json.loads(text)
+        return ModelConfig(**{k: fields[k] for k in ModelConfig.__dataclass_fields__})
+
+
+class Corpus:
+    """train/valid/test.txt with the recipe's dictionary: words in first-seen order over train,
+    valid and test, `<eos>` after every line."""
+
+    def __init__(self, directory, words=None):
+        self.index = {w: i for i, w in enumerate(words)} if words is not None else {}
+        self.frozen = words is not None
+        self.words = list(words) if words is not None else []
+        self.train, self.valid, self.test = (self.encode(os.path.join(directory, f"{name}.txt"))
+                                             for name in ("train", "valid", "test"))
+
+    def encode(self, path):
+        if not os.path.isfile(path):
+            raise SystemExit(f"error: no such file: {path}")
+        ids = []
+        with open(path, encoding="utf8") as f:
+            for number, line in enumerate(f, 1):
+                for w in line.split() + ["<eos>"]:
+                    if w not in self.index:
+                        if self.frozen:
+                            raise SystemExit(f"error: {path}:{number}: word '{w}' is not in the vocabulary")
+                        self.index[w] = len(self.words)
+                        self.words.append(w)
+                    ids.append(self.index[w])
+        return torch.tensor(ids, dtype=torch.long)
+
+
+def encode_file(path, words):
+    """Token ids of one text file under a fixed vocabulary (one-line error for unknown words)."""
+    corpus = Corpus.__new__(Corpus)
+    corpus.index, corpus.frozen, corpus.words = {w: i for i, w in enumerate(words)}, True, list(words)
+    return corpus.encode(path)
+
+
+def batchify(data, bsz):
+    """The recipe's batchify: trim to a multiple of bsz, columns are contiguous stretches."""
+    nbatch = data.size(0) // bsz
+    return data[: nbatch * bsz].view(bsz, -1).t().contiguous()
+
+
+class RNNModel(nn.Module):
+    """The example's RNNModel: encoder -> dropout -> RNN/LSTM/GRU -> dropout -> decoder."""
+
+    def __init__(self, rnn_type, ntoken, ninp, nhid, nlayers, dropout=0.5, tie_weights=False):
+        super().__init__()
+        self.ntoken = ntoken
+        self.drop = nn.Dropout(dropout)
+        self.encoder = nn.Embedding(ntoken, ninp)
+        if rnn_type in ("LSTM", "GRU"):
+            self.rnn = getattr(nn, rnn_type)(ninp, nhid, nlayers, dropout=dropout)
+        else:
+            nonlinearity = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}[rnn_type]
+            self.rnn = nn.RNN(ninp, nhid, nlayers, nonlinearity=nonlinearity, dropout=dropout)
+        self.decoder = nn.Linear(nhid, ntoken)
+        if tie_weights:
+            if nhid != ninp:
+                raise SystemExit("error: --tied needs --nhid equal to --emsize")
+            self.decoder.weight = self.encoder.weight
+        self.rnn_type, self.nhid, self.nlayers = rnn_type, nhid, nlayers
+        initrange = 0.1
+        nn.init.uniform_(self.encoder.weight, -initrange, initrange)
+        nn.init.zeros_(self.decoder.bias)
+        nn.init.uniform_(self.decoder.weight, -initrange, initrange)
+
+    def forward(self, input, hidden):
+        emb = self.drop(self.encoder(input))
+        output, hidden = self.rnn(emb, hidden)
+        output = self.drop(output)
+        decoded = self.decoder(output).view(-1, self.ntoken)
+        return F.log_softmax(decoded, dim=1), hidden
+
+    def init_hidden(self, bsz):
+        weight = next(self.parameters())
+        if self.rnn_type == "LSTM":
+            return (weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid))
+        return weight.new_zeros(self.nlayers, bsz, self.nhid)
+
+
+class PositionalEncoding(nn.Module):
+    """Sinusoidal positions added to [L, N, E] input, `pe` a persistent [max_len, 1, E] buffer."""
+
+    def __init__(self, d_model, dropout=0.1, max_len=5000):
+        super().__init__()
+        self.dropout = nn.Dropout(p=dropout)
+        pe = torch.zeros(max_len, d_model)
+        position = torch.arange(0, max_len, dtype=torch.float).unsqueeze(1)
+        div_term = torch.exp(torch.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
+        pe[:, 0::2] = torch.sin(position * div_term)
+        pe[:, 1::2] = torch.cos(position * div_term)
+        self.register_buffer("pe", pe.unsqueeze(0).transpose(0, 1))
+
+    def forward(self, x):
+        return self.dropout(x + self.pe[: x.size(0), :])
+
+
+class TransformerModel(nn.Module):
+    """The example's (older) TransformerModel: encoder * sqrt(ninp) -> pos_encoder ->
+    transformer_encoder with a causal mask -> decoder."""
+
+    def __init__(self, ntoken, ninp, nhead, nhid, nlayers, dropout=0.5):
+        super().__init__()
+        self.model_type = "Transformer"
+        self.src_mask = None
+        self.pos_encoder = PositionalEncoding(ninp, dropout)
+        layer = nn.TransformerEncoderLayer(ninp, nhead, nhid, dropout)
+        self.transformer_encoder = nn.TransformerEncoder(layer, nlayers, enable_nested_tensor=False)
+        self.encoder = nn.Embedding(ntoken, ninp)
+        self.ninp = ninp
+        self.decoder = nn.Linear(ninp, ntoken)
+        initrange = 0.1
+        nn.init.uniform_(self.encoder.weight, -initrange, initrange)
+        nn.init.zeros_(self.decoder.bias)
+        nn.init.uniform_(self.decoder.weight, -initrange, initrange)
+
+    @staticmethod
+    def causal_mask(sz):
+        return torch.triu(torch.full((sz, sz), float("-inf")), diagonal=1)
+
+    def forward(self, src):
+        if self.src_mask is None or self.src_mask.size(0) != len(src):
+            self.src_mask = self.causal_mask(len(src))
+        src = self.encoder(src) * math.sqrt(self.ninp)
+        src = self.pos_encoder(src)
+        output = self.decoder(self.transformer_encoder(src, self.src_mask))
+        return F.log_softmax(output, dim=-1)
+
+
+def make_model(config):
+    """The recipe's model for a ModelConfig (recipe init, on the current torch seed)."""
+    if config.kind not in KINDS:
+        raise SystemExit(f"error: unknown model kind '{config.kind}' (expected one of {', '.join(KINDS)})")
+    if config.kind == "Transformer":
+        if config.tied:
+            raise SystemExit("error: --tied is not supported for the Transformer")
+        if config.emsize % config.nhead:
+            raise SystemExit(f"error: --emsize {config.emsize} must be a multiple of --nhead {config.nhead}")
+        return TransformerModel(config.vocabularySize, config.emsize, config.nhead, config.nhid,
+                                config.nlayers, config.dropout)
+    return RNNModel(config.kind, config.vocabularySize, config.emsize, config.nhid, config.nlayers,
+                    config.dropout, config.tied)
+
+
+def repackage_hidden(h):
+    return tuple(repackage_hidden(v) for v in h) if isinstance(h, tuple) else h.detach()
+
+
+def get_batch(source, i, bptt):
+    seq_len = min(bptt, len(source) - 1 - i)
+    return source[i : i + seq_len], source[i + 1 : i + 1 + seq_len].reshape(-1)
+
+
+def step(model, data, hidden):
+    if isinstance(model, TransformerModel):
+        return model(data).view(-1, model.decoder.out_features), None
+    return model(data, hidden)
+
+
+def evaluate(model, data_source, bptt=35, batch_size=10):
+    """The recipe's evaluate on batchified data: mean NLL over all target tokens."""
+    model.eval()
+    total_loss = 0.0
+    hidden = None if isinstance(model, TransformerModel) else model.init_hidden(batch_size)
+    with torch.no_grad():
+        for i in range(0, data_source.size(0) - 1, bptt):
+            data, targets = get_batch(data_source, i, bptt)
+            output, hidden = step(model, data, hidden)
+            total_loss += len(data) * F.nll_loss(output, targets).item()
+    return total_loss / (len(data_source) - 1)
+
+
+def train_epoch(model, train_data, lr, clip, bptt, batch_size, max_batches=0):
+    """One epoch of the recipe's train(): truncated BPTT, plain SGD, gradient-norm clipping.
+    Returns (mean training loss, batches, tokens, seconds)."""
+    model.train()
+    hidden = None if isinstance(model, TransformerModel) else model.init_hidden(batch_size)
+    start, loss_sum, batches, tokens = time.time(), 0.0, 0, 0
+    for i in range(0, train_data.size(0) - 1, bptt):
+        data, targets = get_batch(train_data, i, bptt)
+        model.zero_grad()
+        if hidden is not None:
+            hidden = repackage_hidden(hidden)
+        output, hidden = step(model, data, hidden)
+        loss = F.nll_loss(output, targets)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(p.grad, alpha=-lr)
+        loss_sum += loss.item()
+        batches += 1
+        tokens += len(data) * batch_size
+        if max_batches and batches >= max_batches:
+            break
+    return loss_sum / max(batches, 1), batches, tokens, time.time() - start

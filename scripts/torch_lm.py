@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""PyTorch reference for the word_language_model recipe, all five model kinds (RNN_TANH,
+RNN_RELU, LSTM, GRU, Transformer): the recipe's data layout, init, truncated BPTT, plain SGD with
+gradient-norm clipping, lr / 4 when validation loss does not improve, best model kept for test.
+Prints one JSON object per epoch and a final JSON summary (the format of
+../shared/bench/torch_reference_lm.py, plus eval_tokens_per_s); --save writes the best model as a
+Perplex checkpoint.
+
+usage: python3 scripts/torch_lm.py --data DIR [--model Transformer] [--epochs N] [--threads T]
+                                   [--max-batches B] [--seed S] [--save FILE.safetensors]
+"""
+import argparse
+import copy
+import json
+import math
+import time
+
+import torch
+
+import checkpoint_torch as ct
+import recipe_torch as rt
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data", required=True, help="folder with train.txt, valid.txt, test.txt")
+    p.add_argument("--model", default="LSTM", choices=rt.KINDS)
+    p.add_argument("--emsize", type=int, default=200)
+    p.add_argument("--nhid", type=int, default=200)
+    p.add_argument("--nlayers", type=int, default=2)
+    p.add_argument("--nhead", type=int, default=2)
+    p.add_argument("--lr", type=float, default=20.0)
+    p.add_argument("--clip", type=float, default=0.25)
+    p.add_argument("--epochs", type=int, default=1, help="0: only initialise (test ppl of the initial model)")
+    p.add_argument("--batch_size", "--batch-size", type=int, default=20)
+    p.add_argument("--bptt", type=int, default=35)
+    p.add_argument("--dropout", type=float, default=0.2)
+    p.add_argument("--tied", action="store_true")
+    p.add_argument("--seed", type=int, default=1111)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--max-batches", "--max_batches", type=int, default=0, help="stop each epoch after N batches (0 = whole epoch)")
+    p.add_argument("--save", help="write the best model as a Perplex checkpoint (.safetensors)")
+    a = p.parse_args(argv)
+    for name in ("emsize", "nhid", "nlayers", "nhead", "batch_size", "bptt", "threads"):
+        if getattr(a, name) < 1:
+            p.error(f"--{name} must be positive")
+    if a.epochs < 0 or a.max_batches < 0:
+        p.error("--epochs and --max-batches must be non-negative")
+    if not 0 <= a.dropout < 1:
+        p.error("--dropout must be in [0, 1)")
+    return a
+
+
+def run(a, emit=print):
+    """Trains as the recipe does; returns (best model, config, corpus, final summary dict)."""
+    torch.manual_seed(a.seed)
+    torch.set_num_threads(a.threads)
+    corpus = rt.Corpus(a.data)
+    config = rt.ModelConfig(a.model, len(corpus.words), a.emsize, a.nhid, a.nlayers, a.nhead, a.dropout, a.tied)
+    model = rt.make_model(config)
+    train = rt.batchify(corpus.train, a.batch_size)
+    valid, test = rt.batchify(corpus.valid, 10), rt.batchify(corpus.test, 10)
+    lr, best, best_state = a.lr, None, None
+    t_all, train_tokens, train_time, eval_tokens, eval_time = time.time(), 0, 0.0, 0, 0.0
+    for epoch in range(1, a.epochs + 1):
+        loss, batches, tokens, seconds = rt.train_epoch(model, train, lr, a.clip, a.bptt, a.batch_size, a.max_batches)
+        train_tokens, train_time = train_tokens + tokens, train_time + seconds
+        t0 = time.time()
+        vloss = rt.evaluate(model, valid, a.bptt)
+        eval_time += time.time() - t0
+        eval_tokens += (len(valid) - 1) * 10
+        emit(json.dumps({"epoch": epoch, "train_ppl": math.exp(loss), "valid_ppl": math.exp(vloss),
+                         "epoch_seconds": round(seconds, 3), "train_tokens_per_s": round(tokens / seconds, 1), "lr": lr}))
+        if best is None or vloss < best:
+            best, best_state = vloss, copy.deepcopy(model.state_dict())
+        else:
+            lr /= 4.0
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    tloss = rt.evaluate(model, test, a.bptt)
+    summary = {"final": True, "test_ppl": math.exp(tloss), "test_loss": tloss,
+               "best_valid_ppl": math.exp(best) if best is not None else None,
+               "train_tokens_per_s": round(train_tokens / train_time, 1) if train_time else None,
+               "eval_tokens_per_s": round(eval_tokens / eval_time, 1) if eval_time else None,
+               "params": sum(p.numel() for p in model.parameters()), "vocab": len(corpus.words),
+               "total_seconds": round(time.time() - t_all, 1)}
+    return model, config, corpus, summary
+
+
+def main():
+    a = parse_args()
+    model, config, corpus, summary = run(a, emit=lambda line: print(line, flush=True))
+    if a.save:
+        ct.save(model, config, corpus.words, a.save)
+        summary["saved"] = a.save
+    print(json.dumps(summary), flush=True)
+
+
+if __name__ == "__main__":
+    main()
