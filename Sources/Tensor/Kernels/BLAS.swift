@@ -2,13 +2,14 @@
 import Accelerate
 #else
 import CBLAS
+import Foundation
 #endif
 
 /// Row-major single-precision products through CBLAS, with the thread policy of DESIGN.md:
 /// small products run on one thread (two threads made 20×800×400 slower), large ones on all cores.
 public enum BLAS {
     /// Products with fewer multiply-adds than this run single-threaded.
-    public nonisolated(unsafe) static var parallelThreshold = 16_000_000
+    public nonisolated(unsafe) static var parallelThreshold = 4_000_000
     nonisolated(unsafe) private static var currentThreads = -1
 
     /// Threads OpenBLAS may use for large products (all cores by default).
@@ -16,13 +17,27 @@ public enum BLAS {
         #if canImport(Accelerate)
         return 1
         #else
+        quietIdleThreads()
         return Int(openblas_get_num_threads())
         #endif
     }()
 
+    #if !canImport(Accelerate)
+    /// OpenBLAS's idle threads spin for about 2^28 cycles after each product, taking the second
+    /// core from the element-wise work that follows (DESIGN.md). It reads OPENBLAS_THREAD_TIMEOUT
+    /// only when it loads, so set the shortest timeout (unless the user chose one), re-read the
+    /// environment and restart its threads (they start again on the next parallel product).
+    private static func quietIdleThreads() {
+        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0)
+        openblas_read_env()
+        _ = blas_thread_shutdown_()
+    }
+    #endif
+
     static func setThreads(_ n: Int) {
         #if !canImport(Accelerate)
         if n != currentThreads {
+            _ = maxThreads  // configures OpenBLAS's threads on first use
             openblas_set_num_threads(Int32(n))
             currentThreads = n
         }
@@ -42,7 +57,7 @@ public enum BLAS {
             else if beta != 1 { for i in 0..<(m * n) { c[i] *= beta } }
             return
         }
-        setThreads(m * n * k >= parallelThreshold && m >= 32 ? maxThreads : 1)
+        setThreads(m * n * k >= parallelThreshold && m >= 16 ? maxThreads : 1)
         sgemmAsConfigured(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c)
     }
 
