@@ -93,7 +93,8 @@ struct TrainCommand: ParsableCommand {
         Interrupt.install()
         let summary = try trainer.run()
         if let diverged = summary.diverged {
-            throw fail("\(diverged); the best model so far is in \(folder.model.path)")
+            let kept = FileManager.default.fileExists(atPath: folder.model.path)
+            throw fail("\(diverged); " + (kept ? "the best model so far is in \(folder.model.path)" : "no model was saved"))
         }
         let testLoss = stages.measure(.test) {
             evaluateLoss(lm, on: BatchedStream(corpus.test, batchSize: options.evalBatchSize), bptt: options.bptt)
