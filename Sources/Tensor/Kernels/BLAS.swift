@@ -51,13 +51,7 @@ public enum BLAS {
         alpha: Float = 1, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
         beta: Float = 0, _ c: UnsafeMutablePointer<Float>
     ) {
-        guard m > 0, n > 0 else { return }
-        guard k > 0 else {
-            if beta == 0 { c.update(repeating: 0, count: m * n) }
-            else if beta != 1 { for i in 0..<(m * n) { c[i] *= beta } }
-            return
-        }
-        setThreads(m * n * k >= parallelThreshold && m >= 16 ? maxThreads : 1)
+        if m > 0, n > 0, k > 0 { setThreads(m * n * k >= parallelThreshold && m >= 16 ? maxThreads : 1) }
         sgemmAsConfigured(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c)
     }
 

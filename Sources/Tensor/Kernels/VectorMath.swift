@@ -14,13 +14,13 @@ public enum VectorMath {
     @inline(__always)
     static func abs(_ v: Vector) -> Vector { float(bits(v) & 0x7FFF_FFFF) }
 
-    /// e^x. Results below the smallest normal float are denormal or zero; above 88.72 it is +inf.
+    /// The shared core of `exp`: v (at most 88.8) is clamped below at -104 and split as
+    /// v = n·ln 2 + r (n rounded by the 1.5·2^23 trick, ln 2 in two parts: Cody–Waite); returns
+    /// p ≈ e^r (Cephes' polynomial) and t, whose bits hold n + 0x4B400000.
     @inline(__always)
-    public static func exp(_ x: Vector) -> Vector {
+    static func reduced(_ x: Vector) -> (p: Vector, t: Vector) {
         var v = x
-        v.replace(with: 88.8, where: v .> 88.8)
         v.replace(with: -104, where: v .< -104)
-        // n = round(v / ln 2) by the 1.5·2^23 trick; r = v - n ln 2 in two parts (Cody–Waite).
         let magic: Vector = Vector(repeating: 12_582_912)
         let t = magic.addingProduct(v, 1.442_695_04)
         let n = t - magic
@@ -31,7 +31,15 @@ public enum VectorMath {
         p = Vector(repeating: 4.166_579_589_4e-2).addingProduct(p, r)
         p = Vector(repeating: 1.666_666_545_9e-1).addingProduct(p, r)
         p = Vector(repeating: 5.000_000_120_1e-1).addingProduct(p, r)
-        p = r.addingProduct(p, r * r) + 1
+        return (r.addingProduct(p, r * r) + 1, t)
+    }
+
+    /// e^x. Results below the smallest normal float are denormal or zero; above 88.72 it is +inf.
+    @inline(__always)
+    public static func exp(_ x: Vector) -> Vector {
+        var v = x
+        v.replace(with: 88.8, where: v .> 88.8)
+        let (p, t) = reduced(v)
         // 2^n as two normal powers of two, so results in the denormal range round only once.
         let k = bits(t) &- 0x4B40_0000
         let k1 = k &>> 1
@@ -63,19 +71,7 @@ public enum VectorMath {
     /// 2^(n+64) stays normal, and the final ·2^-64 rounds once into the denormals.
     @inline(__always)
     static func expNonPositive(_ x: Vector) -> Vector {
-        var v = x
-        v.replace(with: -104, where: v .< -104)
-        let magic: Vector = Vector(repeating: 12_582_912)
-        let t = magic.addingProduct(v, 1.442_695_04)
-        let n = t - magic
-        var r = v.addingProduct(n, -0.693_359_375)
-        r = r.addingProduct(n, 2.121_944_40e-4)
-        var p = Vector(repeating: 1.398_199_950_7e-3).addingProduct(Vector(repeating: 1.987_569_150_0e-4), r)
-        p = Vector(repeating: 8.333_451_907_3e-3).addingProduct(p, r)
-        p = Vector(repeating: 4.166_579_589_4e-2).addingProduct(p, r)
-        p = Vector(repeating: 1.666_666_545_9e-1).addingProduct(p, r)
-        p = Vector(repeating: 5.000_000_120_1e-1).addingProduct(p, r)
-        p = r.addingProduct(p, r * r) + 1
+        let (p, t) = reduced(x)
         let k = bits(t) &- (0x4B40_0000 - 127 - 64)
         return p * float(k &<< 23) * Vector(repeating: 0x1p-64)
     }
