@@ -51,26 +51,14 @@ extension Tensor {
             let dGates = Tensor(uninitializedShape: [steps, batch, g4])
             let dh = Tensor.zeros([batch, hs])
             let dc = gCell?.copy() ?? Tensor.zeros([batch, hs])
-            let zero = RowLoop.V()
             let packedW = PackedMatrix(w.pointer, k: g4, n: hs, transposed: false)
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let a = acts.pointer + t * stepGates, dg = dGates.pointer + t * stepGates
                 let tc = tanhCells.pointer + t * stepState
                 let cPrev = t == 0 ? c0.pointer : cells.pointer + (t - 1) * stepState
                 let gy = gOut.map { $0.pointer + t * stepState }
-                RowLoop.forEach(rows: batch, width: hs) { r, j, n in
-                    let ga = a + r * g4 + j, gd = dg + r * g4 + j, s = r * hs + j
-                    let i = RowLoop.load(ga, n), f = RowLoop.load(ga + hs, n)
-                    let g = RowLoop.load(ga + 2 * hs, n), o = RowLoop.load(ga + 3 * hs, n)
-                    let tcv = RowLoop.load(tc + s, n)
-                    let dhv = RowLoop.load(dh.pointer + s, n) + (gy.map { RowLoop.load($0 + s, n) } ?? zero)
-                    let dcv = RowLoop.load(dc.pointer + s, n) + dhv * o * (1 - tcv * tcv)
-                    RowLoop.store(dcv * g * i * (1 - i), gd, n)
-                    RowLoop.store(dcv * RowLoop.load(cPrev + s, n) * f * (1 - f), gd + hs, n)
-                    RowLoop.store(dcv * i * (1 - g * g), gd + 2 * hs, n)
-                    RowLoop.store(dhv * tcv * o * (1 - o), gd + 3 * hs, n)
-                    RowLoop.store(dcv * f, dc.pointer + s, n)
-                }
+                RowLoop.lstmStepBackward(acts: a, tanhCell: tc, previousCell: cPrev, upstream: gy, dh: dh.pointer,
+                                         dc: dc.pointer, dGates: dg, batch: batch, hidden: hs)
                 if t > 0 || h0.requiresGrad {
                     packedW.multiply(dg, m: batch, lda: g4, into: dh.pointer, accumulate: false)
                 }

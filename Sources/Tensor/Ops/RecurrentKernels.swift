@@ -20,6 +20,31 @@ enum RowLoop {
         }
     }
 
+    /// Backward through one LSTM step's gate math for `batch` rows of `hidden` units: from the
+    /// gradients dh (plus the output gradient `upstream`, if any) and dc, writes the pre-activation
+    /// gate gradients (i, f, g, o) into `dGates` and dc for the previous step into `dc`.
+    /// `acts` holds the step's activations σ(i), σ(f), tanh(g), σ(o); `tanhCell` is tanh(c_t).
+    @inline(__always)
+    static func lstmStepBackward(acts a: UnsafePointer<Float>, tanhCell tc: UnsafePointer<Float>,
+                                 previousCell cPrev: UnsafePointer<Float>, upstream gy: UnsafePointer<Float>?,
+                                 dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
+                                 dGates dg: UnsafeMutablePointer<Float>, batch: Int, hidden hs: Int) {
+        let g4 = 4 * hs, zero = V()
+        forEach(rows: batch, width: hs) { r, j, n in
+            let ga = a + r * g4 + j, gd = dg + r * g4 + j, s = r * hs + j
+            let i = load(ga, n), f = load(ga + hs, n)
+            let g = load(ga + 2 * hs, n), o = load(ga + 3 * hs, n)
+            let tcv = load(tc + s, n)
+            let dhv = load(dh + s, n) + (gy.map { load($0 + s, n) } ?? zero)
+            let dcv = load(dc + s, n) + dhv * o * (1 - tcv * tcv)
+            store(dcv * g * i * (1 - i), gd, n)
+            store(dcv * load(cPrev + s, n) * f * (1 - f), gd + hs, n)
+            store(dcv * i * (1 - g * g), gd + 2 * hs, n)
+            store(dhv * tcv * o * (1 - o), gd + 3 * hs, n)
+            store(dcv * f, dc + s, n)
+        }
+    }
+
     /// Gradient of Σ_t op(dRowsᵀ)·prev over a sequence where the previous state of step 0 is
     /// `first` and that of step t > 0 is row block t - 1 of `states`: dW [gates, hidden].
     static func recurrentWeightGradient(_ d: UnsafePointer<Float>, gates: Int, first: UnsafePointer<Float>,
