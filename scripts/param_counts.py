@@ -6,53 +6,9 @@ pins these numbers as literals, and `perplex params` should print the same total
 
 Run: python3 scripts/param_counts.py   (needs torch)
 """
-import math
 import warnings
 
-import torch
-import torch.nn as nn
-
-
-class RNNModel(nn.Module):
-    """The recipe's RNNModel (pytorch/examples word_language_model/model.py)."""
-
-    def __init__(self, rnn_type, ntoken, ninp, nhid, nlayers, dropout=0.5, tie_weights=False):
-        super().__init__()
-        self.drop = nn.Dropout(dropout)
-        self.encoder = nn.Embedding(ntoken, ninp)
-        if rnn_type in ["LSTM", "GRU"]:
-            self.rnn = getattr(nn, rnn_type)(ninp, nhid, nlayers, dropout=dropout)
-        else:
-            nonlinearity = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}[rnn_type]
-            self.rnn = nn.RNN(ninp, nhid, nlayers, nonlinearity=nonlinearity, dropout=dropout)
-        self.decoder = nn.Linear(nhid, ntoken)
-        if tie_weights:
-            assert nhid == ninp
-            self.decoder.weight = self.encoder.weight
-
-
-class PositionalEncoding(nn.Module):
-    def __init__(self, d_model, dropout=0.1, max_len=5000):
-        super().__init__()
-        self.dropout = nn.Dropout(p=dropout)
-        pe = torch.zeros(max_len, d_model)
-        position = torch.arange(0, max_len, dtype=torch.float).unsqueeze(1)
-        div_term = torch.exp(torch.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
-        pe[:, 0::2] = torch.sin(position * div_term)
-        pe[:, 1::2] = torch.cos(position * div_term)
-        self.register_buffer("pe", pe.unsqueeze(0).transpose(0, 1))
-
-
-class TransformerModel(nn.Module):
-    """The recipe's TransformerModel (encoder-only, names encoder / transformer_encoder / decoder)."""
-
-    def __init__(self, ntoken, ninp, nhead, nhid, nlayers, dropout=0.5):
-        super().__init__()
-        self.pos_encoder = PositionalEncoding(ninp, dropout)
-        layer = nn.TransformerEncoderLayer(ninp, nhead, nhid, dropout)
-        self.transformer_encoder = nn.TransformerEncoder(layer, nlayers, enable_nested_tensor=False)
-        self.encoder = nn.Embedding(ntoken, ninp)
-        self.decoder = nn.Linear(ninp, ntoken)
+from recipe_torch import RNNModel, TransformerModel  # the recipe's models, as the other scripts use
 
 
 CONFIGS = [
