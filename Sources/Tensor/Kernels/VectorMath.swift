@@ -1,7 +1,7 @@
 /// Polynomial exp, tanh and sigmoid on eight lanes at a time.
 ///
-/// Cody–Waite reduction and a minimax polynomial: max relative error about 3e-7 against Double libm (absolute below
-/// the smallest normal float), ±inf handled, NaN in gives NaN out. About 12× faster than calling
+/// Cody–Waite reduction and a minimax polynomial: max relative error about 3e-7 against Double
+/// libm (absolute below the smallest normal float), ±inf handled, NaN in gives NaN out. About 12× faster than calling
 /// scalar libm per element (DESIGN.md).
 public enum VectorMath {
     public typealias Vector = SIMD8<Float>
