@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PerplexCLITests",
-            dependencies: ["perplex"],
+            dependencies: ["perplex", "Train"],
             swiftSettings: fastSwift
         ),
     ],

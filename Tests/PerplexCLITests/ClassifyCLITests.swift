@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Train
 
 /// `perplex classify` through the command line on a tiny generated data set (trains in seconds).
 @Suite struct ClassifyCLITests {
@@ -79,6 +80,32 @@ import Testing
         #expect(one.stdout.contains("| cross-validation | 1 of 4 folds"))
     }
 
+    /// Kim's CNN-static keeps the pretrained rows; CNN-non-static starts from them and moves.
+    @Test(arguments: [true, false])
+    func pretrainedVectors(frozen: Bool) throws {
+        let words = ["great", "bad", "film", "why"]
+        let vec = "\(words.count) 4\n" + words.enumerated().map { i, w in
+            w + " " + (0..<4).map { String(Float(i * 4 + $0) / 10) }.joined(separator: " ")
+        }.joined(separator: "\n") + "\n"
+        let dir = try files(["train.txt": Self.toyData(count: 30), "test.txt": Self.toyData(count: 9, offset: 30), "w.vec": vec])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let small = ["--feature-maps", "8", "--batch-size", "10", "--lr", "0.01", "--epochs", "2"]
+        let result = try CLI.run(["classify", "train", "--train", path("train.txt"), "--test", path("test.txt"), "--vectors", path("w.vec"),
+                                  "--save", path("run")] + (frozen ? ["--freeze"] : []) + small)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("pretrained vectors for 4 of"), "\(result.stdout)")
+        let loaded = try ClassifierCheckpoint.load(dir.appendingPathComponent("run/model.safetensors"))
+        let weight = loaded.model.embedding.weight
+        #expect(weight.shape[1] == 4)
+        for (i, word) in words.enumerated() {
+            let id = try #require(loaded.vocabulary.id(of: word))
+            let row = Array(UnsafeBufferPointer(start: weight.pointer + id * 4, count: 4))
+            let pretrained = (0..<4).map { Float(i * 4 + $0) / 10 }
+            #expect((row == pretrained) == frozen, "\(word): \(row) vs \(pretrained)")
+        }
+    }
+
     func expectError(_ arguments: [String], _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let result = try CLI.run(arguments)
         #expect(!result.crashed, "perplex trapped: \(result.stderr)", sourceLocation: sourceLocation)
@@ -109,6 +136,14 @@ import Testing
                         "--dropout must be in [0, 1)")
         try expectError(["classify", "train", "--train", path("good.txt"), "--test", path("good.txt"), "--filter-widths", "3,x"] + run,
                         "--filter-widths")
+        try expectError(["classify", "train", "--train", path("good.txt"), "--test", path("good.txt"), "--freeze"] + run,
+                        "--freeze keeps pretrained vectors fixed: it needs --vectors")
+        try "2 3\na 1 2 3\nb 1 2 3\n".write(toFile: path("three.vec"), atomically: true, encoding: .utf8)
+        try expectError(["classify", "train", "--train", path("good.txt"), "--test", path("good.txt"), "--vectors", path("three.vec")] + run,
+                        "--emsize 16 does not match the 3-dimensional vectors")
+        try "2 3\na 1 2 3\nb 1 2\n".write(toFile: path("ragged.vec"), atomically: true, encoding: .utf8)
+        let ragged = try CLI.run(["classify", "train", "--train", path("good.txt"), "--test", path("good.txt"), "--vectors", path("ragged.vec")] + run)
+        #expect(ragged.status != 0 && !ragged.crashed && ragged.stderr.contains("ragged.vec"), "\(ragged.stderr)")
         try expectError(["classify", "evaluate", "--checkpoint", path("none.safetensors"), "--data", path("good.txt")],
                         "checkpoint not found")
         try Data([200, 0, 0, 0, 0, 0, 0, 0, 123]).write(to: URL(fileURLWithPath: path("corrupt.safetensors")))

@@ -16,6 +16,8 @@ public struct ClassifierOptions: Codable, Equatable, Sendable {
     public var seed: UInt64 = 1
     /// Stop after this many epochs without a better dev accuracy (only with a dev set; 0 = never).
     public var patience = 3
+    /// Keep the word vectors fixed (Kim's CNN-static): only the layers above them train.
+    public var freezeEmbedding = false
 
     public init() {}
 

@@ -31,7 +31,10 @@ struct ClassifyTrainCommand: ParsableCommand {
     @Option(help: "adam or adadelta (Kim 2014: ρ 0.95, ε 1e-6).") var optimizer: ClassifierOptimizer = .adam
     @Option(help: "Learning rate (default: 1e-3 for Adam, 1 for Adadelta).") var lr: Float?
     @Option(help: "Dropout before the output layer.") var dropout: Float = 0.5
-    @Option(help: "Size of word vectors.") var emsize = 300
+    @Option(help: "Size of word vectors (default: 300, or the dimension of --vectors).") var emsize: Int?
+    @Option(help: "Pretrained word vectors (.vec) for the words they cover (Kim's CNN-non-static; with --freeze CNN-static).")
+    var vectors: String?
+    @Flag(help: "Keep the word vectors fixed during training (needs --vectors).") var freeze = false
     @Option(help: "LSTM hidden units.") var nhid = 150
     @Option(help: "LSTM sentence vector: last or mean.") var pool: SentencePooling = .last
     @Option(name: [.customLong("feature-maps"), .customLong("feature_maps")], help: "CNN feature maps per filter width.")
@@ -50,7 +53,13 @@ struct ClassifyTrainCommand: ParsableCommand {
         (options.epochs, options.batchSize, options.seed, options.patience) = (epochs, batchSize, seed, patience)
         options.optimizer = optimizer
         options.lr = lr ?? (optimizer == .adam ? 1e-3 : 1)
+        options.freezeEmbedding = freeze
         if let problem = options.problem() { throw fail(problem) }
+        if freeze && vectors == nil { throw fail("--freeze keeps pretrained vectors fixed: it needs --vectors") }
+        let pretrained = try vectors.map(PretrainedVectors.init(path:))
+        if let pretrained, let emsize, emsize != pretrained.dimension {
+            throw fail("--emsize \(emsize) does not match the \(pretrained.dimension)-dimensional vectors in \(pretrained.path)")
+        }
         let widths = filterWidths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw fail("--filter-widths must be positive integers separated by commas, got '\(filterWidths)'")
@@ -74,7 +83,7 @@ struct ClassifyTrainCommand: ParsableCommand {
         let folder: RunFolder
         do { folder = try RunFolder(path: save) } catch { throw fail("\(error)") }
         let reporter = ClassifierReporter(folder: folder)
-        let setup = Setup(command: self, options: options, labels: labels, widths: widths.compactMap { $0 })
+        let setup = Setup(command: self, options: options, labels: labels, widths: widths.compactMap { $0 }, pretrained: pretrained)
         try setup.writeConfig(folder)
         Interrupt.install()
         if let testData {
@@ -112,9 +121,11 @@ struct ClassifyTrainCommand: ParsableCommand {
         let options: ClassifierOptions
         let labels: [Int]
         let widths: [Int]
+        let pretrained: PretrainedVectors?
 
         func config(vocabularySize: Int) -> ClassifierConfig {
-            ClassifierConfig(kind: command.model, vocabularySize: vocabularySize, classCount: labels.count, emsize: command.emsize,
+            ClassifierConfig(kind: command.model, vocabularySize: vocabularySize, classCount: labels.count,
+                             emsize: pretrained?.dimension ?? command.emsize ?? 300,
                              filterWidths: widths, featureMaps: command.featureMaps, nhid: command.nhid, pool: command.pool,
                              dropout: command.dropout, maxNorm: command.maxNorm)
         }
@@ -123,10 +134,10 @@ struct ClassifyTrainCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             struct RunConfig: Encodable {
-                let train: String, test: String?, dev: String?, folds: Int?, labels: [Int]
+                let train: String, test: String?, dev: String?, vectors: String?, folds: Int?, labels: [Int]
                 let model: ClassifierConfig, training: ClassifierOptions
             }
-            let json = try encoder.encode(RunConfig(train: command.train, test: command.test, dev: command.dev,
+            let json = try encoder.encode(RunConfig(train: command.train, test: command.test, dev: command.dev, vectors: command.vectors,
                                                     folds: command.test == nil ? command.folds : nil, labels: labels,
                                                     model: config(vocabularySize: 0), training: options))
             try folder.write(String(decoding: json, as: UTF8.self) + "\n", to: folder.config)
@@ -145,6 +156,12 @@ struct ClassifyTrainCommand: ParsableCommand {
             RandomGenerator.global.seed(options.seed)
             let classifier: any SentenceClassifier
             do { classifier = try makeSentenceClassifier(config(vocabularySize: vocabulary.count)) } catch { throw fail("\(error)") }
+            if let pretrained {
+                let found = pretrained.copy(into: classifier, vocabulary: vocabulary)
+                reporter.notice(String(format: "pretrained vectors for %d of %d words (%.1f%%)%@", found, vocabulary.count - 2,
+                                       100 * Double(found) / Double(max(vocabulary.count - 2, 1)), options.freezeEmbedding ? ", frozen" : ""))
+            }
+            if options.freezeEmbedding { classifier.embedding.weight.requiresGrad = false }
             try folder.write(vocabulary.words.joined(separator: "\n") + "\n", to: folder.vocabulary)
             reporter.notice("\(command.model.rawValue) classifier: \(classifier.parameterCount) parameters, vocabulary \(vocabulary.count), "
                             + "\(labels.count) classes, \(encodedTrain.count) training sentences")
