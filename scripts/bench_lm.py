@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""Word-LM training benchmark: the shared PyTorch reference (torch_reference_lm.py) and
-`perplex train`, back to back on the same data, threads, hyper-parameters and number of batches.
-Prints training tokens/s of each and their ratio, validation-pass tokens/s of each (PyTorch's is
+"""Word-LM training benchmark: the shared PyTorch reference (torch_reference_lm.py; for the
+Transformer, scripts/torch_lm.py) and `perplex train`, back to back on the same data, threads,
+hyper-parameters and number of batches. Prints training tokens/s of each and their ratio, the
+effective GFLOP/s and % of the machine's measured FMA peak (`perplex bench peak`), validation-pass tokens/s of each (PyTorch's is
 timed by evaluating Perplex's trained checkpoint with scripts/torch_interop.py, the same model shape
 on the same valid.txt), and the peak resident memory of each training process. Every child is pinned to the first
 --threads CPUs it may use (sched_setaffinity), so neither side's thread pool can use more cores.
 
-usage: python3 scripts/bench_lm.py [--data DIR] [--threads 2] [--max-batches 100] [--model LSTM]
-                                   [--reference PATH] [--perplex .build/release/perplex] [--json]
+Training FLOPs per token are counted as 3 × forward, forward = 2·(Σ over layers 4h·(in+h) + h·V)
+for the LSTM (3h for GRU, h for plain RNNs); for the Transformer 2·(Σ over layers 4d² + 2·d·dff +
+2·d·(bptt+1)/2 for the attention scores and mix + d·V).
+
+usage: python3 scripts/bench_lm.py [--config small|medium|transformer] [--data DIR] [--threads 2]
+                                   [--max-batches 100] [--model LSTM] [--reference PATH]
+                                   [--perplex .build/release/perplex] [--peak-gflops G] [--json]
 """
 import argparse
 import json
@@ -24,11 +30,14 @@ SHARED = ROOT.parent / "shared"
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(description=__doc__.split(". ")[0] + ".")
     p.add_argument("--data", default=str(SHARED / "data" / "ptb-small"))
     p.add_argument("--reference", default=str(SHARED / "bench" / "torch_reference_lm.py"))
     p.add_argument("--perplex", default=str(ROOT / ".build" / "release" / "perplex"))
-    p.add_argument("--model", default="LSTM", choices=["RNN_TANH", "RNN_RELU", "LSTM", "GRU"])
+    p.add_argument("--config", choices=sorted(CONFIGS), help="preset: " + "; ".join(
+        f"{k}: " + " ".join(f"--{n} {v}" for n, v in c.items()) for k, c in sorted(CONFIGS.items())))
+    p.add_argument("--model", default="LSTM", choices=["RNN_TANH", "RNN_RELU", "LSTM", "GRU", "Transformer"])
+    p.add_argument("--nhead", type=int, default=2)
     p.add_argument("--emsize", type=int, default=200)
     p.add_argument("--nhid", type=int, default=200)
     p.add_argument("--nlayers", type=int, default=2)
@@ -40,8 +49,13 @@ def parse_args():
     p.add_argument("--seed", type=int, default=1111)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--max-batches", type=int, default=100, help="training batches per side (one epoch, cut short)")
+    p.add_argument("--peak-gflops", type=float, help="FMA peak to report against (default: perplex bench peak)")
     p.add_argument("--json", action="store_true", help="also print the results as one JSON line")
     a = p.parse_args()
+    for name, value in CONFIGS.get(a.config, {}).items():
+        setattr(a, name.replace("-", "_"), value)
+    if a.model == "Transformer" and a.reference == p.get_default("reference"):
+        a.reference = str(ROOT / "scripts" / "torch_lm.py")
     for path, what in ((a.reference, "PyTorch reference"), (a.perplex, "perplex binary (swift build -c release)")):
         if not os.path.isfile(path):
             p.error(f"{what} not found: {path}")
@@ -51,6 +65,42 @@ def parse_args():
     if min(a.threads, a.max_batches, a.batch_size, a.bptt) < 1:
         p.error("--threads, --max-batches, --batch-size and --bptt must be positive")
     return a
+
+
+CONFIGS = {
+    "small": {"model": "LSTM", "emsize": 200, "nhid": 200, "nlayers": 2, "dropout": 0.2},
+    "medium": {"model": "LSTM", "emsize": 650, "nhid": 650, "nlayers": 2, "dropout": 0.5},
+    "transformer": {"model": "Transformer", "emsize": 200, "nhid": 200, "nlayers": 2, "nhead": 2, "dropout": 0.2},
+}
+
+
+def vocabulary_size(data):
+    """The recipe's dictionary: every token of train, valid and test, plus <eos>."""
+    words = {"<eos>"}
+    for name in ("train.txt", "valid.txt", "test.txt"):
+        with open(os.path.join(data, name), encoding="utf8") as f:
+            for line in f:
+                words.update(line.split())
+    return len(words)
+
+
+def forward_flops_per_token(a, vocab):
+    """Multiply-adds ×2 of one token's forward pass (the recurrences' and decoder's products)."""
+    if a.model == "Transformer":
+        d, layer = a.emsize, 4 * a.emsize ** 2 + 2 * a.emsize * a.nhid + 2 * a.emsize * (a.bptt + 1) / 2
+        return 2 * (a.nlayers * layer + d * vocab)
+    gates = {"LSTM": 4, "GRU": 3}.get(a.model, 1)
+    recurrent = sum(gates * a.nhid * ((a.emsize if layer == 0 else a.nhid) + a.nhid) for layer in range(a.nlayers))
+    return 2 * (recurrent + a.nhid * vocab)
+
+
+def measured_peak(perplex):
+    out = subprocess.run([perplex, "bench", "peak"], capture_output=True, text=True, check=True,
+                         preexec_fn=pin).stdout
+    match = re.search(r"FMA peak ([\d.]+) GFLOP/s", out)
+    if not match:
+        raise SystemExit("error: perplex bench peak printed no peak")
+    return float(match.group(1))
 
 
 def pin():
@@ -80,6 +130,7 @@ def main():
     a = parse_args()
     os.environ["BENCH_LM_THREADS"] = str(a.threads)
     shape = ["--model", a.model, "--emsize", str(a.emsize), "--nhid", str(a.nhid), "--nlayers", str(a.nlayers),
+             *(["--nhead", str(a.nhead)] if a.model == "Transformer" else []),
              "--lr", str(a.lr), "--clip", str(a.clip), "--dropout", str(a.dropout), "--bptt", str(a.bptt),
              "--seed", str(a.seed), "--epochs", "1", "--data", a.data]
     torch_cmd = [sys.executable, a.reference, *shape, "--batch_size", str(a.batch_size),
@@ -103,7 +154,10 @@ def main():
         out, _, _ = peak_rss_mib(eval_cmd)
         torch_eval = json.loads(out.strip().splitlines()[-1])["torch"]["tokens_per_s"]
 
-    result = {"model": f"{a.model} {a.nlayers}x{a.nhid} (emsize {a.emsize})", "data": a.data, "threads": a.threads,
+    peak = a.peak_gflops or measured_peak(a.perplex)
+    flops = 3 * forward_flops_per_token(a, vocabulary_size(a.data))
+    result = {"model": f"{a.model} {a.nlayers}x{a.nhid} (emsize {a.emsize}, dropout {a.dropout})",
+              "peak_gflops": round(peak, 1), "train_flops_per_token": flops, "data": a.data, "threads": a.threads,
               "batches": a.max_batches, "batch_size": a.batch_size, "bptt": a.bptt,
               "train_tokens_per_s": {"torch": torch_train, "perplex": float(speeds["training"])},
               "eval_tokens_per_s": {"torch": torch_eval, "perplex": float(speeds["validation"])},
@@ -117,6 +171,12 @@ def main():
                        ("peak_rss_mib", "peak RSS (MiB)")):
         r = result[key]
         print(f"{label:24}{r['torch']:>12.1f}{r['perplex']:>12.1f}{r['perplex/torch']:>18.3f}")
+        if key == "train_tokens_per_s":
+            g = {side: r[side] * flops / 1e9 for side in ("torch", "perplex")}
+            result["train_gflops"] = {side: round(v, 1) for side, v in g.items()}
+            print(f"{'train GFLOP/s':24}{g['torch']:>12.1f}{g['perplex']:>12.1f}")
+            print(f"{'  % of peak':24}{100 * g['torch'] / peak:>11.1f}%{100 * g['perplex'] / peak:>11.1f}%"
+                  f"   (peak {peak:.0f} GFLOP/s, {flops / 1e6:.2f} MFLOP per token)")
     print(f"{'process wall (s)':24}{torch_wall:>12.1f}{perplex_wall:>12.1f}")
     if a.json:
         print(json.dumps(result))
