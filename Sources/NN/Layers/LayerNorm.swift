@@ -23,13 +23,6 @@ public final class LayerNorm: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank >= normalizedShape.count && Array(x.shape.suffix(normalizedShape.count)) == normalizedShape,
                      "LayerNorm: input \(x.shape) does not end in the normalized shape \(normalizedShape)")
-        let size = Shape.count(normalizedShape)
-        let rows = x.reshaped([size == 0 ? 0 : x.count / size, size])
-        let centered = rows - rows.mean(axis: 1, keepDim: true)
-        let variance = (centered * centered).mean(axis: 1, keepDim: true)
-        var y = (centered / (variance + eps).sqrt()).reshaped(x.shape)
-        if let weight { y = y * weight }
-        if let bias { y = y + bias }
-        return y
+        return Tensor.layerNorm(x, size: Shape.count(normalizedShape), weight: weight, bias: bias, eps: eps)
     }
 }
