@@ -87,7 +87,7 @@ public struct RunRecord: Sendable {
         self.config = config
         self.epochs = epochs
         self.test = test
-        parameters = Self.parameters(configData)
+        parameters = config["parameters"]?.number.map { Int($0) } ?? Self.countParameters(configData)
     }
 
     /// The lowest validation perplexity over the epochs.
@@ -107,10 +107,10 @@ public struct RunRecord: Sendable {
         return data
     }
 
-    static func parameters(_ configData: Data) -> Int? {
-        struct Shape: Decodable { let model: ModelConfig; let parameters: Int? }
+    /// Builds the model config.json's `model` describes and counts its parameters.
+    static func countParameters(_ configData: Data) -> Int? {
+        struct Shape: Decodable { let model: ModelConfig }
         guard let shape = try? JSONDecoder().decode(Shape.self, from: configData) else { return nil }
-        if let count = shape.parameters { return count }
         return (try? makeLanguageModel(shape.model, generator: RandomGenerator(seed: 0)))?.parameterCount
     }
 }

@@ -15,6 +15,11 @@ enum SweepSignals {
 
     /// Installs the handlers (only async-signal-safe work happens in them).
     static func install() {
+        // A parent may have blocked these for its children (Foundation's Process does).
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&blocked, signalNumber) }
+        sigprocmask(SIG_UNBLOCK, &blocked, nil)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { signalNumber in
                 SweepSignals.received.add(1, ordering: .sequentiallyConsistent)
