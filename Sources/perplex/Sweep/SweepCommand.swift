@@ -43,31 +43,18 @@ struct SweepCommand: ParsableCommand {
             for setting in settings.settings where flags.contains(setting.key) && !["true", "false"].contains(setting.value) {
                 throw fail("grid key '\(setting.key)' is a flag: its values are true and false, got '\(setting.value)'")
             }
-            try check(settings, arguments: arguments(settings, folder: folder, flags: flags))
+            try check(settings, arguments: runArguments(settings, flags: flags) + ["--save", folder.runFolder(settings).path])
         }
 
         let plan = SweepFolder.Plan(grid: grid, trainArguments: trainArguments)
-        let runner = SweepRunner(folder: folder, plan: plan) { ["train"] + trainArguments + TrainCommand.arguments(for: $0, flags: flags) }
+        let runner = SweepRunner(folder: folder, plan: plan) { runArguments($0, flags: flags) }
         let executable = ChildProcess.currentExecutable
         print("| sweep of \(grid.count) runs (\(grid.axes.map { "\($0.key): \($0.values.count)" }.joined(separator: ", "))) in \(folder.url.path)")
         SweepSignals.install()
         let summary: SweepRunner.Summary
         do {
             summary = try runner.run(log: { print($0) }) { settings, arguments in
-                if SweepSignals.requested { return .interrupted }
-                let child: ChildProcess
-                do { child = try ChildProcess.spawn(executable, arguments + ["--save", folder.runFolder(settings).path]) } catch {
-                    return .failed("\(error)")
-                }
-                SweepSignals.track(child.pid)
-                let termination = child.wait()
-                SweepSignals.untrack()
-                if SweepSignals.requested { return .interrupted }
-                switch termination {
-                case .exited(0): return .succeeded
-                case .exited(let status): return .failed("perplex train exited with status \(status)")
-                case .signalled(let signal): return .failed("perplex train was killed by signal \(signal)")
-                }
+                Self.train(executable, arguments + ["--save", folder.runFolder(settings).path])
             }
         } catch { throw fail("\(error)") }
 
@@ -83,9 +70,25 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// The run's full `perplex train` argument list.
-    func arguments(_ settings: SweepSettings, folder: SweepFolder, flags: Set<String>) -> [String] {
-        ["train"] + trainArguments + TrainCommand.arguments(for: settings, flags: flags) + ["--save", folder.runFolder(settings).path]
+    /// A run's `perplex train` argument list, less `--save`: the shared flags, then the grid's.
+    func runArguments(_ settings: SweepSettings, flags: Set<String>) -> [String] {
+        ["train"] + trainArguments + TrainCommand.arguments(for: settings, flags: flags)
+    }
+
+    /// Runs `executable arguments` as a child, forwarding stop signals to it, and says how it ended.
+    static func train(_ executable: String, _ arguments: [String]) -> RunExit {
+        if SweepSignals.requested { return .interrupted }
+        let child: ChildProcess
+        do { child = try ChildProcess.spawn(executable, arguments) } catch { return .failed("\(error)") }
+        SweepSignals.track(child.pid)
+        let termination = child.wait()
+        SweepSignals.untrack()
+        if SweepSignals.requested { return .interrupted }
+        switch termination {
+        case .exited(0): return .succeeded
+        case .exited(let status): return .failed("perplex train exited with status \(status)")
+        case .signalled(let signal): return .failed("perplex train was killed by signal \(signal)")
+        }
     }
 
     /// The shared train flags may not set what the grid or the sweep sets.
