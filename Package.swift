@@ -107,6 +107,11 @@ let package = Package(
             swiftSettings: fastSwift
         ),
         .testTarget(
+            name: "TrainTests",
+            dependencies: ["Train", "Plot"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
             name: "PerplexCLITests",
             dependencies: ["perplex", "Train"],
             swiftSettings: fastSwift

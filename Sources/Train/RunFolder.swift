@@ -99,15 +99,16 @@ public final class RunReporter: TrainingReporter {
         print("| \(message)")
     }
 
-    /// The end-of-training block with the test perplexity (and the corpus floor when known).
-    public func testResult(loss: Double, floor: Double?) {
+    /// The end-of-training block with the test perplexity (and the corpus floor when known);
+    /// `interrupted` (training stopped early by Ctrl-C) is recorded in metrics.jsonl.
+    public func testResult(loss: Double, floor: Double?, interrupted: Bool = false) {
         let line = String(repeating: "=", count: 89)
         print(line)
         var text = String(format: "| End of training | test loss %5.2f | test ppl %8.2f", loss, perplexity(loss))
         if let floor { text += String(format: " | corpus floor ppl %8.2f", floor) }
         print(text)
         print(line)
-        var record: [String: Any] = ["type": "test", "test_loss": loss, "test_ppl": perplexity(loss)]
+        var record: [String: Any] = ["type": "test", "test_loss": loss, "test_ppl": perplexity(loss), "interrupted": interrupted]
         if let floor { record["floor_ppl"] = floor }
         folder?.appendMetrics(record)
     }

@@ -8,11 +8,11 @@ struct Perplex: ParsableCommand {
         abstract: "Train, evaluate and inspect neural language models, their word vectors and sentence classifiers.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ClassifyCommand.self,
                       ExportVectorsCommand.self, NeighboursCommand.self, WordSimCommand.self, NGramsCommand.self,
-                      ParamsCommand.self, Demo.self, Bench.self])
+                      ParamsCommand.self, SweepCommand.self, ReportCommand.self, Demo.self, Bench.self])
 
     static func main() {
         // Line-buffered output, so progress reaches a log file or pipe as it happens.
         setvbuf(stdout, nil, _IOLBF, 0)
-        main(nil)
+        main(SweepCommand.normalizingGridItems(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -48,11 +48,43 @@ struct TrainCommand: ParsableCommand {
             help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
     var builtinSentences = 6000
 
-    func run() throws {
+    /// The training options the flags give.
+    var trainOptions: TrainOptions {
         var options = TrainOptions()
         (options.lr, options.clip, options.epochs, options.batchSize) = (lr, clip, epochs, batchSize)
         (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval, dryRun)
         options.maxBatches = maxBatches
+        return options
+    }
+
+    /// The model configuration the flags give, for a vocabulary of `vocabularySize` words.
+    func modelConfig(vocabularySize: Int) -> ModelConfig {
+        ModelConfig(kind: model, vocabularySize: vocabularySize, emsize: emsize, nhid: nhid, nlayers: nlayers,
+                    nhead: nhead, dropout: dropout, tied: tied)
+    }
+
+    /// What can be refused before any text is read (`perplex sweep` checks every run with it):
+    /// the training options, the model's shape, and that the data folder holds its three files.
+    /// Returns a one-line problem or nil.
+    func problem() -> String? {
+        if let problem = trainOptions.problem() { return problem }
+        guard builtinSentences > 0 else { return "--builtin-sentences must be positive" }
+        do { try modelConfig(vocabularySize: 1).validate() } catch { return "\(error)" }
+        if let data {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
+                return TextError.missingDirectory(data).description
+            }
+            for name in ["train.txt", "valid.txt", "test.txt"] {
+                let path = (data as NSString).appendingPathComponent(name)
+                if !FileManager.default.fileExists(atPath: path) { return TextError.missingFile(path).description }
+            }
+        }
+        return nil
+    }
+
+    func run() throws {
+        let options = trainOptions
         if let problem = options.problem() { throw fail(problem) }
         guard builtinSentences > 0 else { throw fail("--builtin-sentences must be positive") }
 
@@ -70,13 +102,13 @@ struct TrainCommand: ParsableCommand {
         }
 
         RandomGenerator.global.seed(seed)
-        let config = ModelConfig(kind: model, vocabularySize: corpus.vocabulary.count, emsize: emsize, nhid: nhid,
-                                 nlayers: nlayers, nhead: nhead, dropout: dropout, tied: tied)
+        let config = modelConfig(vocabularySize: corpus.vocabulary.count)
         let lm: any LanguageModel
         do { lm = try makeLanguageModel(config) } catch { throw fail("\(error)") }
         let folder: RunFolder
         do { folder = try RunFolder(path: save) } catch { throw fail("\(error)") }
-        try writeRunFiles(folder, config: config, options: options, corpus: corpus)
+        try writeRunFiles(folder, config: RunConfig(data: data ?? "built-in", model: config, training: options,
+                                                    parameters: lm.parameterCount), corpus: corpus)
         print("| \(model.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(folder.url.path)")
 
         let reporter = RunReporter(folder: folder)
@@ -99,17 +131,16 @@ struct TrainCommand: ParsableCommand {
         let testLoss = stages.measure(.test) {
             evaluateLoss(lm, on: BatchedStream(corpus.test, batchSize: options.evalBatchSize), bptt: options.bptt)
         }
-        reporter.testResult(loss: testLoss, floor: floor)
+        reporter.testResult(loss: testLoss, floor: floor, interrupted: summary.interrupted)
         print(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
         print(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
         if let stages { print(stages.table()) }
     }
 
-    func writeRunFiles(_ folder: RunFolder, config: ModelConfig, options: TrainOptions, corpus: Corpus) throws {
+    func writeRunFiles(_ folder: RunFolder, config: RunConfig, corpus: Corpus) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        struct RunConfig: Encodable { let data: String; let model: ModelConfig; let training: TrainOptions }
-        let json = try encoder.encode(RunConfig(data: data ?? "built-in", model: config, training: options))
+        let json = try encoder.encode(config)
         try folder.write(String(decoding: json, as: UTF8.self) + "\n", to: folder.config)
         try folder.write(corpus.vocabulary.words.joined(separator: "\n") + "\n", to: folder.vocabulary)
     }

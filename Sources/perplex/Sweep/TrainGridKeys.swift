@@ -1,0 +1,26 @@
+import ArgumentParser
+import Train
+
+extension TrainCommand {
+    /// The option names a sweep grid may use — every `perplex train` option except `--save`,
+    /// read from the command's declared properties so the list cannot fall behind — and whether
+    /// each is a flag (a grid gives flags the values `true` and `false`).
+    static var gridKeys: [String: Bool] {
+        var keys: [String: Bool] = [:]
+        for child in Mirror(reflecting: TrainCommand()).children {
+            guard let label = child.label, label.hasPrefix("_") else { continue }
+            keys[RunSettings.optionName(String(label.dropFirst()))] = child.value is Flag<Bool>
+        }
+        keys["save"] = nil
+        return keys
+    }
+
+    /// The `perplex train` arguments for one grid point: `--key=value` for options, `--key` for a
+    /// flag set to true, nothing for a flag set to false.
+    static func arguments(for settings: SweepSettings, flags: Set<String>) -> [String] {
+        settings.settings.flatMap { setting -> [String] in
+            if flags.contains(setting.key) { return setting.value == "true" ? ["--\(setting.key)"] : [] }
+            return ["--\(setting.key)=\(setting.value)"]
+        }
+    }
+}
