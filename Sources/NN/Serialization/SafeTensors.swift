@@ -195,31 +195,3 @@ public struct SafeTensors {
         return out + "\""
     }
 }
-
-/// A JSON value as the safetensors header holds it; integers stay exact.
-enum JSONValue: Decodable {
-    case integer(Int), number(Double), string(String), bool(Bool), null
-    case array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int.self) { self = .integer(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    /// The elements of an array of integers, else nil.
-    var integers: [Int]? {
-        guard case .array(let items) = self else { return nil }
-        var result: [Int] = []
-        for item in items {
-            guard case .integer(let value) = item else { return nil }
-            result.append(value)
-        }
-        return result
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import NN
 import Tensor
 
 /// A finished or unfinished training run read back from its folder (what `perplex train --save`

@@ -1,19 +1,16 @@
 import Foundation
 
-/// A JSON value read without a fixed schema (a run's config.json or a metrics.jsonl line), so a
-/// report can show and pick fields that later versions may add. Booleans stay booleans.
+/// A JSON value read without a fixed schema: a safetensors header, a run's config.json or a
+/// metrics.jsonl line. Integers stay exact and booleans stay booleans.
 public enum JSONValue: Decodable, Equatable, Sendable {
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-    case null
+    case integer(Int), number(Double), string(String), bool(Bool), null
+    case array([JSONValue]), object([String: JSONValue])
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int.self) { self = .integer(value) }
         else if let value = try? container.decode(Double.self) { self = .number(value) }
         else if let value = try? container.decode(String.self) { self = .string(value) }
         else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
@@ -30,9 +27,13 @@ public enum JSONValue: Decodable, Equatable, Sendable {
         return nil
     }
 
+    /// An integer or other number as a Double.
     public var number: Double? {
-        if case .number(let value) = self { return value }
-        return nil
+        switch self {
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        default: nil
+        }
     }
 
     public var string: String? {
@@ -45,10 +46,22 @@ public enum JSONValue: Decodable, Equatable, Sendable {
         return nil
     }
 
+    /// The elements of an array of integers, else nil.
+    public var integers: [Int]? {
+        guard case .array(let items) = self else { return nil }
+        var result: [Int] = []
+        for item in items {
+            guard case .integer(let value) = item else { return nil }
+            result.append(value)
+        }
+        return result
+    }
+
     /// The value as a short text: integers without a fraction, arrays and objects as compact JSON.
     public var text: String {
         switch self {
         case .bool(let value): return value ? "true" : "false"
+        case .integer(let value): return String(value)
         case .number(let value):
             if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
             return "\(value)"
