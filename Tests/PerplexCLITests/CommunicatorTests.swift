@@ -2,7 +2,7 @@ import Foundation
 import Tensor
 import Testing
 import Text
-@testable import Train
+import Train
 
 /// A pretend rank of a larger job whose peers hold exactly what this rank holds (so a sum is the
 /// value times `size`), with rank 0's broadcast bytes and the other ranks' reduce inputs scripted.
