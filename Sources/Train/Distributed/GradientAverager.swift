@@ -12,14 +12,15 @@ import Tensor
 public final class GradientAverager {
     public let parameters: [Tensor]
     public let communicator: any Communicator
-    /// Floats per all-reduce (4 MiB by default).
+    /// Floats per all-reduce (16 MiB by default: on this 2-core machine 1 MiB buckets took twice
+    /// as long as one flat all-reduce of the LSTM 2×200's 18.6 MB, 16 MiB ones about as long).
     public let bucketSize: Int
     private let bucket: UnsafeMutablePointer<Float>
     /// Calls to `average()` so far, and the seconds they took (copies included).
     public private(set) var calls = 0
     public private(set) var seconds = 0.0
 
-    public init(_ parameters: [Tensor], communicator: any Communicator, bucketSize: Int = 1 << 20) {
+    public init(_ parameters: [Tensor], communicator: any Communicator, bucketSize: Int = 1 << 22) {
         precondition(bucketSize > 0, "GradientAverager: bucket size must be positive")
         self.parameters = parameters
         self.communicator = communicator
@@ -51,8 +52,9 @@ public final class GradientAverager {
             guard filled > 0 else { return }
             communicator.allReduceSum(UnsafeMutableBufferPointer(start: bucket, count: filled))
             for (grad, offset, at, count) in pending {
-                (grad.pointer + offset).update(from: bucket + at, count: count)
-                Kernels.scale(grad.pointer + offset, by: scale, count)
+                // Copy back and scale in one pass (a simple loop the compiler vectorises).
+                let source = bucket + at, target = grad.pointer + offset
+                for i in 0..<count { target[i] = source[i] * scale }
             }
             pending.removeAll(keepingCapacity: true)
             filled = 0
