@@ -12,6 +12,15 @@ let fastSwift: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"] + cpuFlags),
 ]
 
+// Data-parallel training over MPI is optional: `PERPLEX_MPI=1 swift build` links Open MPI
+// (Debian: libopenmpi-dev) into Train through the CMPI system library and defines PERPLEX_MPI
+// there; without the variable nothing below changes. Build it into its own scratch path
+// (`--scratch-path .build-mpi`) so the two builds do not invalidate each other.
+let mpi = ["1", "yes", "true"].contains(Context.environment["PERPLEX_MPI"]?.lowercased() ?? "")
+let mpiTargets: [Target] = mpi ? [
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+] : []
+
 let package = Package(
     name: "Perplex",
     products: [
@@ -27,7 +36,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: [
+    targets: mpiTargets + [
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
@@ -54,8 +63,8 @@ let package = Package(
         ),
         .target(
             name: "Train",
-            dependencies: ["Models", "Plot"],
-            swiftSettings: fastSwift
+            dependencies: ["Models", "Plot"] + (mpi ? ["CMPI"] : []),
+            swiftSettings: fastSwift + (mpi ? [.define("PERPLEX_MPI")] : [])
         ),
         .target(
             name: "Plot",

@@ -12,18 +12,29 @@ public struct CheckpointError: Error, CustomStringConvertible {
 /// A model checkpoint: the recipe's state dict as safetensors, with the model configuration and
 /// the vocabulary in the metadata so the file alone can evaluate and generate.
 public enum Checkpoint {
-    static let configKey = "perplex.config", vocabularyKey = "perplex.vocabulary"
+    static let configKey = "perplex.config", vocabularyKey = "perplex.vocabulary", progressKey = "perplex.training"
 
     /// Writes atomically (temporary file, then rename): an interrupted write leaves the old file.
-    public static func save(_ model: any LanguageModel, vocabulary: Vocabulary, to url: URL) throws {
+    /// `progress` (epoch, learning rate, validation loss) lets a later run resume from the file.
+    public static func save(_ model: any LanguageModel, vocabulary: Vocabulary, progress: TrainingProgress? = nil,
+                            to url: URL) throws {
         let config = String(decoding: try JSONEncoder().encode(model.config), as: UTF8.self)
-        let file = SafeTensors(tensors: model.namedTensors().map { (name: $0.0, tensor: $0.1) },
-                               metadata: [configKey: config, vocabularyKey: vocabulary.words.joined(separator: "\n")])
+        var metadata = [configKey: config, vocabularyKey: vocabulary.words.joined(separator: "\n")]
+        if let progress, let json = try? JSONEncoder().encode(progress) { metadata[progressKey] = String(decoding: json, as: UTF8.self) }
+        let file = SafeTensors(tensors: model.namedTensors().map { (name: $0.0, tensor: $0.1) }, metadata: metadata)
         try file.write(to: url)
     }
 
     /// Reads a checkpoint written by `save` or by scripts/torch_interop.py.
     public static func load(_ url: URL) throws(CheckpointError) -> (model: any LanguageModel, vocabulary: Vocabulary) {
+        let loaded = try loadResumable(url)
+        return (loaded.model, loaded.vocabulary)
+    }
+
+    /// Reads a checkpoint with the training progress saved beside the weights (nil when the file
+    /// has none, e.g. one written by PyTorch).
+    public static func loadResumable(_ url: URL) throws(CheckpointError)
+        -> (model: any LanguageModel, vocabulary: Vocabulary, progress: TrainingProgress?) {
         let where_ = url.path
         guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError(description: "checkpoint not found: \(where_)") }
         let file: SafeTensors
@@ -40,6 +51,7 @@ public enum Checkpoint {
         do { model = try makeLanguageModel(config) } catch { throw CheckpointError(description: "\(where_): \(error)") }
         do { try model.loadStateDict(file.dictionary) } catch { throw CheckpointError(description: "\(where_): \(error)") }
         model.eval()
-        return (model, Vocabulary(words: words))
+        let progress = file.metadata[progressKey].flatMap { try? JSONDecoder().decode(TrainingProgress.self, from: Data($0.utf8)) }
+        return (model, Vocabulary(words: words), progress)
     }
 }

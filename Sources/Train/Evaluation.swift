@@ -6,6 +6,13 @@ import Text
 /// Mean cross-entropy (nats per token) of `model` over `stream`, as the recipe's `evaluate`:
 /// eval mode, no gradients, state carried across windows, windows weighted by their length.
 public func evaluateLoss(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Double {
+    let (loss, tokens) = evaluateLossSum(model, on: stream, bptt: bptt)
+    return tokens > 0 ? loss / Double(tokens) : .nan
+}
+
+/// The cross-entropy summed over every target token of `stream` (nats), and the number of those
+/// tokens: the parts of `evaluateLoss` that add up across shards of the columns.
+public func evaluateLossSum(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> (loss: Double, tokens: Int) {
     model.eval()
     defer { model.train() }
     return withNoGrad {
@@ -14,11 +21,12 @@ public func evaluateLoss(_ model: any LanguageModel, on stream: BatchedStream, b
         for i in stream.windowStarts(bptt: bptt) {
             let (input, target, seqLen) = stream.batch(at: i, bptt: bptt)
             let (logits, next) = model(input, seqLen: seqLen, batchSize: stream.batchSize, state: state)
-            total += Double(seqLen) * Double(Tensor.crossEntropy(logits: logits, targets: target).item)
-            count += seqLen
+            let tokens = seqLen * stream.batchSize
+            total += Double(tokens) * Double(Tensor.crossEntropy(logits: logits, targets: target).item)
+            count += tokens
             state = next
         }
-        return count > 0 ? total / Double(count) : .nan
+        return (total, count)
     }
 }
 

@@ -12,12 +12,14 @@ public struct RunFolder {
     public var vocabulary: URL { url.appendingPathComponent("vocab.txt") }
     public var curves: URL { url.appendingPathComponent("curves.svg") }
 
-    /// Creates the folder (and parents); an existing run's metrics are replaced.
-    public init(path: String) throws(TrainError) {
+    /// Creates the folder (and parents); an existing run's metrics are replaced, or kept and
+    /// appended to when `appending` (a resumed run).
+    public init(path: String, appending: Bool = false) throws(TrainError) {
         url = URL(fileURLWithPath: path)
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            try Data().write(to: url.appendingPathComponent("metrics.jsonl"))
+            let metrics = url.appendingPathComponent("metrics.jsonl")
+            if !appending || !FileManager.default.fileExists(atPath: metrics.path) { try Data().write(to: metrics) }
         } catch {
             throw TrainError(description: "cannot create the run folder \(path): \(error.localizedDescription)")
         }

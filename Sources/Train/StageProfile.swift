@@ -1,10 +1,12 @@
 import Foundation
 
 /// Wall time per stage of a training run (the breakdown the course reports give): batchify,
-/// getBatch, forward, backward, optimizer step (clipping included), validation, test.
+/// getBatch, forward, backward, all-reduce (distributed runs only), optimizer step (clipping
+/// included), validation, test.
 public final class StageProfile {
     public enum Stage: String, CaseIterable, Sendable {
-        case batchify, getBatch = "get batch", forward, backward, optimizer = "optimizer step", validation, test
+        case batchify, getBatch = "get batch", forward, backward, allReduce = "all-reduce", optimizer = "optimizer step"
+        case validation, test
     }
 
     public private(set) var seconds: [Stage: Double] = [:]
@@ -23,7 +25,7 @@ public final class StageProfile {
     public func table() -> String {
         let total = seconds.values.reduce(0, +)
         var lines = ["| stage          | seconds |  share |", "| -------------- | ------: | -----: |"]
-        for stage in Stage.allCases {
+        for stage in Stage.allCases where stage != .allReduce || seconds[stage] != nil {
             let s = seconds[stage, default: 0]
             lines.append(String(format: "| %@ | %7.2f | %5.1f%% |", stage.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0),
                                 s, total > 0 ? 100 * s / total : 0))

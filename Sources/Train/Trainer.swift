@@ -7,6 +7,12 @@ import Text
 /// The word-LM recipe's training loop: truncated BPTT with the state detached between windows,
 /// plain SGD with gradient-norm clipping, the learning rate divided by 4 whenever the validation
 /// loss does not improve, and the best model (by validation loss) kept.
+///
+/// Data-parallel over the ranks of a `Communicator`: `options.batchSize` is the batch of one rank;
+/// the training stream is batchified into size × batchSize columns and rank r trains on columns
+/// r·batchSize..<(r+1)·batchSize, its gradients averaged with the others' before each update
+/// (so N ranks with batch b take the steps one process takes with batch N·b). Validation splits
+/// the evaluation columns across ranks. Only rank 0 reports and calls `onBest`.
 public final class Trainer {
     public struct Summary: Sendable {
         public var bestValidLoss: Double
@@ -17,31 +23,50 @@ public final class Trainer {
         public var trainTokensPerSecond: Double
         /// Tokens per second of the validation passes (the recipe's evaluate, batch `evalBatchSize`).
         public var validTokensPerSecond: Double = 0
+        /// Mean seconds per step spent averaging gradients across ranks (0 for one process).
+        public var allReduceSecondsPerStep: Double = 0
     }
 
     public let model: any LanguageModel
     public let options: TrainOptions
+    /// This rank's columns of the training stream, and the whole validation stream.
     let train: BatchedStream, valid: BatchedStream
+    let communicator: any Communicator
+    let start: TrainingProgress?
     let reporter: TrainingReporter?
-    /// Called with the model whenever the validation loss improves (to write the checkpoint).
-    let onBest: ((any LanguageModel) throws -> Void)?
+    /// Called on rank 0 with the model whenever the validation loss improves (to write the checkpoint).
+    let onBest: ((any LanguageModel, TrainingProgress) throws -> Void)?
+    /// Called on every rank after each optimizer step with the number of steps so far (tests
+    /// use it to make a rank fail mid-run).
+    public var afterStep: ((Int) -> Void)?
     /// When set, wall time per stage is added to it.
     public var profile: StageProfile?
     private(set) var bestState: [String: Tensor] = [:]
 
+    /// `start`: the progress of a resumed run (training goes on after its epoch, with its
+    /// learning rate, and keeps the loaded model unless validation improves on its loss).
     public init(model: any LanguageModel, corpus: Corpus, options: TrainOptions,
+                communicator: any Communicator = SingleProcess(), start: TrainingProgress? = nil,
                 reporter: TrainingReporter? = nil, profile: StageProfile? = nil,
-                onBest: ((any LanguageModel) throws -> Void)? = nil) throws(TrainError) {
+                onBest: ((any LanguageModel, TrainingProgress) throws -> Void)? = nil) throws(TrainError) {
         if let problem = options.problem() { throw TrainError(description: problem) }
+        if let start, start.epoch >= options.epochs {
+            throw TrainError(description: "the checkpoint has already been trained for \(start.epoch) epochs; raise --epochs above \(start.epoch) to go on")
+        }
         self.model = model
         self.options = options
         self.profile = profile
-        (train, valid) = profile.measure(.batchify) {
-            (BatchedStream(corpus.train, batchSize: options.batchSize), BatchedStream(corpus.valid, batchSize: options.evalBatchSize))
+        self.communicator = communicator
+        self.start = start
+        let columns = options.batchSize * communicator.size
+        let (all, valid) = profile.measure(.batchify) {
+            (BatchedStream(corpus.train, batchSize: columns), BatchedStream(corpus.valid, batchSize: options.evalBatchSize))
         }
-        guard train.rows >= 2 else {
-            throw TrainError(description: "the training text has \(corpus.train.count) tokens, too few for one batch of \(options.batchSize) columns (need \(2 * options.batchSize))")
+        guard all.rows >= 2 else {
+            throw TrainError(description: "the training text has \(corpus.train.count) tokens, too few for one batch of \(columns) columns (need \(2 * columns))")
         }
+        self.valid = valid
+        train = all.columns(communicator.rank * options.batchSize..<(communicator.rank + 1) * options.batchSize)
         guard valid.rows >= 2 else {
             throw TrainError(description: "the validation text has \(corpus.valid.count) tokens, too few for one evaluation batch (need \(2 * options.evalBatchSize))")
         }
@@ -52,13 +77,23 @@ public final class Trainer {
     /// Trains for `options.epochs` epochs or until interrupted (Ctrl-C) or diverged, then restores
     /// the best weights into the model.
     public func run() throws -> Summary {
-        let optimizer = SGD(model.parameters(), lr: options.lr)
+        let optimizer = SGD(model.parameters(), lr: start?.lr ?? options.lr)
         var plateau = DivideOnPlateau(factor: 4)
         var summary = Summary(bestValidLoss: .infinity, epochsRun: 0, interrupted: false, diverged: nil, trainTokensPerSecond: 0)
+        if let start {
+            // The loaded model is the best so far: recording its loss makes it the one to beat.
+            plateau.step(validationLoss: Float(start.bestValidLoss), optimizer)
+            summary.bestValidLoss = start.bestValidLoss
+            summary.epochsRun = start.epoch
+            bestState = Dictionary(uniqueKeysWithValues: model.stateDict())
+        }
+        let averager = GradientAverager(optimizer.parameters, communicator: communicator)
+        let ranks = communicator.size
+        var steps = 0
         var trainTokens = 0, trainSeconds = 0.0, validSeconds = 0.0, validTokens = 0
         let windows = train.windowCount(bptt: options.bptt)
         let batches = options.dryRun ? 1 : options.maxBatches > 0 ? Swift.min(options.maxBatches, windows) : windows
-        epochs: for epoch in 1...options.epochs {
+        epochs: for epoch in (start?.epoch ?? 0) + 1...options.epochs {
             model.train()
             let start = Date()
             var state = model.initialState(batchSize: options.batchSize)
@@ -72,19 +107,29 @@ public final class Trainer {
                     state = next
                     return Tensor.crossEntropy(logits: logits, targets: target)
                 }
-                let value = Double(loss.item)
+                var value = Double(loss.item)
+                profile.measure(.backward) { loss.backward() }
+                // Every rank must take the same branch: the loss and the stop request are agreed on
+                // with the gradients (the mean loss over ranks is the global batch's loss).
+                var stop = Interrupt.requested
+                if ranks > 1 {
+                    profile.measure(.allReduce) { averager.average() }
+                    let agreed = communicator.allReduceSum([value, stop ? 1 : 0])
+                    (value, stop) = (agreed[0] / Double(ranks), agreed[1] > 0)
+                }
                 guard value.isFinite else {
                     summary.diverged = "the training loss became \(value) at epoch \(epoch), batch \(batch + 1); lower --lr or --clip"
                     break epochs
                 }
-                profile.measure(.backward) { loss.backward() }
                 profile.measure(.optimizer) {
                     clipGradNorm(optimizer.parameters, maxNorm: options.clip)
                     optimizer.step()
                 }
+                steps += 1
+                afterStep?(steps)
                 intervalLoss += value
                 epochLoss += value
-                tokens += seqLen * options.batchSize
+                tokens += seqLen * options.batchSize * ranks
                 let elapsed = Date().timeIntervalSince(start)
                 reporter?.batchDone(epoch: epoch, batch: batch + 1, batches: batches, tokensPerSecond: Double(tokens) / elapsed,
                                     secondsLeft: elapsed / Double(batch + 1) * Double(batches - batch - 1))
@@ -95,7 +140,7 @@ public final class Trainer {
                     intervalLoss = 0
                     intervalStart = Date()
                 }
-                if Interrupt.requested { summary.interrupted = true; break }
+                if stop { summary.interrupted = true; break }
             }
             let seconds = Date().timeIntervalSince(start)
             trainTokens += tokens
@@ -105,7 +150,7 @@ public final class Trainer {
                 break
             }
             let validStart = Date()
-            let validLoss = profile.measure(.validation) { evaluateLoss(model, on: valid, bptt: options.bptt) }
+            let validLoss = profile.measure(.validation) { evaluateLoss(model, on: valid, bptt: options.bptt, communicator: communicator) }
             validSeconds += Date().timeIntervalSince(validStart)
             validTokens += (valid.rows - 1) * valid.batchSize
             summary.epochsRun = epoch
@@ -116,15 +161,18 @@ public final class Trainer {
             if plateau.step(validationLoss: Float(validLoss), optimizer) {
                 summary.bestValidLoss = validLoss
                 bestState = Dictionary(uniqueKeysWithValues: model.stateDict())
-                try onBest?(model)
+                if communicator.isRoot {
+                    try onBest?(model, TrainingProgress(epoch: epoch, lr: optimizer.learningRate, bestValidLoss: validLoss))
+                }
             } else {
                 reporter?.notice(String(format: "validation loss did not improve: lr %.4g → %.4g", lr, optimizer.learningRate))
             }
-            if Interrupt.requested { summary.interrupted = true; reporter?.notice("Exiting from training early"); break }
+            if communicator.any(Interrupt.requested) { summary.interrupted = true; reporter?.notice("Exiting from training early"); break }
         }
         if !bestState.isEmpty { try model.loadStateDict(bestState) }
         summary.trainTokensPerSecond = trainSeconds > 0 ? Double(trainTokens) / trainSeconds : 0
         summary.validTokensPerSecond = validSeconds > 0 ? Double(validTokens) / validSeconds : 0
+        summary.allReduceSecondsPerStep = averager.calls > 0 ? averager.seconds / Double(averager.calls) : 0
         return summary
     }
 }

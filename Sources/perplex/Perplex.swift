@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import Train
 
 @main
 struct Perplex: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perplex",
         abstract: "Train, evaluate and inspect neural language models, their word vectors and sentence classifiers.",
+        version: "perplex, MPI: \(Distributed.mpiDescription)",
         subcommands: [TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ClassifyCommand.self,
                       ExportVectorsCommand.self, NeighboursCommand.self, WordSimCommand.self, NGramsCommand.self,
                       ParamsCommand.self, SweepCommand.self, ReportCommand.self, Demo.self, Bench.self])

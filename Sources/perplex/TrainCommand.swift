@@ -16,6 +16,10 @@ struct TrainCommand: ParsableCommand {
             Without --data, trains on a built-in corpus generated from a small probabilistic grammar
             and prints the corpus' floor perplexity beside the model's. Ctrl-C stops training early,
             keeps the best model and still reports the test perplexity.
+
+            Under `mpirun -np N` (a build with PERPLEX_MPI=1) the N processes train one model
+            data-parallel: --batch-size is each rank's batch (the global batch is N × it), gradients
+            are averaged across ranks every step, and rank 0 alone prints and writes the run folder.
             """)
 
     @Option(help: "Folder with train.txt, valid.txt and test.txt (default: the built-in corpus).")
@@ -47,6 +51,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")],
             help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
     var builtinSentences = 6000
+    @Option(help: ArgumentHelp("Go on training from a run folder's checkpoint (or a .safetensors file): its model, epoch and learning rate; the model flags are ignored.",
+                               valueName: "run"))
+    var resume: String?
+    @Option(name: .customLong("fail-rank-after"), help: .hidden) var failRankAfter: Int?
 
     /// The training options the flags give.
     var trainOptions: TrainOptions {
@@ -84,6 +92,16 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let world: any Communicator
+        do { world = try Distributed.world() } catch { throw fail("\(error)") }
+        Distributed.shareCores(among: world.localSize)
+        try train(in: world)
+        world.finish()
+    }
+
+    func train(in world: any Communicator) throws {
+        // Rank 0 alone prints and writes files; the others only report their own errors.
+        let say: (String) -> Void = world.isRoot ? { print($0) } : { _ in }
         let options = trainOptions
         if let problem = options.problem() { throw fail(problem) }
         guard builtinSentences > 0 else { throw fail("--builtin-sentences must be positive") }
@@ -97,50 +115,94 @@ struct TrainCommand: ParsableCommand {
                                              test: max(1, builtinSentences / 10), seed: seed)
             corpus = builtIn.corpus
             floor = builtIn.test.floorPerplexity
-            print(String(format: "| built-in corpus: %d/%d/%d tokens, %d words, floor perplexity %.2f (test)",
+            say(String(format: "| built-in corpus: %d/%d/%d tokens, %d words, floor perplexity %.2f (test)",
                          corpus.train.count, corpus.valid.count, corpus.test.count, corpus.vocabulary.count, builtIn.test.floorPerplexity))
         }
 
         RandomGenerator.global.seed(seed)
-        let config = modelConfig(vocabularySize: corpus.vocabulary.count)
-        let lm: any LanguageModel
-        do { lm = try makeLanguageModel(config) } catch { throw fail("\(error)") }
-        let folder: RunFolder
-        do { folder = try RunFolder(path: save) } catch { throw fail("\(error)") }
-        try writeRunFiles(folder, config: RunConfig(data: data ?? "built-in", model: config, training: options,
-                                                    parameters: lm.parameterCount), corpus: corpus)
-        print("| \(model.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(folder.url.path)")
+        let lm: any LanguageModel, start: TrainingProgress?
+        if let resume {
+            (lm, start) = try resumed(from: resume, vocabulary: corpus.vocabulary, say: say)
+        } else {
+            do { lm = try makeLanguageModel(modelConfig(vocabularySize: corpus.vocabulary.count)) } catch { throw fail("\(error)") }
+            start = nil
+        }
+        let run = RunConfig(data: data ?? "built-in", builtinSentences: data == nil ? builtinSentences : nil, resume: resume,
+                            ranks: world.size, model: lm.config, training: options, parameters: lm.parameterCount)
+        do { try world.checkAgreement(run.settings(corpus: corpus)) } catch { throw fail("\(error)") }
+        // Identical weights everywhere; then each rank its own dropout stream.
+        world.broadcastState(of: lm)
+        if world.rank > 0 { RandomGenerator.global.seed(Distributed.seed(seed, rank: world.rank)) }
 
-        let reporter = RunReporter(folder: folder)
+        var folder: RunFolder?
+        if world.isRoot {
+            do { folder = try RunFolder(path: save, appending: resume != nil) } catch { throw fail("\(error)") }
+            if let folder { try writeRunFiles(folder, run: run, corpus: corpus) }
+        }
+        let saveURL = URL(fileURLWithPath: save).appendingPathComponent("model.safetensors")
+        say("| \(lm.config.kind.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(URL(fileURLWithPath: save).path)")
+        if world.size > 1 {
+            say("| data-parallel over \(world.size) ranks (\(Distributed.mpiDescription)): batch \(options.batchSize) per rank, \(options.batchSize * world.size) in all")
+        }
+
+        // Under mpirun stdout looks like a terminal, but a redrawn progress bar garbles its output.
+        let reporter = folder.map { RunReporter(folder: $0, live: world.size == 1 && isatty(STDOUT_FILENO) != 0) }
+        if world.size > 1 && world.isRoot {
+            TerminationNotice.install("error: rank 0 was stopped by the MPI launcher (another rank failed or the job was cancelled); go on from the last checkpoint in \(save) with --resume \(save)")
+        }
         let stages = profile ? StageProfile() : nil
         let trainer: Trainer
         do {
-            trainer = try Trainer(model: lm, corpus: corpus, options: options, reporter: reporter, profile: stages) { best in
-                try Checkpoint.save(best, vocabulary: corpus.vocabulary, to: folder.model)
+            trainer = try Trainer(model: lm, corpus: corpus, options: options, communicator: world, start: start,
+                                  reporter: reporter, profile: stages) { best, progress in
+                try Checkpoint.save(best, vocabulary: corpus.vocabulary, progress: progress, to: saveURL)
             }
         } catch { throw fail("\(error)") }
         guard corpus.test.count >= 2 * options.evalBatchSize else {
             throw fail("the test text has \(corpus.test.count) tokens, too few for one evaluation batch (need \(2 * options.evalBatchSize))")
         }
+        if let failRankAfter, world.rank == world.size - 1 {
+            trainer.afterStep = { step in if step == failRankAfter { kill(getpid(), SIGKILL) } }
+        }
         Interrupt.install()
         let summary = try trainer.run()
         if let diverged = summary.diverged {
-            let kept = FileManager.default.fileExists(atPath: folder.model.path)
-            throw fail("\(diverged); " + (kept ? "the best model so far is in \(folder.model.path)" : "no model was saved"))
+            let kept = FileManager.default.fileExists(atPath: saveURL.path)
+            throw fail("\(diverged); " + (kept ? "the best model so far is in \(saveURL.path)" : "no model was saved"))
         }
         let testLoss = stages.measure(.test) {
-            evaluateLoss(lm, on: BatchedStream(corpus.test, batchSize: options.evalBatchSize), bptt: options.bptt)
+            evaluateLoss(lm, on: BatchedStream(corpus.test, batchSize: options.evalBatchSize), bptt: options.bptt, communicator: world)
         }
-        reporter.testResult(loss: testLoss, floor: floor, interrupted: summary.interrupted)
-        print(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
-        print(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
-        if let stages { print(stages.table()) }
+        reporter?.testResult(loss: testLoss, floor: floor, interrupted: summary.interrupted)
+        say(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
+        say(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
+        if world.size > 1 {
+            say(String(format: "| all-reduce %.2f ms/step (%.1f MB of gradients per rank)", summary.allReduceSecondsPerStep * 1000,
+                       Double(4 * lm.parameterCount) / 1e6))
+        }
+        if let stages { say(stages.table()) }
     }
 
-    func writeRunFiles(_ folder: RunFolder, config: RunConfig, corpus: Corpus) throws {
+    /// The model and progress of the checkpoint `path` names, checked against the data's vocabulary.
+    func resumed(from path: String, vocabulary: Vocabulary, say: (String) -> Void) throws -> (any LanguageModel, TrainingProgress?) {
+        let loaded: (model: any LanguageModel, vocabulary: Vocabulary, progress: TrainingProgress?)
+        do { loaded = try Checkpoint.loadResumable(.checkpoint(path)) } catch { throw fail("--resume: \(error)") }
+        guard loaded.vocabulary.words == vocabulary.words else {
+            throw fail("--resume \(path): the checkpoint's vocabulary (\(loaded.vocabulary.count) words) is not the data's (\(vocabulary.count) words); resume with the data it was trained on")
+        }
+        loaded.model.train()
+        if let progress = loaded.progress {
+            say(String(format: "| resuming %@ after epoch %d: lr %.4g, valid loss %.2f", path, progress.epoch, progress.lr, progress.bestValidLoss))
+        } else {
+            say("| resuming \(path): the checkpoint records no training progress; starting at epoch 1 with --lr")
+        }
+        return (loaded.model, loaded.progress)
+    }
+
+    func writeRunFiles(_ folder: RunFolder, run: RunConfig, corpus: Corpus) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let json = try encoder.encode(config)
+        let json = try encoder.encode(run)
         try folder.write(String(decoding: json, as: UTF8.self) + "\n", to: folder.config)
         try folder.write(corpus.vocabulary.words.joined(separator: "\n") + "\n", to: folder.vocabulary)
     }

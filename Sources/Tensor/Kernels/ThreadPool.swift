@@ -7,7 +7,14 @@ import Synchronization
 /// start in well under a microsecond, while an idle process burns no CPU (DESIGN.md: Dispatch's
 /// `concurrentPerform` costs 6–7 µs to start after idle).
 final class ThreadPool: @unchecked Sendable {
-    static let shared = ThreadPool(workerCount: max(0, ProcessInfo.processInfo.activeProcessorCount - 1))
+    static let shared = ThreadPool(workerCount: max(0, coreBudget - 1))
+
+    /// Cores this process may use: `PERPLEX_THREADS` when set (distributed training sets it to share
+    /// a machine's cores between its ranks), else every active core.
+    static var coreBudget: Int {
+        if let value = ProcessInfo.processInfo.environment["PERPLEX_THREADS"].flatMap({ Int($0) }), value > 0 { return value }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
 
     let workerCount: Int
     private let generation = Atomic<Int>(0)
