@@ -81,7 +81,5 @@ public struct LineChart {
         abs(v) >= 1000 || v == v.rounded() ? String(format: "%.0f", v) : String(format: "%.2f", v)
     }
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
+    static func escape(_ s: String) -> String { xmlEscaped(s) }
 }
