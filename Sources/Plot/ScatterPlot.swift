@@ -1,7 +1,7 @@
 import Foundation
 
-/// An SVG scatter plot of labelled points (word embeddings in 2-D): equal scales on both axes by
-/// default, ticks at round numbers, and labels placed greedily so that none overlap
+/// An SVG scatter plot of labelled points (word embeddings in 2-D): each axis fills the plot area
+/// (or equal scales, `equalAspect`), ticks at round numbers, and labels placed greedily so that none overlap
 /// (`LabelPlacement`); a footnote says how many labels were drawn smaller or left out.
 ///
 /// ```swift
@@ -32,11 +32,12 @@ public struct ScatterPlot {
     public var height: Double
     public var fontSize: Double
     public var markerRadius = 2.5
-    /// One data unit is as long on x as on y.
-    public var equalAspect = true
+    /// One data unit as long on x as on y; by default (as matplotlib's "auto") each axis fills the
+    /// plot area, which leaves more room for labels.
+    public var equalAspect = false
 
     public init(title: String, xLabel: String = "", yLabel: String = "", points: [Point],
-                width: Double = 1200, height: Double = 900, fontSize: Double = 11) {
+                width: Double = 1200, height: Double = 900, fontSize: Double = 11, equalAspect: Bool = false) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -44,6 +45,7 @@ public struct ScatterPlot {
         self.width = width
         self.height = height
         self.fontSize = fontSize
+        self.equalAspect = equalAspect
     }
 
     public func svg() -> String { render().svg }

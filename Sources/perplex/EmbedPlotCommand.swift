@@ -44,6 +44,9 @@ struct EmbedPlotCommand: ParsableCommand {
     @Option(help: "Plot height in pixels.") var height = 900.0
     @Option(name: [.customLong("font-size"), .customLong("font_size")], help: "Label font size in pixels.")
     var fontSize = 11.0
+    @Flag(name: [.customLong("equal-aspect"), .customLong("equal_aspect")],
+          help: "Equal scales on both axes (default: each axis fills the plot, leaving more room for labels).")
+    var equalAspect = false
 
     func validate() throws {
         guard words >= 2 else { throw fail("--words must be at least 2 (got \(words))") }
@@ -103,7 +106,7 @@ struct EmbedPlotCommand: ParsableCommand {
         let method = options.resolvedMethod(points: n)
         let methodName = method == .exact ? "exact" : "Barnes-Hut, theta \(theta)"
         let rate = learningRate.map { "\($0)" } ?? String(format: "auto (%.4g, then %g)", Double(n) / options.earlyExaggeration, Double(n))
-        print("| t-SNE (\(methodName)): perplexity \(perplexity), \(iterations) iterations, learning rate \(rate)")
+        print("| t-SNE (\(methodName)): perplexity \(String(format: "%g", perplexity)), \(iterations) iterations, learning rate \(rate)")
         let clock = ContinuousClock(), start = clock.now
         let result: TSNEResult
         do {
@@ -128,7 +131,7 @@ struct EmbedPlotCommand: ParsableCommand {
         let sourceName = URL(fileURLWithPath: source.vectors ?? source.checkpoint ?? "").lastPathComponent
         let plot = ScatterPlot(title: title ?? "\(description) of \(vectors.count) words from \(sourceName)",
                                xLabel: method == .pca ? "component 1" : "t-SNE 1", yLabel: method == .pca ? "component 2" : "t-SNE 2",
-                               points: points, width: width, height: height, fontSize: fontSize)
+                               points: points, width: width, height: height, fontSize: fontSize, equalAspect: equalAspect)
         let rendering = plot.render()
         do { try Data(rendering.svg.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
             throw fail("cannot write \(out): \(error.localizedDescription)")
