@@ -149,6 +149,7 @@ def main():
     ap.add_argument("--otsne-neighbors", default="auto", help="openTSNE's neighbors= (auto: Annoy for n >= 1000; exact)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--vary-seed", action="store_true", help="use seed + repeat for each repeat (both tools)")
     args = ap.parse_args()
     if os.cpu_count() != args.threads:
         print(f"note: {os.cpu_count()} cores; Perplex uses all of them, openTSNE n_jobs={args.threads}")
@@ -170,7 +171,9 @@ def main():
     p_ref_csr = sp.csr_matrix(p_ref)
     print(f"{'run':>3}  {'tool':<18} {'KL(own)':>8} {'KL(ref P)':>9} {'KL(its P)':>9} {'wall s':>7} {'t-SNE s':>8} {'CPU s':>7}")
     rows = []
+    base_seed = args.seed
     for r in range(args.repeats):
+        args.seed = base_seed + r if args.vary_seed else base_seed
         o_kl, o_wall, o_y, o_p, o_cpu = run_opentsne(args, x)
         s_kl, s_wall, s_y, _, s_cpu = run_opentsne(args, x, p_ref_csr)
         p_kl, p_wall, p_own, p_y, p_cpu = run_perplex(args, subset, n, workdir)

@@ -117,6 +117,9 @@ struct EmbedPlotCommand: ParsableCommand {
                              step.exaggeration, elapsed))
             }
         } catch { throw fail("\(error)") }
+        guard result.cost.isFinite, result.embedding.allSatisfy(\.isFinite) else {
+            throw fail("t-SNE diverged (the KL divergence is not a number); try a smaller --learning-rate")
+        }
         let estimate = method == .exact
             ? "exact, all pairs"
             : "Barnes-Hut estimate as openTSNE reports it: P's \(result.affinities.storedCount) stored entries, Z from the tree"

@@ -18,7 +18,8 @@ public struct Affinities: Sendable {
     /// Affinities of the rows of `data` over their `neighbours` nearest rows (default 3 · perplexity,
     /// as openTSNE and bhtsne; `count - 1` gives exact t-SNE's dense P).
     public init(_ data: Tensor, perplexity: Double, neighbours: Int? = nil, serial: Bool = false) throws(EmbeddingError) {
-        let n = data.rank == 2 ? data.shape[0] : 0
+        guard data.rank == 2 else { throw .notAMatrix(shape: data.shape) }
+        let n = data.shape[0]
         try Self.checkPerplexity(perplexity, points: n)
         let k = neighbours ?? min(n - 1, Int(3 * perplexity))
         guard k >= 1, k < n else { throw .invalidOption(name: "neighbours", value: Double(k), expected: "1 to \(n - 1)") }
