@@ -112,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnalysisTests",
-            dependencies: ["Analysis"],
+            dependencies: ["Analysis", "Plot"],
             swiftSettings: fastSwift
         ),
         .testTarget(

@@ -27,6 +27,22 @@ public struct WordVectors {
         self.ids = ids
     }
 
+    /// The words at `rows` (distinct, in range) with their vectors, in that order.
+    public func rows(_ rows: [Int]) -> WordVectors {
+        let d = dimension
+        let matrix = Tensor(uninitializedShape: [rows.count, d])
+        var ids: [String: Int] = [:]
+        for (r, row) in rows.enumerated() {
+            (matrix.pointer + r * d).update(from: self.matrix.pointer + row * d, count: d)
+            ids[words[row]] = r
+        }
+        return WordVectors(words: rows.map { words[$0] }, matrix: matrix, ids: ids)
+    }
+
+    private init(words: [String], matrix: Tensor, ids: [String: Int]) {
+        (self.words, self.matrix, self.ids) = (words, matrix, ids)
+    }
+
     /// Number of words.
     public var count: Int { words.count }
     /// Length of each vector.
@@ -36,6 +52,9 @@ public struct WordVectors {
     public func index(of word: String) -> Int? {
         ids[word] ?? ids[word.lowercased()]
     }
+
+    /// The row of `word` spelled exactly so, or nil.
+    public func exactIndex(of word: String) -> Int? { ids[word] }
 
     /// The row of `word`, or an error that suggests close spellings.
     public func requireIndex(of word: String) throws(WordVectorsError) -> Int {

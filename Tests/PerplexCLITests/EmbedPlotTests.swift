@@ -1,0 +1,106 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// `perplex embed-plot`: t-SNE and PCA plots from .vec files and checkpoints, and bad input.
+@Suite struct EmbedPlotTests {
+    let bad = BadInputTests()
+
+    /// `count` words in three clusters in 6-D, one named with XML's special characters.
+    func clusteredVec(_ count: Int, in dir: URL) throws -> String {
+        var text = "\(count) 6\n"
+        for i in 0..<count {
+            let cluster = i % 3
+            let word = i == 0 ? "<unk>&co" : "w\(i)"
+            let values = (0..<6).map { t in (t == cluster ? 5.0 : 0) + Double((i * 7 + t * 13) % 11) / 10 }
+            text += word + " " + values.map { String($0) }.joined(separator: " ") + "\n"
+        }
+        let url = dir.appendingPathComponent("words.vec")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func expectWellFormedSVG(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let parser = XMLParser(data: data)
+        #expect(parser.parse(), "\(path) is not well-formed XML: \(String(describing: parser.parserError))", sourceLocation: sourceLocation)
+        #expect(String(decoding: data, as: UTF8.self).contains("<circle"), sourceLocation: sourceLocation)
+    }
+
+    @Test func tsneAndPCAPlotsWithCoordinates() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vec = try clusteredVec(60, in: dir)
+        let svg = dir.appendingPathComponent("plot.svg").path, tsv = dir.appendingPathComponent("xy.tsv").path
+        let tsne = try CLI.run(["embed-plot", "--vectors", vec, "--words", "50", "--perplexity", "5", "--iterations", "300",
+                                "--out", svg, "--coords", tsv])
+        #expect(tsne.status == 0, "\(tsne.stderr)")
+        #expect(tsne.stdout.contains("| 50 words of dimension 6"), "\(tsne.stdout)")
+        #expect(tsne.stdout.contains("t-SNE (exact)"), "\(tsne.stdout)")
+        #expect(tsne.stdout.contains("| iteration    50/300 | KL "), "\(tsne.stdout)")
+        #expect(tsne.stdout.contains("| final KL divergence "), "\(tsne.stdout)")
+        try expectWellFormedSVG(svg)
+        let rows = try String(contentsOfFile: tsv, encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 51 && rows[0] == "word\tx\ty" && rows[1].hasPrefix("<unk>&co\t"))
+        #expect(rows.dropFirst().allSatisfy { $0.split(separator: "\t").count == 3 && Double($0.split(separator: "\t")[2]) != nil })
+
+        let bh = try CLI.run(["embed-plot", "--vectors", vec, "--perplexity", "5", "--iterations", "100", "--barnes-hut",
+                              "--out", svg])
+        #expect(bh.status == 0, "\(bh.stderr)")
+        #expect(bh.stdout.contains("all 60 words") && bh.stdout.contains("Barnes-Hut, theta 0.5"), "\(bh.stdout)")
+        #expect(bh.stdout.contains("Z from the tree"), "\(bh.stdout)")
+
+        let pca = try CLI.run(["embed-plot", "--vectors", vec, "--method", "pca", "--out", svg])
+        #expect(pca.status == 0, "\(pca.stderr)")
+        #expect(pca.stdout.contains("| PCA: the two components explain"), "\(pca.stdout)")
+        try expectWellFormedSVG(svg)
+    }
+
+    @Test func checkpointVectorsRankedByATextFile() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trained = try CLI.run(["train", "--builtin-sentences", "200", "--emsize", "8", "--nhid", "8", "--epochs", "1",
+                                   "--save", dir.path])
+        try #require(trained.status == 0, "\(trained.stderr)")
+        let words = try String(contentsOfFile: dir.appendingPathComponent("vocab.txt").path, encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let text = dir.appendingPathComponent("counts.txt")
+        try (String(repeating: "\(words[5]) ", count: 3) + "\(words[7])\n").write(to: text, atomically: true, encoding: .utf8)
+        let tsv = dir.appendingPathComponent("xy.tsv").path
+        let result = try CLI.run(["embed-plot", "--checkpoint", dir.path, "--words", "20", "--perplexity", "3", "--iterations", "60",
+                                  "--rank-by", text.path, "--out", dir.appendingPathComponent("p.svg").path, "--coords", tsv])
+        #expect(result.status == 0, "\(result.stderr)")
+        let first = try String(contentsOfFile: tsv, encoding: .utf8).split(separator: "\n").dropFirst().prefix(2)
+            .map { String($0.split(separator: "\t")[0]) }
+        #expect(first == [words[5], words[7]], "most frequent first: \(first)")
+    }
+
+    @Test func badInputs() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vec = try clusteredVec(10, in: dir)
+        let one = dir.appendingPathComponent("one.vec")
+        try "alone 1 2 3\n".write(to: one, atomically: true, encoding: .utf8)
+        let binary = dir.appendingPathComponent("binary.vec")
+        try Data([0xff, 0xfe, 0x00, 0x80]).write(to: binary)
+        let out = ["--out", dir.appendingPathComponent("p.svg").path]
+
+        try bad.expectError(["embed-plot", "--vectors", vec, "--words", "0"] + out, "--words must be at least 2 (got 0)")
+        try bad.expectError(["embed-plot", "--vectors", vec] + out, "perplexity 30 is too large for 10 points (at most 3 = (n - 1) / 3)")
+        try bad.expectError(["embed-plot", "--vectors", one.path] + out, "need at least 2 words to map, the vectors hold 1")
+        try bad.expectError(["embed-plot", "--vectors", binary.path] + out, "cannot read")
+        try bad.expectError(["embed-plot", "--vectors", dir.appendingPathComponent("none.vec").path] + out, "file not found")
+        try bad.expectError(["embed-plot", "--checkpoint", dir.appendingPathComponent("none").path] + out, "checkpoint not found")
+        try bad.expectError(["embed-plot", "--vectors", vec, "--perplexity", "2", "--theta=-1"] + out, "theta -1 is invalid")
+        try bad.expectError(["embed-plot", "--vectors", vec, "--perplexity", "0"] + out, "perplexity 0 is invalid")
+        try bad.expectError(["embed-plot", "--vectors", vec, "--perplexity", "2", "--iterations=-5"] + out, "iterations -5 is invalid")
+        try bad.expectError(["embed-plot", "--vectors", vec, "--exact", "--barnes-hut"] + out, "not both")
+        try bad.expectError(["embed-plot", "--vectors", vec, "--method", "umap"] + out, "umap")
+        try bad.expectError(["embed-plot", "--vectors", vec, "--perplexity", "2", "--rank-by", dir.appendingPathComponent("none.txt").path] + out,
+                            "file not found")
+        try bad.expectError(["embed-plot", "--vectors", vec, "--perplexity", "2", "--out", dir.appendingPathComponent("no/dir/p.svg").path],
+                            "cannot write")
+    }
+}
