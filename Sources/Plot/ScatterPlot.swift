@@ -78,12 +78,18 @@ public struct ScatterPlot {
             let (ex, ey) = nearestPoint(on: label.box, to: a)
             out += "<line x1=\"\(fmt(a.x))\" y1=\"\(fmt(a.y))\" x2=\"\(fmt(ex))\" y2=\"\(fmt(ey))\"/>\n"
         }
-        out += "</g>\n<g font-size=\"\(fmt(fontSize))\" fill=\"#1a1a1a\" stroke=\"white\" stroke-width=\"2.2\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n"
-        for label in placement.labels {
-            let size = label.fontSize == fontSize ? "" : " font-size=\"\(fmt(label.fontSize))\""
-            out += "<text x=\"\(fmt(label.x))\" y=\"\(fmt(label.y))\"\(size)>\(Markup.escape(shown[label.index].label ?? ""))</text>\n"
-        }
         out += "</g>\n"
+        // A white halo under each label, drawn as its own layer: renderers without SVG 2's
+        // paint-order (WeasyPrint, older browsers) would paint it over the text.
+        for (layer, style) in [("halo", "fill=\"none\" stroke=\"white\" stroke-width=\"2.2\" stroke-linejoin=\"round\""),
+                               ("text", "fill=\"#1a1a1a\"")] {
+            out += "<g class=\"\(layer)\" font-size=\"\(fmt(fontSize))\" \(style)>\n"
+            for label in placement.labels {
+                let size = label.fontSize == fontSize ? "" : " font-size=\"\(fmt(label.fontSize))\""
+                out += "<text x=\"\(fmt(label.x))\" y=\"\(fmt(label.y))\"\(size)>\(Markup.escape(shown[label.index].label ?? ""))</text>\n"
+            }
+            out += "</g>\n"
+        }
         let labelled = shown.filter { $0.label.map { !$0.isEmpty } ?? false }.count
         var note = "\(shown.count) points, \(placement.labels.count) of \(labelled) labels shown"
         if placement.shrunk > 0 { note += ", \(placement.shrunk) in a smaller font" }

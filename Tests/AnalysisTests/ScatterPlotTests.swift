@@ -67,6 +67,6 @@ final class SVGTexts: NSObject, XMLParserDelegate {
     @Test func axesHaveRoundTicks() {
         let points = [ScatterPlot.Point(x: -3.2, y: 0.01), .init(x: 17.9, y: 0.045)]
         let svg = ScatterPlot(title: "t", points: points).svg()
-        for tick in [">0<", ">5<", ">10<", ">15<", ">0.020<", ">0.030<", ">0.040<"] { #expect(svg.contains(tick), "missing tick \(tick)") }
+        for tick in [">0<", ">5<", ">10<", ">15<", ">0.02<", ">0.03<", ">0.04<"] { #expect(svg.contains(tick), "missing tick \(tick)") }
     }
 }
