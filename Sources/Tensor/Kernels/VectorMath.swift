@@ -1,3 +1,7 @@
+#if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Polynomial exp, tanh and sigmoid on eight lanes at a time.
 ///
 /// Cody–Waite reduction and a minimax polynomial: max relative error about 3e-7 against Double
@@ -14,6 +18,31 @@ public enum VectorMath {
     @inline(__always)
     static func abs(_ v: Vector) -> Vector { float(bits(v) & 0x7FFF_FFFF) }
 
+    /// max(bound, v) and min(bound, v) lane by lane, NaN in v kept: one instruction on x86
+    /// (vmaxps/vminps return their second operand when either is NaN), where Swift's compare and
+    /// blend take two on the kernels' critical path (sigmoid ran 15 % faster).
+    @inline(__always)
+    static func atLeast(_ bound: Float, _ v: Vector) -> Vector {
+        #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+        return _mm256_max_ps(Vector(repeating: bound), v)
+        #else
+        var out = v
+        out.replace(with: bound, where: v .< bound)
+        return out
+        #endif
+    }
+
+    @inline(__always)
+    static func atMost(_ bound: Float, _ v: Vector) -> Vector {
+        #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+        return _mm256_min_ps(Vector(repeating: bound), v)
+        #else
+        var out = v
+        out.replace(with: bound, where: v .> bound)
+        return out
+        #endif
+    }
+
     /// The shared core of `exp`: v (at most 88.8) is clamped below at -104 and split as
     /// v = n·ln 2 + r (n rounded by the 1.5·2^23 trick, ln 2 in two parts: Cody–Waite); returns
     /// p ≈ e^r and t, whose bits hold n + 0x4B400000. p = 1 + r + r²·q(r) with a cubic q fitted for
@@ -22,8 +51,7 @@ public enum VectorMath {
     /// degree-7 Cephes polynomial ran sigmoid 30 % slower).
     @inline(__always)
     static func reduced(_ x: Vector) -> (p: Vector, t: Vector) {
-        var v = x
-        v.replace(with: -104, where: v .< -104)
+        let v = atLeast(-104, x)
         let magic: Vector = Vector(repeating: 12_582_912)
         let t = magic.addingProduct(v, 1.442_695_04)
         let n = t - magic
@@ -38,9 +66,7 @@ public enum VectorMath {
     /// e^x. Results below the smallest normal float are denormal or zero; above 88.72 it is +inf.
     @inline(__always)
     public static func exp(_ x: Vector) -> Vector {
-        var v = x
-        v.replace(with: 88.8, where: v .> 88.8)
-        let (p, t) = reduced(v)
+        let (p, t) = reduced(atMost(88.8, x))
         // 2^n as two normal powers of two, so results in the denormal range round only once.
         let k = bits(t) &- 0x4B40_0000
         let k1 = k &>> 1
