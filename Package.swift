@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Train", targets: ["Train"]),
         .library(name: "Plot", targets: ["Plot"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Vectors", targets: ["Vectors"]),
         .executable(name: "perplex", targets: ["perplex"]),
     ],
     dependencies: [
@@ -66,6 +67,10 @@ let package = Package(
             dependencies: ["Tensor", "Text", "Models", "Train"],
             swiftSettings: fastSwift
         ),
+        .target(
+            name: "Vectors",
+            swiftSettings: fastSwift
+        ),
         .executableTarget(
             name: "perplex",
             dependencies: [
@@ -76,6 +81,7 @@ let package = Package(
                 "Train",
                 "Plot",
                 "Analysis",
+                "Vectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastSwift
@@ -104,6 +110,11 @@ let package = Package(
         .testTarget(
             name: "AnalysisTests",
             dependencies: ["Analysis"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
+            name: "VectorsTests",
+            dependencies: ["Vectors"],
             swiftSettings: fastSwift
         ),
         .testTarget(

@@ -7,7 +7,7 @@ struct Perplex: ParsableCommand {
         commandName: "perplex",
         abstract: "Train, evaluate and inspect neural language models, their word vectors and sentence classifiers.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ClassifyCommand.self,
-                      ExportVectorsCommand.self, NeighboursCommand.self, WordSimCommand.self, NGramsCommand.self,
+                      ExportVectorsCommand.self, TrainVectorsCommand.self, NeighboursCommand.self, WordSimCommand.self, NGramsCommand.self,
                       ParamsCommand.self, Demo.self, Bench.self])
 
     static func main() {
