@@ -67,8 +67,10 @@ let package = Package(
             dependencies: ["Tensor", "Text", "Models", "Train"],
             swiftSettings: fastSwift
         ),
+        .target(name: "CPrefetch"),
         .target(
             name: "Vectors",
+            dependencies: ["CPrefetch"],
             swiftSettings: fastSwift
         ),
         .executableTarget(

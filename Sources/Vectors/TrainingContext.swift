@@ -18,6 +18,8 @@ final class TrainingContext: @unchecked Sendable {
     let input: EmbeddingMatrix
     let output: EmbeddingMatrix
     let vocabularySize: Int
+    /// The most input rows any word has (its own and its n-grams).
+    let maxRowsPerWord: Int
     /// Tokens to process in all: epochs × every token read (fastText's `epoch × ntokens`).
     let totalTokens: Int
     let tokensDone = Atomic<Int>(0)
@@ -40,6 +42,7 @@ final class TrainingContext: @unchecked Sendable {
         negativeLoss = PinnedBuffer(table.negativeLoss)
         (self.input, self.output) = (input, output)
         vocabularySize = corpus.vocabulary.count
+        maxRowsPerWord = zip(subwords.offsets.dropFirst(), subwords.offsets).map { $0 - $1 }.max() ?? 1
         totalTokens = configuration.epochs * corpus.vocabulary.tokenCount
     }
 
