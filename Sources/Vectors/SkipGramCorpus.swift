@@ -4,8 +4,9 @@ import Foundation
 /// training lines. Tokens of dropped words are left out; a line ends after `</s>`, after
 /// `maxLineLength` kept tokens, or at the end of a file.
 public struct SkipGramCorpus: Sendable {
-    /// fastText's `MAX_LINE_SIZE`: windows never reach across more than this many tokens.
-    public static let maxLineLength = 1024
+    /// The longest training line: fastText ends a line once it holds more than its `MAX_LINE_SIZE`
+    /// (1024) words, so windows never reach across more than 1,025 tokens.
+    public static let maxLineLength = 1025
 
     public let vocabulary: SkipGramVocabulary
     /// Word ids of the kept tokens, in text order.
