@@ -16,7 +16,7 @@ struct TrainVectorsCommand: ParsableCommand {
             (--maxn 0: no n-grams). fastText's spellings work too (--minCount, --epochs, --threads).
             """)
 
-    @Option(parsing: .upToNextOption, help: "Training text files (read in order as one corpus).") var input: [String] = []
+    @Option(parsing: .upToNextOption, help: "One or more training text files, read in order as one corpus.") var input: [String] = []
     @Option(help: "The .vec file to write.") var output: String
     @Option(help: "Vector length.") var dim = 100
     @Option(name: [.customLong("epoch"), .customLong("epochs")], help: "Passes over the text.") var epoch = 5
@@ -25,7 +25,7 @@ struct TrainVectorsCommand: ParsableCommand {
     @Option(name: [.customLong("min-count"), .customLong("minCount"), .customLong("min_count")],
             help: "Drop words seen fewer times.") var minCount = 5
     @Option(help: "Starting learning rate (falls linearly to 0).") var lr: Float = 0.05
-    @Option(name: [.customLong("thread"), .customLong("threads")], help: "Training threads (default: the cores).")
+    @Option(name: [.customLong("thread"), .customLong("threads")], help: "Training threads (defaults to the number of cores).")
     var thread = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Shortest character n-gram.") var minn = 3
     @Option(help: "Longest character n-gram; 0 turns subwords off.") var maxn = 6
