@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "Train", targets: ["Train"]),
         .library(name: "Plot", targets: ["Plot"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Vectors", targets: ["Vectors"]),
         .executable(name: "perplex", targets: ["perplex"]),
     ],
     dependencies: [
@@ -75,6 +76,12 @@ let package = Package(
             dependencies: ["Tensor", "Text", "Models", "Train"],
             swiftSettings: fastSwift
         ),
+        .target(name: "CPrefetch"),
+        .target(
+            name: "Vectors",
+            dependencies: ["CPrefetch"],
+            swiftSettings: fastSwift
+        ),
         .executableTarget(
             name: "perplex",
             dependencies: [
@@ -85,6 +92,7 @@ let package = Package(
                 "Train",
                 "Plot",
                 "Analysis",
+                "Vectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastSwift
@@ -118,6 +126,11 @@ let package = Package(
         .testTarget(
             name: "TrainTests",
             dependencies: ["Train", "Plot"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
+            name: "VectorsTests",
+            dependencies: ["Vectors"],
             swiftSettings: fastSwift
         ),
         .testTarget(

@@ -155,8 +155,3 @@ struct EmbedPlotCommand: ParsableCommand {
         print("| wrote \(path)")
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}
