@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "CPrefetch"),
         .target(
             name: "Vectors",
-            dependencies: ["CPrefetch"],
+            dependencies: ["Text", "CPrefetch"],
             swiftSettings: fastSwift
         ),
         .executableTarget(
@@ -130,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VectorsTests",
-            dependencies: ["Vectors"],
+            dependencies: ["Vectors", "Text"],
             swiftSettings: fastSwift
         ),
         .testTarget(

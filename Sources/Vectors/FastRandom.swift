@@ -1,3 +1,5 @@
+import Text
+
 /// A small per-thread generator (xoshiro256+ seeded through SplitMix64) for the training loop: a
 /// value type, so each worker keeps its state in registers and no call goes through a class.
 struct FastRandom {
@@ -6,15 +8,8 @@ struct FastRandom {
     /// Stream `stream` of `seed`: workers with the same seed and different streams do not overlap
     /// in practice.
     init(seed: UInt64, stream: UInt64 = 0) {
-        var x = seed ^ (stream &* 0xD1B5_4A32_D192_ED03)
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        (s0, s1, s2, s3) = (splitMix(), splitMix(), splitMix(), splitMix())
+        var seeds = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        (s0, s1, s2, s3) = (seeds.next(), seeds.next(), seeds.next(), seeds.next())
     }
 
     @inline(__always)

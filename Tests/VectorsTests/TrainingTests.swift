@@ -1,4 +1,5 @@
 import Testing
+import Text
 import Vectors
 
 /// Training on small synthetic corpora with planted structure.
@@ -6,7 +7,7 @@ import Vectors
     /// Six topics of five made-up words; every line draws its words from one topic, so words of a
     /// topic share their contexts and nothing else.
     static func topicCorpus(lines: Int, seed: UInt64) -> (text: String, topics: [[String]]) {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         var seen = Set<String>()
         var topics: [[String]] = []
@@ -107,17 +108,4 @@ import Vectors
         bad.maxN = 0  // no subwords: minn does not matter
         #expect(throws: Never.self) { try bad.validate() }
     }
-}
-
-/// A tiny seeded generator for building test corpora.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -28,18 +28,11 @@ public struct KFold: Sendable {
 /// A permutation from a seed, the same on every platform (SplitMix64 + Fisher–Yates).
 public enum SeededShuffle {
     public static func permutation(_ count: Int, seed: UInt64) -> [Int] {
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: seed)
         var order = Array(0..<count)
         if count > 1 {
             for i in stride(from: count - 1, to: 0, by: -1) {
-                let j = Int(next() % UInt64(i + 1))
+                let j = random.next(below: i + 1)
                 order.swapAt(i, j)
             }
         }
