@@ -97,6 +97,12 @@ let package = Package(
             swiftSettings: fastSwift
         ),
         .testTarget(
+            name: "ModelsTests",
+            dependencies: ["Models", "NN", "Tensor", "Text"],
+            exclude: ["Fixtures"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
             name: "ClassifyTests",
             dependencies: ["Models", "Train", "Text", "NN", "Tensor"],
             swiftSettings: fastSwift

@@ -3,23 +3,56 @@ import Models
 import Tensor
 import Text
 
-/// Mean cross-entropy (nats per token) of `model` over `stream`, as the recipe's `evaluate`:
-/// eval mode, no gradients, state carried across windows, windows weighted by their length.
-public func evaluateLoss(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Double {
+/// A model's score on a token stream.
+public struct Evaluation: Sendable {
+    /// Mean cross-entropy, nats per token.
+    public var loss: Double
+    /// Share of positions whose target has the highest logit (top-1 next-word accuracy).
+    public var accuracy: Double
+    /// Positions scored.
+    public var tokens: Int
+
+    public var perplexity: Double { Foundation.exp(Swift.min(loss, 700)) }
+}
+
+/// Loss and accuracy of `model` over `stream`, as the recipe's `evaluate`: eval mode, no
+/// gradients, state carried across windows, windows weighted by their length.
+public func evaluate(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Evaluation {
     model.eval()
     defer { model.train() }
     return withNoGrad {
         var state = model.initialState(batchSize: stream.batchSize)
-        var total = 0.0, count = 0
+        var total = 0.0, count = 0, hits = 0
         for i in stream.windowStarts(bptt: bptt) {
             let (input, target, seqLen) = stream.batch(at: i, bptt: bptt)
             let (logits, next) = model(input, seqLen: seqLen, batchSize: stream.batchSize, state: state)
             total += Double(seqLen) * Double(Tensor.crossEntropy(logits: logits, targets: target).item)
+            hits += topOneHits(logits: logits, targets: target)
             count += seqLen
             state = next
         }
-        return count > 0 ? total / Double(count) : .nan
+        let positions = count * stream.batchSize
+        return Evaluation(loss: count > 0 ? total / Double(count) : .nan,
+                          accuracy: positions > 0 ? Double(hits) / Double(positions) : .nan, tokens: positions)
     }
+}
+
+/// Mean cross-entropy (nats per token) of `model` over `stream` (see `evaluate`).
+public func evaluateLoss(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Double {
+    evaluate(model, on: stream, bptt: bptt).loss
+}
+
+/// Rows of `logits` [N, C] whose largest value is at the row's target (ties count as hits).
+public func topOneHits(logits: Tensor, targets: [Int]) -> Int {
+    precondition(logits.rank == 2 && logits.shape[0] == targets.count,
+                 "topOneHits: logits \(logits.shape) do not match \(targets.count) targets")
+    let columns = logits.shape[1]
+    var hits = 0
+    for (r, t) in targets.enumerated() {
+        let row = logits.pointer + r * columns
+        if row[t] >= Kernels.max(row, columns) { hits += 1 }
+    }
+    return hits
 }
 
 /// e^loss, the recipe's perplexity (infinite when the loss overflows).

@@ -105,14 +105,15 @@ public final class Trainer {
                 break
             }
             let validStart = Date()
-            let validLoss = profile.measure(.validation) { evaluateLoss(model, on: valid, bptt: options.bptt) }
+            let validation = profile.measure(.validation) { evaluate(model, on: valid, bptt: options.bptt) }
+            let validLoss = validation.loss
             validSeconds += Date().timeIntervalSince(validStart)
             validTokens += (valid.rows - 1) * valid.batchSize
             summary.epochsRun = epoch
             let lr = optimizer.learningRate
             let batchesRun = Swift.max(1, Swift.min(batches, train.windowCount(bptt: options.bptt)))
             reporter?.epochEnd(epoch: epoch, seconds: seconds, trainLoss: epochLoss / Double(batchesRun), validLoss: validLoss,
-                               lr: lr, tokensPerSecond: Double(tokens) / seconds)
+                               validAccuracy: validation.accuracy, lr: lr, tokensPerSecond: Double(tokens) / seconds)
             if plateau.step(validationLoss: Float(validLoss), optimizer) {
                 summary.bestValidLoss = validLoss
                 bestState = Dictionary(uniqueKeysWithValues: model.stateDict())

@@ -5,8 +5,6 @@ import Tensor
 import Text
 import Train
 
-extension ModelKind: ExpressibleByArgument {}
-
 /// `perplex train`: the word-level LM recipe (PyTorch's word_language_model main.py).
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,18 +18,13 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Folder with train.txt, valid.txt and test.txt (default: the built-in corpus).")
     var data: String?
-    @Option(help: "RNN_TANH, RNN_RELU, LSTM, GRU or Transformer.") var model: ModelKind = .lstm
-    @Option(help: "Size of word embeddings.") var emsize = 200
-    @Option(help: "Hidden units per layer (Transformer: feed-forward width).") var nhid = 200
-    @Option(help: "Number of layers.") var nlayers = 2
-    @Option(help: "Attention heads (Transformer).") var nhead = 2
+    @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Initial learning rate.") var lr: Float = 20
     @Option(help: "Gradient clipping (max global norm).") var clip: Float = 0.25
     @Option(help: "Upper epoch limit.") var epochs = 40
     @Option(name: [.customLong("batch-size"), .customLong("batch_size")], help: "Batch size.") var batchSize = 20
     @Option(help: "Sequence length (truncated BPTT).") var bptt = 35
     @Option(help: "Dropout applied to layers (0 = no dropout).") var dropout: Float = 0.2
-    @Flag(help: "Tie the word embedding and softmax weights.") var tied = false
     @Option(help: "Random seed.") var seed: UInt64 = 1111
     @Option(name: [.customLong("log-interval"), .customLong("log_interval")], help: "Report interval (batches).")
     var logInterval = 200
@@ -55,6 +48,8 @@ struct TrainCommand: ParsableCommand {
         options.maxBatches = maxBatches
         if let problem = options.problem() { throw fail(problem) }
         guard builtinSentences > 0 else { throw fail("--builtin-sentences must be positive") }
+        // Flags that do not fit the model kind fail before any data is read.
+        _ = try modelOptions.config(vocabularySize: 1, dropout: dropout, characters: (1, 0))
 
         let corpus: Corpus, floor: Double?
         if let data {
@@ -70,14 +65,16 @@ struct TrainCommand: ParsableCommand {
         }
 
         RandomGenerator.global.seed(seed)
-        let config = ModelConfig(kind: model, vocabularySize: corpus.vocabulary.count, emsize: emsize, nhid: nhid,
-                                 nlayers: nlayers, nhead: nhead, dropout: dropout, tied: tied)
+        let words = corpus.vocabulary.words
+        let characters = CharacterVocabulary(words: words)
+        let config = try modelOptions.config(vocabularySize: words.count, dropout: dropout,
+                                             characters: (characters.count, characters.wordLength))
         let lm: any LanguageModel
-        do { lm = try makeLanguageModel(config) } catch { throw fail("\(error)") }
+        do { lm = try makeLanguageModel(config, words: words) } catch { throw fail("\(error)") }
         let folder: RunFolder
         do { folder = try RunFolder(path: save) } catch { throw fail("\(error)") }
         try writeRunFiles(folder, config: config, options: options, corpus: corpus)
-        print("| \(model.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(folder.url.path)")
+        print("| \(config.kind.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(folder.url.path)")
 
         let reporter = RunReporter(folder: folder)
         let stages = profile ? StageProfile() : nil
@@ -96,10 +93,10 @@ struct TrainCommand: ParsableCommand {
             let kept = FileManager.default.fileExists(atPath: folder.model.path)
             throw fail("\(diverged); " + (kept ? "the best model so far is in \(folder.model.path)" : "no model was saved"))
         }
-        let testLoss = stages.measure(.test) {
-            evaluateLoss(lm, on: BatchedStream(corpus.test, batchSize: options.evalBatchSize), bptt: options.bptt)
+        let test = stages.measure(.test) {
+            evaluate(lm, on: BatchedStream(corpus.test, batchSize: options.evalBatchSize), bptt: options.bptt)
         }
-        reporter.testResult(loss: testLoss, floor: floor)
+        reporter.testResult(test, floor: floor)
         print(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
         print(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
         if let stages { print(stages.table()) }

@@ -7,14 +7,18 @@ import Testing
         let config: ModelConfig
         let expected: Int
         init(_ kind: ModelKind, vocab: Int, emsize: Int, nhid: Int, nlayers: Int, nhead: Int = 2, tied: Bool = false, _ expected: Int) {
-            config = ModelConfig(kind: kind, vocabularySize: vocab, emsize: emsize, nhid: nhid, nlayers: nlayers, nhead: nhead, tied: tied)
+            self.init(ModelConfig(kind: kind, vocabularySize: vocab, emsize: emsize, nhid: nhid, nlayers: nlayers, nhead: nhead, tied: tied),
+                      expected)
+        }
+        init(_ config: ModelConfig, _ expected: Int) {
+            self.config = config
             self.expected = expected
         }
         var testDescription: String { "\(config.kind.rawValue) \(config.emsize)/\(config.nhid)×\(config.nlayers)\(config.tied ? " tied" : "")" }
     }
 
     /// Totals printed by scripts/param_counts.py (PyTorch: sum(p.numel() for p in model.parameters())
-    /// on the recipe's RNNModel / TransformerModel).
+    /// on the recipe's RNNModel / TransformerModel and scripts/zoo_torch.py's models).
     static let pytorchTotals: [Case] = [
         Case(.lstm, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_653_200),
         Case(.lstm, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, tied: true, 2_653_200),
@@ -26,6 +30,9 @@ import Testing
         Case(.rnnRelu, vocab: 1000, emsize: 50, nhid: 50, nlayers: 1, tied: true, 56_100),
         Case(.transformer, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_494_000),
         Case(.transformer, vocab: 33278, emsize: 256, nhid: 1024, nlayers: 4, nhead: 8, 20_230_654),
+        Case(ModelConfig(kind: .nplm, vocabularySize: 10000, ngram: 4), 4_130_200),
+        Case(ModelConfig(kind: .nplm, vocabularySize: 8000, emsize: 16, nhid: 128, ngram: 4, hiddenActivation: .linear), 1_166_272),
+        Case(ModelConfig(kind: .nplm, vocabularySize: 5000, emsize: 100, nhid: 100, tied: true, ngram: 6), 555_100),
     ]
 
     @Test(arguments: pytorchTotals)

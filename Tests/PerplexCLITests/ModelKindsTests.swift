@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// The seeds' other language models through the command line: each trains for a few batches on
+/// the built-in corpus, reports accuracy, and its checkpoint evaluates and generates; flags that
+/// do not fit a kind are one-line errors.
+@Suite struct ModelKindsTests {
+    static let tiny = ["--builtin-sentences", "200", "--epochs", "1", "--max-batches", "4", "--bptt", "6", "--log-interval", "2",
+                       "--batch-size", "4"]
+
+    /// Each kind with small sizes and its own flags.
+    static let kinds: [(String, [String])] = [
+        ("NPLM", ["--emsize", "8", "--nhid", "12", "--ngram", "3", "--hidden-act", "tanh"]),
+    ]
+
+    @Test(arguments: kinds.map(\.0))
+    func trainEvaluateGenerate(kind: String) throws {
+        let flags = Self.kinds.first { $0.0 == kind }?.1 ?? []
+        let run = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let trained = try CLI.run(["train", "--model", kind, "--save", run.path] + flags + Self.tiny)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("| \(kind) model:"), "\(trained.stdout)")
+        #expect(trained.stdout.contains("| valid acc") && trained.stdout.contains("| test acc"), "\(trained.stdout)")
+        let metrics = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        #expect(metrics.contains(#""valid_accuracy":"#) && metrics.contains(#""test_accuracy":"#))
+
+        let text = run.appendingPathComponent("sample.txt")
+        try "the dog runs\nevery cat sees a bird\n".write(to: text, atomically: false, encoding: .utf8)
+        let evaluated = try CLI.run(["evaluate", "--checkpoint", run.path, "--text", text.path, "--batch-size", "2", "--bptt", "3"])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(evaluated.stdout.contains("| ppl") && evaluated.stdout.contains("| acc"), "\(evaluated.stdout)")
+
+        let generated = try CLI.run(["generate", "--checkpoint", run.path, "--words", "12", "--prompt", "the dog runs", "--seed", "5"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        #expect(generated.stdout.hasPrefix("the dog runs") && generated.stdout.split(whereSeparator: \.isWhitespace).count > 5)
+    }
+
+    @Test(arguments: [
+        (["--model", "LSTM", "--ngram", "3"], "--ngram does not apply to LSTM (only to NPLM)"),
+        (["--model", "GRU", "--hidden-act", "linear"], "--hidden-act does not apply to GRU (only to NPLM)"),
+        (["--model", "NPLM", "--ngram", "1"], "--ngram must be at least 2, got 1"),
+    ])
+    func flagsThatDoNotFitAreOneLineErrors(_ c: ([String], String)) throws {
+        let result = try CLI.run(["train", "--builtin-sentences", "50", "--epochs", "1"] + c.0)
+        #expect(!result.crashed && result.status != 0)
+        #expect(result.stderr == "error: \(c.1)\n", "\(result.stderr)")
+    }
+}
