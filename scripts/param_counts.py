@@ -28,6 +28,11 @@ CONFIGS = [
     ModelConfig("NPLM", 10000, 200, 200, ngram=4),
     ModelConfig("NPLM", 8000, 16, 128, ngram=4, hiddenActivation="linear"),
     ModelConfig("NPLM", 5000, 100, 100, tied=True, ngram=6),
+    ModelConfig("GatedCNN", 10000, 200, 200, 2, kernelSize=3),
+    ModelConfig("GatedCNN", 10000, 100, 100, 10, kernelSize=3),
+    ModelConfig("GatedCNN", 5000, 64, 128, 3, tied=False, kernelSize=5),
+    ModelConfig("GatedCNN_RNN", 10000, 100, 100, 10, kernelSize=3, rnnLayers=2),
+    ModelConfig("GatedCNN_RNN", 10000, 200, 200, 2, tied=True, kernelSize=4, rnnLayers=1),
 ]
 
 

@@ -51,6 +51,7 @@ public func makeLanguageModel(_ config: ModelConfig, words: [String]? = nil, gen
     switch config.kind {
     case .transformer: return TransformerModel(config, generator: generator)
     case .nplm: return NPLMModel(config, generator: generator)
+    case .gatedCNN, .gatedCNNRNN: return GatedCNNModel(config, generator: generator)
     case .rnnTanh, .rnnRelu, .lstm, .gru: return RNNModel(config, generator: generator)
     default: throw ModelConfigError(description: "\(config.kind.rawValue) is not built yet")
     }

@@ -33,6 +33,12 @@ import Testing
         Case(ModelConfig(kind: .nplm, vocabularySize: 10000, ngram: 4), 4_130_200),
         Case(ModelConfig(kind: .nplm, vocabularySize: 8000, emsize: 16, nhid: 128, ngram: 4, hiddenActivation: .linear), 1_166_272),
         Case(ModelConfig(kind: .nplm, vocabularySize: 5000, emsize: 100, nhid: 100, tied: true, ngram: 6), 555_100),
+        Case(ModelConfig(kind: .gatedCNN, vocabularySize: 10000, kernelSize: 3), 4_490_800),
+        Case(ModelConfig(kind: .gatedCNN, vocabularySize: 10000, emsize: 100, nhid: 100, nlayers: 10, kernelSize: 3), 2_612_000),
+        Case(ModelConfig(kind: .gatedCNN, vocabularySize: 5000, emsize: 64, nhid: 128, nlayers: 3, kernelSize: 5), 1_375_368),
+        Case(ModelConfig(kind: .gatedCNNRNN, vocabularySize: 10000, emsize: 100, nhid: 100, nlayers: 10, kernelSize: 3, rnnLayers: 2),
+             2_773_600),
+        Case(ModelConfig(kind: .gatedCNNRNN, vocabularySize: 10000, tied: true, kernelSize: 4, rnnLayers: 1), 2_972_400),
     ]
 
     @Test(arguments: pytorchTotals)

@@ -10,6 +10,8 @@ import Testing
         ModelConfig(kind: .nplm, vocabularySize: 13, emsize: 4, nhid: 5, ngram: 4),
         ModelConfig(kind: .nplm, vocabularySize: 13, emsize: 4, nhid: 5, ngram: 5, hiddenActivation: .linear),
         ModelConfig(kind: .lstm, vocabularySize: 13, emsize: 4, nhid: 5),
+        ModelConfig(kind: .gatedCNN, vocabularySize: 13, emsize: 4, nhid: 5, nlayers: 3, kernelSize: 3),
+        ModelConfig(kind: .gatedCNNRNN, vocabularySize: 13, emsize: 5, nhid: 5, nlayers: 2, kernelSize: 2, rnnLayers: 2),
     ]
 
     @Test(arguments: kinds)

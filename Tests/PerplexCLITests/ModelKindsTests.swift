@@ -11,6 +11,8 @@ import Testing
     /// Each kind with small sizes and its own flags.
     static let kinds: [(String, [String])] = [
         ("NPLM", ["--emsize", "8", "--nhid", "12", "--ngram", "3", "--hidden-act", "tanh"]),
+        ("GatedCNN", ["--emsize", "8", "--nhid", "8", "--nlayers", "2", "--kernel-size", "3"]),
+        ("GatedCNN_RNN", ["--emsize", "8", "--nhid", "8", "--nlayers", "2", "--kernel-size", "2", "--rnn-layers", "2", "--tied"]),
     ]
 
     @Test(arguments: kinds.map(\.0))
@@ -40,6 +42,9 @@ import Testing
         (["--model", "LSTM", "--ngram", "3"], "--ngram does not apply to LSTM (only to NPLM)"),
         (["--model", "GRU", "--hidden-act", "linear"], "--hidden-act does not apply to GRU (only to NPLM)"),
         (["--model", "NPLM", "--ngram", "1"], "--ngram must be at least 2, got 1"),
+        (["--model", "GatedCNN", "--rnn-layers", "2"], "--rnn-layers does not apply to GatedCNN (only to GatedCNN_RNN)"),
+        (["--model", "LSTM", "--kernel-size", "3"], "--kernel-size does not apply to LSTM (only to GatedCNN, GatedCNN_RNN)"),
+        (["--model", "GatedCNN", "--kernel-size", "1"], "--kernel-size must be at least 2, got 1"),
     ])
     func flagsThatDoNotFitAreOneLineErrors(_ c: ([String], String)) throws {
         let result = try CLI.run(["train", "--builtin-sentences", "50", "--epochs", "1"] + c.0)
