@@ -33,6 +33,8 @@ CONFIGS = [
     ModelConfig("GatedCNN", 5000, 64, 128, 3, tied=False, kernelSize=5),
     ModelConfig("GatedCNN_RNN", 10000, 100, 100, 10, kernelSize=3, rnnLayers=2),
     ModelConfig("GatedCNN_RNN", 10000, 200, 200, 2, tied=True, kernelSize=4, rnnLayers=1),
+    ModelConfig("AttentionLSTM", 10000, 200, 200, 2, attentionWindow=10),
+    ModelConfig("AttentionLSTM", 10000, 200, 200, 1, tied=True, attentionWindow=5),
 ]
 
 

@@ -52,6 +52,7 @@ public func makeLanguageModel(_ config: ModelConfig, words: [String]? = nil, gen
     case .transformer: return TransformerModel(config, generator: generator)
     case .nplm: return NPLMModel(config, generator: generator)
     case .gatedCNN, .gatedCNNRNN: return GatedCNNModel(config, generator: generator)
+    case .attentionLSTM: return AttentionLSTMModel(config, generator: generator)
     case .rnnTanh, .rnnRelu, .lstm, .gru: return RNNModel(config, generator: generator)
     default: throw ModelConfigError(description: "\(config.kind.rawValue) is not built yet")
     }

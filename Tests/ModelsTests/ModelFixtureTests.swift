@@ -10,7 +10,8 @@ import Testing
     /// Relative tolerance (|a − ref| / (1 + |ref|)), the bound.
     static let tolerance: Float = 1e-4
 
-    static let cases = ["nplm_tanh", "nplm_linear_start", "nplm_bigram_tied", "gated_cnn", "gated_cnn_start", "gated_cnn_rnn"]
+    static let cases = ["nplm_tanh", "nplm_linear_start", "nplm_bigram_tied", "gated_cnn", "gated_cnn_start", "gated_cnn_rnn",
+                        "attention_lstm", "attention_lstm_start_tied"]
 
     @Test(arguments: cases)
     func matchesPyTorch(_ name: String) throws {

@@ -12,6 +12,7 @@ import Testing
         ModelConfig(kind: .lstm, vocabularySize: 13, emsize: 4, nhid: 5),
         ModelConfig(kind: .gatedCNN, vocabularySize: 13, emsize: 4, nhid: 5, nlayers: 3, kernelSize: 3),
         ModelConfig(kind: .gatedCNNRNN, vocabularySize: 13, emsize: 5, nhid: 5, nlayers: 2, kernelSize: 2, rnnLayers: 2),
+        ModelConfig(kind: .attentionLSTM, vocabularySize: 13, emsize: 4, nhid: 5, attentionWindow: 3),
     ]
 
     @Test(arguments: kinds)

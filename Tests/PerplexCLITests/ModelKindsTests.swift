@@ -13,6 +13,7 @@ import Testing
         ("NPLM", ["--emsize", "8", "--nhid", "12", "--ngram", "3", "--hidden-act", "tanh"]),
         ("GatedCNN", ["--emsize", "8", "--nhid", "8", "--nlayers", "2", "--kernel-size", "3"]),
         ("GatedCNN_RNN", ["--emsize", "8", "--nhid", "8", "--nlayers", "2", "--kernel-size", "2", "--rnn-layers", "2", "--tied"]),
+        ("AttentionLSTM", ["--emsize", "8", "--nhid", "8", "--nlayers", "1", "--attention-window", "4"]),
     ]
 
     @Test(arguments: kinds.map(\.0))
@@ -45,6 +46,8 @@ import Testing
         (["--model", "GatedCNN", "--rnn-layers", "2"], "--rnn-layers does not apply to GatedCNN (only to GatedCNN_RNN)"),
         (["--model", "LSTM", "--kernel-size", "3"], "--kernel-size does not apply to LSTM (only to GatedCNN, GatedCNN_RNN)"),
         (["--model", "GatedCNN", "--kernel-size", "1"], "--kernel-size must be at least 2, got 1"),
+        (["--model", "GRU", "--attention-window", "4"], "--attention-window does not apply to GRU (only to AttentionLSTM)"),
+        (["--model", "AttentionLSTM", "--attention-window", "0"], "--attention-window must be positive, got 0"),
     ])
     func flagsThatDoNotFitAreOneLineErrors(_ c: ([String], String)) throws {
         let result = try CLI.run(["train", "--builtin-sentences", "50", "--epochs", "1"] + c.0)
