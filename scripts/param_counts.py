@@ -35,6 +35,10 @@ CONFIGS = [
     ModelConfig("GatedCNN_RNN", 10000, 200, 200, 2, tied=True, kernelSize=4, rnnLayers=1),
     ModelConfig("AttentionLSTM", 10000, 200, 200, 2, attentionWindow=10),
     ModelConfig("AttentionLSTM", 10000, 200, 200, 1, tied=True, attentionWindow=5),
+    # CharCNN: characters (its vocabulary, markers and padding included) and word length given
+    ModelConfig("CharCNN", 10000, nhid=300, nlayers=2, characters=51, maxWordLength=21),
+    ModelConfig("CharCNN", 7596, nhid=200, nlayers=1, charEmsize=10, maxFilterWidth=4, featureMaps=20, highwayLayers=2,
+                characters=50, maxWordLength=8),
 ]
 
 

@@ -53,8 +53,8 @@ public func makeLanguageModel(_ config: ModelConfig, words: [String]? = nil, gen
     case .nplm: return NPLMModel(config, generator: generator)
     case .gatedCNN, .gatedCNNRNN: return GatedCNNModel(config, generator: generator)
     case .attentionLSTM: return AttentionLSTMModel(config, generator: generator)
+    case .charCNN: return CharCNNModel(config, words: words, generator: generator)
     case .rnnTanh, .rnnRelu, .lstm, .gru: return RNNModel(config, generator: generator)
-    default: throw ModelConfigError(description: "\(config.kind.rawValue) is not built yet")
     }
 }
 

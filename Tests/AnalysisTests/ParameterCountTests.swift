@@ -41,6 +41,9 @@ import Testing
         Case(ModelConfig(kind: .gatedCNNRNN, vocabularySize: 10000, tied: true, kernelSize: 4, rnnLayers: 1), 2_972_400),
         Case(ModelConfig(kind: .attentionLSTM, vocabularySize: 10000, attentionWindow: 10), 4_733_400),
         Case(ModelConfig(kind: .attentionLSTM, vocabularySize: 10000, nlayers: 1, tied: true, attentionWindow: 5), 2_411_800),
+        Case(ModelConfig(kind: .charCNN, vocabularySize: 10000, nhid: 300, nlayers: 2, characters: 51, maxWordLength: 21), 5_312_515),
+        Case(ModelConfig(kind: .charCNN, vocabularySize: 7596, nhid: 200, nlayers: 1, charEmsize: 10, maxFilterWidth: 4,
+                         featureMaps: 20, highwayLayers: 2, characters: 50, maxWordLength: 8), 2_015_896),
     ]
 
     @Test(arguments: pytorchTotals)

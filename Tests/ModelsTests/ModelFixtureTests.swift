@@ -11,7 +11,7 @@ import Testing
     static let tolerance: Float = 1e-4
 
     static let cases = ["nplm_tanh", "nplm_linear_start", "nplm_bigram_tied", "gated_cnn", "gated_cnn_start", "gated_cnn_rnn",
-                        "attention_lstm", "attention_lstm_start_tied"]
+                        "attention_lstm", "attention_lstm_start_tied", "char_cnn", "char_cnn_deep"]
 
     @Test(arguments: cases)
     func matchesPyTorch(_ name: String) throws {

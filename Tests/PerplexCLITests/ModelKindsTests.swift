@@ -14,6 +14,8 @@ import Testing
         ("GatedCNN", ["--emsize", "8", "--nhid", "8", "--nlayers", "2", "--kernel-size", "3"]),
         ("GatedCNN_RNN", ["--emsize", "8", "--nhid", "8", "--nlayers", "2", "--kernel-size", "2", "--rnn-layers", "2", "--tied"]),
         ("AttentionLSTM", ["--emsize", "8", "--nhid", "8", "--nlayers", "1", "--attention-window", "4"]),
+        ("CharCNN", ["--nhid", "8", "--nlayers", "1", "--char-emsize", "4", "--max-filter-width", "3", "--feature-maps", "2",
+                     "--highway-layers", "1"]),
     ]
 
     @Test(arguments: kinds.map(\.0))
@@ -48,6 +50,9 @@ import Testing
         (["--model", "GatedCNN", "--kernel-size", "1"], "--kernel-size must be at least 2, got 1"),
         (["--model", "GRU", "--attention-window", "4"], "--attention-window does not apply to GRU (only to AttentionLSTM)"),
         (["--model", "AttentionLSTM", "--attention-window", "0"], "--attention-window must be positive, got 0"),
+        (["--model", "CharCNN", "--emsize", "10"], "--emsize does not apply to CharCNN (its word vectors come from characters; see --char-emsize)"),
+        (["--model", "CharCNN", "--tied", "--nhid", "200"], "--tied does not apply to CharCNN (its words have no input embedding)"),
+        (["--model", "LSTM", "--highway-layers", "2"], "--highway-layers does not apply to LSTM (only to CharCNN)"),
     ])
     func flagsThatDoNotFitAreOneLineErrors(_ c: ([String], String)) throws {
         let result = try CLI.run(["train", "--builtin-sentences", "50", "--epochs", "1"] + c.0)
