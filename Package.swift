@@ -103,6 +103,11 @@ let package = Package(
             swiftSettings: fastSwift
         ),
         .testTarget(
+            name: "TrainTests",
+            dependencies: ["Train", "Models", "Text", "Tensor"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
             name: "ClassifyTests",
             dependencies: ["Models", "Train", "Text", "NN", "Tensor"],
             swiftSettings: fastSwift

@@ -267,14 +267,31 @@ def evaluate(model, data_source, bptt=35, batch_size=10):
     return evaluate_with_accuracy(model, data_source, bptt, batch_size)[0]
 
 
-def train_epoch(model, train_data, lr, clip, bptt, batch_size, max_batches=0):
-    """One epoch of the recipe's train(): truncated BPTT, plain SGD, gradient-norm clipping.
+def training_windows(rows, bptt, epoch, curriculum=None):
+    """(first row, length) of every training window of `epoch` (1-based), as Perplex's
+    trainingWindows: every bptt rows, or with curriculum = (start, epochs) a length growing as
+    start + (bptt - start) * g // (epochs * (rows - 1)), g = (epoch - 1) * (rows - 1) + row, over
+    the first `epochs` epochs."""
+    windows, row = [], 0
+    while row < rows - 1:
+        length = bptt
+        if curriculum is not None and epoch <= curriculum[1]:
+            g = (epoch - 1) * (rows - 1) + row
+            length = curriculum[0] + (bptt - curriculum[0]) * g // (curriculum[1] * (rows - 1))
+        windows.append((row, length))
+        row += max(1, length)
+    return windows
+
+
+def train_epoch(model, train_data, lr, clip, bptt, batch_size, max_batches=0, windows=None):
+    """One epoch of the recipe's train(): truncated BPTT, plain SGD, gradient-norm clipping;
+    `windows` ((row, length) pairs, training_windows) replaces the recipe's every-bptt windows.
     Returns (mean training loss, batches, tokens, seconds)."""
     model.train()
     hidden = None if isinstance(model, TransformerModel) else model.init_hidden(batch_size)
     start, loss_sum, batches, tokens = time.time(), 0.0, 0, 0
-    for i in range(0, train_data.size(0) - 1, bptt):
-        data, targets = get_batch(train_data, i, bptt)
+    for i, length in windows or training_windows(train_data.size(0), bptt, 1):
+        data, targets = get_batch(train_data, i, length)
         model.zero_grad()
         if hidden is not None:
             hidden = repackage_hidden(hidden)

@@ -45,6 +45,9 @@ def parse_args(argv=None):
     p.add_argument("--max-filter-width", "--max_filter_width", type=int, help="CharCNN: widths 1..N (default 6)")
     p.add_argument("--feature-maps", "--feature_maps", type=int, help="CharCNN: maps per unit width (default 25)")
     p.add_argument("--highway-layers", "--highway_layers", type=int, help="CharCNN: highway layers (default 1)")
+    p.add_argument("--curriculum", action="store_true", help="short windows first (perplex train --curriculum)")
+    p.add_argument("--curriculum-start", "--curriculum_start", type=int, default=None, help="first window length (default 5)")
+    p.add_argument("--curriculum-epochs", "--curriculum_epochs", type=int, default=1, help="epochs of growth (default 1)")
     p.add_argument("--seed", type=int, default=1111)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--max-batches", "--max_batches", type=int, default=0, help="stop each epoch after N batches (0 = whole epoch)")
@@ -76,7 +79,9 @@ def run(a, emit=print):
     lr, best, best_state = a.lr, None, None
     t_all, train_tokens, train_time, eval_tokens, eval_time = time.time(), 0, 0.0, 0, 0.0
     for epoch in range(1, a.epochs + 1):
-        loss, batches, tokens, seconds = rt.train_epoch(model, train, lr, a.clip, a.bptt, a.batch_size, a.max_batches)
+        curriculum = (a.curriculum_start or min(5, a.bptt), a.curriculum_epochs) if a.curriculum else None
+        windows = rt.training_windows(train.size(0), a.bptt, epoch, curriculum)
+        loss, batches, tokens, seconds = rt.train_epoch(model, train, lr, a.clip, a.bptt, a.batch_size, a.max_batches, windows)
         train_tokens, train_time = train_tokens + tokens, train_time + seconds
         t0 = time.time()
         vloss, vacc = rt.evaluate_with_accuracy(model, valid, a.bptt)

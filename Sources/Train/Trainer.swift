@@ -56,15 +56,15 @@ public final class Trainer {
         var plateau = DivideOnPlateau(factor: 4)
         var summary = Summary(bestValidLoss: .infinity, epochsRun: 0, interrupted: false, diverged: nil, trainTokensPerSecond: 0)
         var trainTokens = 0, trainSeconds = 0.0, validSeconds = 0.0, validTokens = 0
-        let windows = train.windowCount(bptt: options.bptt)
-        let batches = options.dryRun ? 1 : options.maxBatches > 0 ? Swift.min(options.maxBatches, windows) : windows
         epochs: for epoch in 1...options.epochs {
+            let windows = trainingWindows(rows: train.rows, bptt: options.bptt, epoch: epoch, curriculum: options.curriculum)
+            let batches = options.dryRun ? 1 : options.maxBatches > 0 ? Swift.min(options.maxBatches, windows.count) : windows.count
             model.train()
             let start = Date()
             var state = model.initialState(batchSize: options.batchSize)
             var intervalLoss = 0.0, intervalStart = Date(), epochLoss = 0.0, tokens = 0
-            for (batch, i) in train.windowStarts(bptt: options.bptt).prefix(batches).enumerated() {
-                let (input, target, seqLen) = profile.measure(.getBatch) { train.batch(at: i, bptt: options.bptt) }
+            for (batch, window) in windows.prefix(batches).enumerated() {
+                let (input, target, seqLen) = profile.measure(.getBatch) { train.batch(at: window.start, bptt: window.length) }
                 state = state.detached()
                 model.zeroGrad()
                 let loss = profile.measure(.forward) {
@@ -111,7 +111,7 @@ public final class Trainer {
             validTokens += (valid.rows - 1) * valid.batchSize
             summary.epochsRun = epoch
             let lr = optimizer.learningRate
-            let batchesRun = Swift.max(1, Swift.min(batches, train.windowCount(bptt: options.bptt)))
+            let batchesRun = Swift.max(1, Swift.min(batches, windows.count))
             reporter?.epochEnd(epoch: epoch, seconds: seconds, trainLoss: epochLoss / Double(batchesRun), validLoss: validLoss,
                                validAccuracy: validation.accuracy, lr: lr, tokensPerSecond: Double(tokens) / seconds)
             if plateau.step(validationLoss: Float(validLoss), optimizer) {

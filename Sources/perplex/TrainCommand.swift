@@ -37,6 +37,14 @@ struct TrainCommand: ParsableCommand {
     @Option(name: [.customLong("max-batches"), .customLong("max_batches")],
             help: "Stop each epoch after this many batches (0: whole epochs); for timing runs.")
     var maxBatches = 0
+    @Flag(help: "Short sequences first: the BPTT window grows from --curriculum-start steps to --bptt over the first --curriculum-epochs epochs.")
+    var curriculum = false
+    @Option(name: [.customLong("curriculum-start"), .customLong("curriculum_start")],
+            help: "Window length the curriculum starts from (default 5, at most --bptt).")
+    var curriculumStart: Int?
+    @Option(name: [.customLong("curriculum-epochs"), .customLong("curriculum_epochs")],
+            help: "Epochs over which the curriculum's window grows to --bptt (default 1).")
+    var curriculumEpochs: Int?
     @Option(name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")],
             help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
     var builtinSentences = 6000
@@ -46,6 +54,11 @@ struct TrainCommand: ParsableCommand {
         (options.lr, options.clip, options.epochs, options.batchSize) = (lr, clip, epochs, batchSize)
         (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval, dryRun)
         options.maxBatches = maxBatches
+        if curriculum {
+            options.curriculum = Curriculum(start: curriculumStart ?? Swift.min(5, bptt), epochs: curriculumEpochs ?? 1)
+        } else if curriculumStart != nil || curriculumEpochs != nil {
+            throw fail("--curriculum-start and --curriculum-epochs need --curriculum")
+        }
         if let problem = options.problem() { throw fail(problem) }
         guard builtinSentences > 0 else { throw fail("--builtin-sentences must be positive") }
         // Flags that do not fit the model kind fail before any data is read.

@@ -41,7 +41,25 @@ import Testing
         #expect(generated.stdout.hasPrefix("the dog runs") && generated.stdout.split(whereSeparator: \.isWhitespace).count > 5)
     }
 
+    /// --curriculum: more, shorter windows in the first epoch, the recipe's windows after it.
+    @Test(arguments: ["NPLM", "LSTM"])
+    func curriculumStartsWithShortWindows(kind: String) throws {
+        let run = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let trained = try CLI.run(["train", "--model", kind, "--curriculum", "--curriculum-start", "2", "--bptt", "8", "--epochs", "2",
+                                   "--builtin-sentences", "100", "--emsize", "8", "--nhid", "8", "--batch-size", "4",
+                                   "--log-interval", "1", "--save", run.path])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let counts = trained.stdout.split(separator: "\n").filter { $0.contains(" batches | lr") }.compactMap { line in
+            line.split(separator: "|")[1].split(separator: "/").last.flatMap { Int($0.split(separator: " ")[0]) }
+        }
+        let first = counts.first ?? 0, last = counts.last ?? 0
+        #expect(first > last && last > 0, "batches per epoch: \(Set(counts).sorted())")
+    }
+
     @Test(arguments: [
+        (["--curriculum-start", "3"], "--curriculum-start and --curriculum-epochs need --curriculum"),
+        (["--curriculum", "--curriculum-start", "50", "--bptt", "35"], "--curriculum-start must be in 1…--bptt (35), got 50"),
         (["--model", "LSTM", "--ngram", "3"], "--ngram does not apply to LSTM (only to NPLM)"),
         (["--model", "GRU", "--hidden-act", "linear"], "--hidden-act does not apply to GRU (only to NPLM)"),
         (["--model", "NPLM", "--ngram", "1"], "--ngram must be at least 2, got 1"),
