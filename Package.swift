@@ -114,6 +114,17 @@ let package = Package(
             swiftSettings: fastSwift
         ),
         .testTarget(
+            name: "ModelsTests",
+            dependencies: ["Models", "NN", "Tensor", "Text"],
+            exclude: ["Fixtures"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
+            name: "TrainTests",
+            dependencies: ["Train", "Plot", "Models", "Text", "Tensor"],
+            swiftSettings: fastSwift
+        ),
+        .testTarget(
             name: "ClassifyTests",
             dependencies: ["Models", "Train", "Text", "NN", "Tensor"],
             swiftSettings: fastSwift
@@ -121,11 +132,6 @@ let package = Package(
         .testTarget(
             name: "AnalysisTests",
             dependencies: ["Analysis", "Plot"],
-            swiftSettings: fastSwift
-        ),
-        .testTarget(
-            name: "TrainTests",
-            dependencies: ["Train", "Plot"],
             swiftSettings: fastSwift
         ),
         .testTarget(

@@ -6,7 +6,8 @@
     python3 scripts/make_fixtures.py basic conv # some groups
 
 Each group is a module in scripts/fixtures/ with a `make()` function; files land in
-Tests/NNTests/Fixtures/<name>.safetensors. Keep them small: the committed total stays < 3 MB.
+Tests/NNTests/Fixtures/<name>.safetensors (the `models` group: Tests/ModelsTests/Fixtures). Keep them
+small: the committed total stays < 3 MB.
 """
 import importlib
 import pkgutil
@@ -19,5 +20,6 @@ import fixtures  # noqa: E402
 groups = sys.argv[1:] or sorted(m.name for m in pkgutil.iter_modules(fixtures.__path__) if m.name != "common")
 for group in groups:
     importlib.import_module(f"fixtures.{group}").make()
-total = sum(p.stat().st_size for p in fixtures.common.OUT.glob("*.safetensors"))
-print(f"fixtures: {total / 1e6:.2f} MB in {fixtures.common.OUT}")
+folders = [fixtures.common.OUT, fixtures.common.OUT.parents[1] / "ModelsTests" / "Fixtures"]
+total = sum(p.stat().st_size for folder in folders for p in folder.glob("*.safetensors"))
+print(f"fixtures: {total / 1e6:.2f} MB in {', '.join(str(f) for f in folders)}")

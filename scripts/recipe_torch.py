@@ -1,6 +1,8 @@
 """The word_language_model recipe in PyTorch, as a library for scripts/torch_lm.py and
 scripts/torch_interop.py: corpus reading, batchify, the recipe's RNNModel and TransformerModel
-(state-dict names as in the example's model.py), evaluate and one training epoch.
+(state-dict names as in the example's model.py), the seeds' other models (scripts/zoo_torch.py:
+NPLM, GatedCNN, GatedCNN_RNN, AttentionLSTM, CharCNN), evaluate (loss and top-1 accuracy), one
+training epoch and the curriculum's window schedule.
 
     import recipe_torch as rt
     corpus = rt.Corpus("/path/to/ptb-small")
@@ -16,12 +18,24 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-KINDS = ("RNN_TANH", "RNN_RELU", "LSTM", "GRU", "Transformer")
+import zoo_torch as zoo
+
+KINDS = ("RNN_TANH", "RNN_RELU", "LSTM", "GRU", "Transformer", "NPLM", "GatedCNN", "GatedCNN_RNN", "CharCNN",
+         "AttentionLSTM")
+# Kind-specific fields with their defaults (Perplex's ModelConfig.resolved()).
+KIND_DEFAULTS = {
+    "NPLM": {"ngram": 4, "hiddenActivation": "tanh"},
+    "GatedCNN": {"kernelSize": 3},
+    "GatedCNN_RNN": {"kernelSize": 3, "rnnLayers": 1},
+    "AttentionLSTM": {"attentionWindow": 10},
+    "CharCNN": {"charEmsize": 15, "maxFilterWidth": 6, "featureMaps": 25, "highwayLayers": 1},
+}
 
 
 @dataclass
 class ModelConfig:
-    """Perplex's ModelConfig (the `perplex.config` checkpoint metadata), same JSON keys."""
+    """Perplex's ModelConfig (the `perplex.config` checkpoint metadata), same JSON keys; the
+    kind-specific fields are None for the kinds they do not apply to (absent from the JSON)."""
     kind: str
     vocabularySize: int
     emsize: int = 200
@@ -30,14 +44,32 @@ class ModelConfig:
     nhead: int = 2
     dropout: float = 0.2
     tied: bool = False
+    ngram: int = None
+    hiddenActivation: str = None
+    kernelSize: int = None
+    rnnLayers: int = None
+    attentionWindow: int = None
+    charEmsize: int = None
+    maxFilterWidth: int = None
+    featureMaps: int = None
+    highwayLayers: int = None
+    characters: int = None
+    maxWordLength: int = None
+
+    def resolved(self):
+        """The kind's own fields filled with their defaults where None."""
+        for key, value in KIND_DEFAULTS.get(self.kind, {}).items():
+            if getattr(self, key) is None:
+                setattr(self, key, value)
+        return self
 
     def to_json(self):
-        return json.dumps(asdict(self), separators=(",", ":"))
+        return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"))
 
     @staticmethod
     def from_json(text):
         fields = json.loads(text)
-        return ModelConfig(**{k: fields[k] for k in ModelConfig.__dataclass_fields__})
+        return ModelConfig(**{k: fields[k] for k in ModelConfig.__dataclass_fields__ if k in fields})
 
 
 class Corpus:
@@ -167,10 +199,28 @@ class TransformerModel(nn.Module):
         return F.log_softmax(output, dim=-1)
 
 
-def make_model(config):
-    """The recipe's model for a ModelConfig (recipe init, on the current torch seed)."""
+def make_model(config, words=None):
+    """The model for a ModelConfig (recipe init, on the current torch seed). A CharCNN spells its
+    words from `words` (else its `word_chars` buffer waits for a state dict)."""
     if config.kind not in KINDS:
         raise SystemExit(f"error: unknown model kind '{config.kind}' (expected one of {', '.join(KINDS)})")
+    c = config.resolved()
+    if c.kind == "NPLM":
+        return zoo.NPLM(c.vocabularySize, c.emsize, c.nhid, c.ngram, c.hiddenActivation, c.dropout, c.tied)
+    if c.kind in ("GatedCNN", "GatedCNN_RNN"):
+        return zoo.GatedCNN(c.vocabularySize, c.emsize, c.nhid, c.nlayers, c.kernelSize, c.dropout, c.tied,
+                            c.rnnLayers if c.kind == "GatedCNN_RNN" else 0)
+    if c.kind == "AttentionLSTM":
+        return zoo.AttentionLSTM(c.vocabularySize, c.emsize, c.nhid, c.nlayers, c.attentionWindow, c.dropout, c.tied)
+    if c.kind == "CharCNN":
+        if words is not None and c.characters is None:
+            c.characters, length, _ = zoo.character_table(words)
+            c.maxWordLength = max(length, c.maxFilterWidth)
+        model = zoo.CharCNN(c.vocabularySize, c.characters, c.maxWordLength, c.charEmsize, c.maxFilterWidth,
+                            c.featureMaps, c.highwayLayers, c.nhid, c.nlayers, c.dropout)
+        if words is not None:
+            model.word_chars.copy_(zoo.character_table(words, c.maxWordLength)[2])
+        return model
     if config.kind == "Transformer":
         if config.tied:
             raise SystemExit("error: --tied is not supported for the Transformer")
@@ -197,27 +247,51 @@ def step(model, data, hidden):
     return model(data, hidden)
 
 
-def evaluate(model, data_source, bptt=35, batch_size=10):
-    """The recipe's evaluate on batchified data: mean NLL over all target tokens."""
+def evaluate_with_accuracy(model, data_source, bptt=35, batch_size=10):
+    """The recipe's evaluate on batchified data: (mean NLL over all target tokens, share of
+    targets with the highest probability)."""
     model.eval()
-    total_loss = 0.0
+    total_loss, hits = 0.0, 0
     hidden = None if isinstance(model, TransformerModel) else model.init_hidden(batch_size)
     with torch.no_grad():
         for i in range(0, data_source.size(0) - 1, bptt):
             data, targets = get_batch(data_source, i, bptt)
             output, hidden = step(model, data, hidden)
             total_loss += len(data) * F.nll_loss(output, targets).item()
-    return total_loss / (len(data_source) - 1)
+            hits += (output.argmax(1) == targets).sum().item()
+    return total_loss / (len(data_source) - 1), hits / ((len(data_source) - 1) * batch_size)
 
 
-def train_epoch(model, train_data, lr, clip, bptt, batch_size, max_batches=0):
-    """One epoch of the recipe's train(): truncated BPTT, plain SGD, gradient-norm clipping.
+def evaluate(model, data_source, bptt=35, batch_size=10):
+    """The recipe's evaluate on batchified data: mean NLL over all target tokens."""
+    return evaluate_with_accuracy(model, data_source, bptt, batch_size)[0]
+
+
+def training_windows(rows, bptt, epoch, curriculum=None):
+    """(first row, length) of every training window of `epoch` (1-based), as Perplex's
+    trainingWindows: every bptt rows, or with curriculum = (start, epochs) a length growing as
+    start + (bptt - start) * g // (epochs * (rows - 1)), g = (epoch - 1) * (rows - 1) + row, over
+    the first `epochs` epochs."""
+    windows, row = [], 0
+    while row < rows - 1:
+        length = bptt
+        if curriculum is not None and epoch <= curriculum[1]:
+            g = (epoch - 1) * (rows - 1) + row
+            length = curriculum[0] + (bptt - curriculum[0]) * g // (curriculum[1] * (rows - 1))
+        windows.append((row, length))
+        row += max(1, length)
+    return windows
+
+
+def train_epoch(model, train_data, lr, clip, bptt, batch_size, max_batches=0, windows=None):
+    """One epoch of the recipe's train(): truncated BPTT, plain SGD, gradient-norm clipping;
+    `windows` ((row, length) pairs, training_windows) replaces the recipe's every-bptt windows.
     Returns (mean training loss, batches, tokens, seconds)."""
     model.train()
     hidden = None if isinstance(model, TransformerModel) else model.init_hidden(batch_size)
     start, loss_sum, batches, tokens = time.time(), 0.0, 0, 0
-    for i in range(0, train_data.size(0) - 1, bptt):
-        data, targets = get_batch(train_data, i, bptt)
+    for i, length in windows or training_windows(train_data.size(0), bptt, 1):
+        data, targets = get_batch(train_data, i, length)
         model.zero_grad()
         if hidden is not None:
             hidden = repackage_hidden(hidden)

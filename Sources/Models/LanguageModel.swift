@@ -2,17 +2,31 @@ import NN
 import Tensor
 
 /// What a language model carries from one BPTT window to the next.
-public enum RecurrentState {
+public indirect enum RecurrentState {
     case none
     case hidden(Tensor)
     case lstm(h: Tensor, c: Tensor)
+    /// Token ids of the rows just before the window, [rows, batch] row-major, oldest row first
+    /// (n-gram models). At the start of a text it holds fewer rows than the context needs.
+    case tokens([Int])
+    /// Per layer, that layer's input at the time steps just before the window, each
+    /// [steps, batch, features] (causal convolutions: the left part of the receptive field).
+    case steps([Tensor])
+    /// An LSTM's (h, c), each [layers, batch, hidden], and its latest outputs [window, batch, hidden],
+    /// oldest first, that the next steps attend over.
+    case attention(h: Tensor, c: Tensor, memory: Tensor)
+    /// The states of two stacked parts, lower first.
+    case pair(RecurrentState, RecurrentState)
 
     /// The same values cut off from the graph, so backpropagation stops at the window boundary.
     public func detached() -> RecurrentState {
         switch self {
-        case .none: .none
+        case .none, .tokens: self
         case .hidden(let h): .hidden(h.detach())
         case .lstm(let h, let c): .lstm(h: h.detach(), c: c.detach())
+        case .steps(let layers): .steps(layers.map { $0.detach() })
+        case .attention(let h, let c, let memory): .attention(h: h.detach(), c: c.detach(), memory: memory.detach())
+        case .pair(let lower, let upper): .pair(lower.detached(), upper.detached())
         }
     }
 }
@@ -27,12 +41,35 @@ public protocol LanguageModel: Module {
         -> (logits: Tensor, state: RecurrentState)
 }
 
-/// Builds the model `config` describes (validated first).
-public func makeLanguageModel(_ config: ModelConfig, generator: RandomGenerator = .global) throws(ModelConfigError)
-    -> any LanguageModel {
+/// Builds the model `config` describes (validated first, kind-specific fields resolved to their
+/// defaults). `words` (the vocabulary, id order) spell the CharCNN's words; without them its
+/// character table is left empty, to be filled by a state dict.
+public func makeLanguageModel(_ config: ModelConfig, words: [String]? = nil, generator: RandomGenerator = .global)
+    throws(ModelConfigError) -> any LanguageModel {
     try config.validate()
+    let config = config.resolved()
     switch config.kind {
     case .transformer: return TransformerModel(config, generator: generator)
-    default: return RNNModel(config, generator: generator)
+    case .nplm: return NPLMModel(config, generator: generator)
+    case .gatedCNN, .gatedCNNRNN: return GatedCNNModel(config, generator: generator)
+    case .attentionLSTM: return AttentionLSTMModel(config, generator: generator)
+    case .charCNN: return CharCNNModel(config, words: words, generator: generator)
+    case .rnnTanh, .rnnRelu, .lstm, .gru: return RNNModel(config, generator: generator)
     }
+}
+
+/// Fills `t` with U(−bound, bound) draws in storage order (the recipe's `uniform_` init).
+func fillUniform(_ t: Tensor, bound: Float, _ generator: RandomGenerator) {
+    for i in 0..<t.count { t.pointer[i] = -bound + 2 * bound * generator.nextFloat() }
+}
+
+/// The recipe's decoder: U(±0.1) weight and zero bias, or the embedding's weight when tied.
+func recipeDecoder(_ config: ModelConfig, inFeatures: Int, tiedTo encoder: Embedding?, _ generator: RandomGenerator) -> Linear {
+    if config.tied, let encoder {
+        return Linear(weight: encoder.weight, bias: Tensor.zeros([config.vocabularySize], requiresGrad: true))
+    }
+    let decoder = Linear(inFeatures, config.vocabularySize, generator: generator)
+    fillUniform(decoder.weight, bound: 0.1, generator)
+    decoder.bias?.pointer.update(repeating: 0, count: config.vocabularySize)
+    return decoder
 }

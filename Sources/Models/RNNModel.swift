@@ -23,18 +23,14 @@ public final class RNNModel: Module, LanguageModel {
         default: rnn = RNN(inputSize: e, hiddenSize: h, numLayers: n, nonlinearity: .tanh, dropout: p, generator: generator)
         }
         // The recipe's init_weights: U(±0.1) embedding and decoder, zero decoder bias.
-        Self.fillUniform(encoder.weight, bound: 0.1, generator)
+        fillUniform(encoder.weight, bound: 0.1, generator)
         if config.tied {
             decoder = Linear(weight: encoder.weight, bias: Tensor.zeros([config.vocabularySize], requiresGrad: true))
         } else {
             decoder = Linear(config.nhid, config.vocabularySize, generator: generator)
-            Self.fillUniform(decoder.weight, bound: 0.1, generator)
+            fillUniform(decoder.weight, bound: 0.1, generator)
             decoder.bias?.pointer.update(repeating: 0, count: config.vocabularySize)
         }
-    }
-
-    static func fillUniform(_ t: Tensor, bound: Float, _ generator: RandomGenerator) {
-        for i in 0..<t.count { t.pointer[i] = -bound + 2 * bound * generator.nextFloat() }
     }
 
     public func initialState(batchSize: Int) -> RecurrentState {

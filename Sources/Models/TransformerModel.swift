@@ -24,8 +24,8 @@ public final class TransformerModel: Module, LanguageModel {
             })
         encoder = Embedding(config.vocabularySize, config.emsize, generator: generator)
         decoder = Linear(config.emsize, config.vocabularySize, generator: generator)
-        RNNModel.fillUniform(encoder.weight, bound: 0.1, generator)
-        RNNModel.fillUniform(decoder.weight, bound: 0.1, generator)
+        fillUniform(encoder.weight, bound: 0.1, generator)
+        fillUniform(decoder.weight, bound: 0.1, generator)
         decoder.bias?.pointer.update(repeating: 0, count: config.vocabularySize)
     }
 

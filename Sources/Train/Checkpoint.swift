@@ -48,7 +48,7 @@ public enum Checkpoint {
             throw CheckpointError(description: "\(where_): the vocabulary in the metadata does not match the model's \(config.vocabularySize) words")
         }
         let model: any LanguageModel
-        do { model = try makeLanguageModel(config) } catch { throw CheckpointError(description: "\(where_): \(error)") }
+        do { model = try makeLanguageModel(config, words: words) } catch { throw CheckpointError(description: "\(where_): \(error)") }
         do { try model.loadStateDict(file.dictionary) } catch { throw CheckpointError(description: "\(where_): \(error)") }
         model.eval()
         let progress = file.metadata[progressKey].flatMap { try? JSONDecoder().decode(TrainingProgress.self, from: Data($0.utf8)) }

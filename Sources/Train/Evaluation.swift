@@ -3,31 +3,73 @@ import Models
 import Tensor
 import Text
 
-/// Mean cross-entropy (nats per token) of `model` over `stream`, as the recipe's `evaluate`:
-/// eval mode, no gradients, state carried across windows, windows weighted by their length.
-public func evaluateLoss(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Double {
-    let (loss, tokens) = evaluateLossSum(model, on: stream, bptt: bptt)
-    return tokens > 0 ? loss / Double(tokens) : .nan
+/// A model's score on a token stream.
+public struct Evaluation: Sendable {
+    /// Mean cross-entropy, nats per token.
+    public var loss: Double
+    /// Share of positions whose target has the highest logit (top-1 next-word accuracy).
+    public var accuracy: Double
+    /// Positions scored.
+    public var tokens: Int
+
+    public var perplexity: Double { Foundation.exp(Swift.min(loss, 700)) }
+
+    /// The score from the sums that add up across shards of the columns.
+    public init(sums: Sums) {
+        tokens = sums.tokens
+        loss = sums.tokens > 0 ? sums.loss / Double(sums.tokens) : .nan
+        accuracy = sums.tokens > 0 ? Double(sums.hits) / Double(sums.tokens) : .nan
+    }
+
+    /// Cross-entropy summed over the scored positions (nats), top-1 hits and positions.
+    public struct Sums: Sendable {
+        public var loss = 0.0, hits = 0, tokens = 0
+        public init() {}
+    }
 }
 
-/// The cross-entropy summed over every target token of `stream` (nats), and the number of those
-/// tokens: the parts of `evaluateLoss` that add up across shards of the columns.
-public func evaluateLossSum(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> (loss: Double, tokens: Int) {
+/// Loss and accuracy of `model` over `stream`, as the recipe's `evaluate`: eval mode, no
+/// gradients, state carried across windows, every position weighted alike.
+public func evaluate(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Evaluation {
+    Evaluation(sums: evaluationSums(model, on: stream, bptt: bptt))
+}
+
+/// The parts of `evaluate` that add up across shards of the columns.
+public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Evaluation.Sums {
     model.eval()
     defer { model.train() }
     return withNoGrad {
         var state = model.initialState(batchSize: stream.batchSize)
-        var total = 0.0, count = 0
+        var sums = Evaluation.Sums()
         for i in stream.windowStarts(bptt: bptt) {
             let (input, target, seqLen) = stream.batch(at: i, bptt: bptt)
             let (logits, next) = model(input, seqLen: seqLen, batchSize: stream.batchSize, state: state)
-            let tokens = seqLen * stream.batchSize
-            total += Double(tokens) * Double(Tensor.crossEntropy(logits: logits, targets: target).item)
-            count += tokens
+            let positions = seqLen * stream.batchSize
+            sums.loss += Double(positions) * Double(Tensor.crossEntropy(logits: logits, targets: target).item)
+            sums.hits += topOneHits(logits: logits, targets: target)
+            sums.tokens += positions
             state = next
         }
-        return (total, count)
+        return sums
     }
+}
+
+/// Mean cross-entropy (nats per token) of `model` over `stream` (see `evaluate`).
+public func evaluateLoss(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Double {
+    evaluate(model, on: stream, bptt: bptt).loss
+}
+
+/// Rows of `logits` [N, C] whose largest value is at the row's target (ties count as hits).
+public func topOneHits(logits: Tensor, targets: [Int]) -> Int {
+    precondition(logits.rank == 2 && logits.shape[0] == targets.count,
+                 "topOneHits: logits \(logits.shape) do not match \(targets.count) targets")
+    let columns = logits.shape[1]
+    var hits = 0
+    for (r, t) in targets.enumerated() {
+        let row = logits.pointer + r * columns
+        if row[t] >= Kernels.max(row, columns) { hits += 1 }
+    }
+    return hits
 }
 
 /// e^loss, the recipe's perplexity (infinite when the loss overflows).

@@ -82,16 +82,18 @@ public final class RunReporter: TrainingReporter {
                                "ms_per_batch": msPerBatch, "loss": loss, "ppl": perplexity(loss)])
     }
 
-    public func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, lr: Float, tokensPerSecond: Double) {
+    public func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
+                         tokensPerSecond: Double) {
         clearBar()
         print(Self.rule)
-        print(String(format: "| end of epoch %3d | time: %5.2fs | valid loss %5.2f | valid ppl %8.2f", epoch, seconds,
-                     validLoss, perplexity(validLoss)))
+        print(String(format: "| end of epoch %3d | time: %5.2fs | valid loss %5.2f | valid ppl %8.2f | valid acc %5.2f%%", epoch,
+                     seconds, validLoss, perplexity(validLoss), 100 * validAccuracy))
         print(Self.rule)
         validPoints.append((Double(epoch), perplexity(validLoss)))
         if trainPoints.last.map({ $0.x < Double(epoch) }) ?? true { trainPoints.append((Double(epoch), perplexity(trainLoss))) }
         folder?.appendMetrics(["type": "epoch", "epoch": epoch, "seconds": seconds, "train_loss": trainLoss,
-                               "valid_loss": validLoss, "valid_ppl": perplexity(validLoss), "lr": Double(lr),
+                               "valid_loss": validLoss, "valid_ppl": perplexity(validLoss), "valid_accuracy": validAccuracy,
+                               "lr": Double(lr),
                                "tokens_per_s": tokensPerSecond])
         writeCurves()
     }
@@ -101,16 +103,18 @@ public final class RunReporter: TrainingReporter {
         print("| \(message)")
     }
 
-    /// The end-of-training block with the test perplexity (and the corpus floor when known);
-    /// `interrupted` (training stopped early by Ctrl-C) is recorded in metrics.jsonl.
-    public func testResult(loss: Double, floor: Double?, interrupted: Bool = false) {
+    /// The end-of-training block with the test perplexity and accuracy (and the corpus floor when
+    /// known); `interrupted` (training stopped early by Ctrl-C) is recorded in metrics.jsonl.
+    public func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool = false) {
         let line = String(repeating: "=", count: 89)
         print(line)
-        var text = String(format: "| End of training | test loss %5.2f | test ppl %8.2f", loss, perplexity(loss))
+        var text = String(format: "| End of training | test loss %5.2f | test ppl %8.2f | test acc %5.2f%%", test.loss,
+                          test.perplexity, 100 * test.accuracy)
         if let floor { text += String(format: " | corpus floor ppl %8.2f", floor) }
         print(text)
         print(line)
-        var record: [String: Any] = ["type": "test", "test_loss": loss, "test_ppl": perplexity(loss), "interrupted": interrupted]
+        var record: [String: Any] = ["type": "test", "test_loss": test.loss, "test_ppl": test.perplexity,
+                                     "test_accuracy": test.accuracy, "interrupted": interrupted]
         if let floor { record["floor_ppl"] = floor }
         folder?.appendMetrics(record)
     }

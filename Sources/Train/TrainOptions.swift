@@ -13,6 +13,8 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var maxBatches = 0
     /// Evaluation batch size (the recipe uses 10).
     public var evalBatchSize = 10
+    /// Short training windows first (nil: every window `bptt` steps, the recipe's).
+    public var curriculum: Curriculum?
 
     public init() {}
 
@@ -25,6 +27,6 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         if bptt < 1 { return "--bptt must be at least 1, got \(bptt)" }
         if maxBatches < 0 { return "--max-batches must be non-negative, got \(maxBatches)" }
         if logInterval < 1 { return "--log-interval must be at least 1, got \(logInterval)" }
-        return nil
+        return curriculum?.problem(bptt: bptt)
     }
 }

@@ -91,15 +91,15 @@ public final class Trainer {
         let ranks = communicator.size
         var steps = 0
         var trainTokens = 0, trainSeconds = 0.0, validSeconds = 0.0, validTokens = 0
-        let windows = train.windowCount(bptt: options.bptt)
-        let batches = options.dryRun ? 1 : options.maxBatches > 0 ? Swift.min(options.maxBatches, windows) : windows
         epochs: for epoch in (start?.epoch ?? 0) + 1...options.epochs {
+            let windows = trainingWindows(rows: train.rows, bptt: options.bptt, epoch: epoch, curriculum: options.curriculum)
+            let batches = options.dryRun ? 1 : options.maxBatches > 0 ? Swift.min(options.maxBatches, windows.count) : windows.count
             model.train()
             let start = Date()
             var state = model.initialState(batchSize: options.batchSize)
             var intervalLoss = 0.0, intervalStart = Date(), epochLoss = 0.0, tokens = 0
-            for (batch, i) in train.windowStarts(bptt: options.bptt).prefix(batches).enumerated() {
-                let (input, target, seqLen) = profile.measure(.getBatch) { train.batch(at: i, bptt: options.bptt) }
+            for (batch, window) in windows.prefix(batches).enumerated() {
+                let (input, target, seqLen) = profile.measure(.getBatch) { train.batch(at: window.start, bptt: window.length) }
                 state = state.detached()
                 model.zeroGrad()
                 let loss = profile.measure(.forward) {
@@ -150,14 +150,15 @@ public final class Trainer {
                 break
             }
             let validStart = Date()
-            let validLoss = profile.measure(.validation) { evaluateLoss(model, on: valid, bptt: options.bptt, communicator: communicator) }
+            let validation = profile.measure(.validation) { evaluate(model, on: valid, bptt: options.bptt, communicator: communicator) }
+            let validLoss = validation.loss
             validSeconds += Date().timeIntervalSince(validStart)
             validTokens += (valid.rows - 1) * valid.batchSize
             summary.epochsRun = epoch
             let lr = optimizer.learningRate
-            let batchesRun = Swift.max(1, Swift.min(batches, train.windowCount(bptt: options.bptt)))
+            let batchesRun = Swift.max(1, Swift.min(batches, windows.count))
             reporter?.epochEnd(epoch: epoch, seconds: seconds, trainLoss: epochLoss / Double(batchesRun), validLoss: validLoss,
-                               lr: lr, tokensPerSecond: Double(tokens) / seconds)
+                               validAccuracy: validation.accuracy, lr: lr, tokensPerSecond: Double(tokens) / seconds)
             if plateau.step(validationLoss: Float(validLoss), optimizer) {
                 summary.bestValidLoss = validLoss
                 bestState = Dictionary(uniqueKeysWithValues: model.stateDict())

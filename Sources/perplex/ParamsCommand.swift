@@ -8,17 +8,14 @@ struct ParamsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "params", abstract: "Parameter count per tensor (PyTorch names) and in total for a model configuration.")
 
-    @Option(help: "RNN_TANH, RNN_RELU, LSTM, GRU or Transformer.") var model: ModelKind = .lstm
-    @Option(help: "Size of word embeddings.") var emsize = 200
-    @Option(help: "Hidden units per layer (Transformer: feed-forward width).") var nhid = 200
-    @Option(help: "Number of layers.") var nlayers = 2
-    @Option(help: "Attention heads (Transformer).") var nhead = 2
+    @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Vocabulary size.") var vocab = 10000
-    @Flag(help: "Tie the word embedding and softmax weights (counted once).") var tied = false
+    @Option(help: "CharCNN: size of the character vocabulary (padding and word markers included).") var characters = 50
 
     func run() throws {
-        let config = ModelConfig(kind: model, vocabularySize: vocab, emsize: emsize, nhid: nhid, nlayers: nlayers,
-                                 nhead: nhead, tied: tied)
+        guard characters > 0 else { throw fail("--characters must be positive") }
+        let config: ModelConfig
+        do { config = try modelOptions.config(vocabularySize: vocab, dropout: 0, characters: (characters, 0)) } catch { throw fail("\(error)") }
         let count: ParameterCount
         do { count = try ParameterCount(config) } catch { throw fail("\(error)") }
         let width = max(9, count.entries.map(\.name.count).max() ?? 0)
@@ -27,6 +24,6 @@ struct ParamsCommand: ParsableCommand {
             let shape = "[" + entry.shape.map(String.init).joined(separator: ", ") + "]"
             print("\(entry.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(shape.padding(toLength: 14, withPad: " ", startingAt: 0))  \(entry.count)")
         }
-        print("| total \(count.total) parameters (\(model.rawValue), \(count.entries.count) tensors)")
+        print("| total \(count.total) parameters (\(config.kind.rawValue), \(count.entries.count) tensors)")
     }
 }

@@ -5,8 +5,6 @@ import Tensor
 import Text
 import Train
 
-extension ModelKind: ExpressibleByArgument {}
-
 /// `perplex train`: the word-level LM recipe (PyTorch's word_language_model main.py).
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,18 +22,13 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Folder with train.txt, valid.txt and test.txt (default: the built-in corpus).")
     var data: String?
-    @Option(help: "RNN_TANH, RNN_RELU, LSTM, GRU or Transformer.") var model: ModelKind = .lstm
-    @Option(help: "Size of word embeddings.") var emsize = 200
-    @Option(help: "Hidden units per layer (Transformer: feed-forward width).") var nhid = 200
-    @Option(help: "Number of layers.") var nlayers = 2
-    @Option(help: "Attention heads (Transformer).") var nhead = 2
+    @OptionGroup var modelOptions: ModelOptions
     @Option(help: "Initial learning rate.") var lr: Float = 20
     @Option(help: "Gradient clipping (max global norm).") var clip: Float = 0.25
     @Option(help: "Upper epoch limit.") var epochs = 40
     @Option(name: [.customLong("batch-size"), .customLong("batch_size")], help: "Batch size.") var batchSize = 20
     @Option(help: "Sequence length (truncated BPTT).") var bptt = 35
     @Option(help: "Dropout applied to layers (0 = no dropout).") var dropout: Float = 0.2
-    @Flag(help: "Tie the word embedding and softmax weights.") var tied = false
     @Option(help: "Random seed.") var seed: UInt64 = 1111
     @Option(name: [.customLong("log-interval"), .customLong("log_interval")], help: "Report interval (batches).")
     var logInterval = 200
@@ -48,6 +41,14 @@ struct TrainCommand: ParsableCommand {
     @Option(name: [.customLong("max-batches"), .customLong("max_batches")],
             help: "Stop each epoch after this many batches (0: whole epochs); for timing runs.")
     var maxBatches = 0
+    @Flag(help: "Short sequences first: the BPTT window grows from --curriculum-start steps to --bptt over the first --curriculum-epochs epochs.")
+    var curriculum = false
+    @Option(name: [.customLong("curriculum-start"), .customLong("curriculum_start")],
+            help: "Window length the curriculum starts from (default 5, at most --bptt).")
+    var curriculumStart: Int?
+    @Option(name: [.customLong("curriculum-epochs"), .customLong("curriculum_epochs")],
+            help: "Epochs over which the curriculum's window grows to --bptt (default 1).")
+    var curriculumEpochs: Int?
     @Option(name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")],
             help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
     var builtinSentences = 6000
@@ -62,22 +63,32 @@ struct TrainCommand: ParsableCommand {
         (options.lr, options.clip, options.epochs, options.batchSize) = (lr, clip, epochs, batchSize)
         (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval, dryRun)
         options.maxBatches = maxBatches
+        if curriculum {
+            options.curriculum = Curriculum(start: curriculumStart ?? Swift.min(5, bptt), epochs: curriculumEpochs ?? 1)
+        }
         return options
     }
 
-    /// The model configuration the flags give, for a vocabulary of `vocabularySize` words.
-    func modelConfig(vocabularySize: Int) -> ModelConfig {
-        ModelConfig(kind: model, vocabularySize: vocabularySize, emsize: emsize, nhid: nhid, nlayers: nlayers,
-                    nhead: nhead, dropout: dropout, tied: tied)
+    /// The model configuration the flags give, for a vocabulary of `vocabularySize` words (and, for
+    /// a CharCNN, its character vocabulary's size and word length).
+    func modelConfig(vocabularySize: Int, characters: (count: Int, wordLength: Int)?) throws -> ModelConfig {
+        do { return try modelOptions.config(vocabularySize: vocabularySize, dropout: dropout, characters: characters) }
+        catch { throw fail("\(error)") }
+    }
+
+    /// Flags that need a flag not given.
+    var flagProblem: String? {
+        !curriculum && (curriculumStart != nil || curriculumEpochs != nil)
+            ? "--curriculum-start and --curriculum-epochs need --curriculum" : nil
     }
 
     /// What can be refused before any text is read (`perplex sweep` checks every run with it):
     /// the training options, the model's shape, and that the data folder holds its three files.
     /// Returns a one-line problem or nil.
     func problem() -> String? {
-        if let problem = trainOptions.problem() { return problem }
+        if let problem = flagProblem ?? trainOptions.problem() { return problem }
         guard builtinSentences > 0 else { return "--builtin-sentences must be positive" }
-        do { try modelConfig(vocabularySize: 1).validate() } catch { return "\(error)" }
+        do { _ = try modelOptions.config(vocabularySize: 1, dropout: dropout, characters: (1, 0)) } catch { return "\(error)" }
         if let data {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -102,9 +113,12 @@ struct TrainCommand: ParsableCommand {
     func train(in world: any Communicator) throws {
         // Rank 0 alone prints and writes files; the others only report their own errors.
         let say: (String) -> Void = world.isRoot ? { print($0) } : { _ in }
+        if let problem = flagProblem { throw fail(problem) }
         let options = trainOptions
         if let problem = options.problem() { throw fail(problem) }
         guard builtinSentences > 0 else { throw fail("--builtin-sentences must be positive") }
+        // Flags that do not fit the model kind fail before any data is read.
+        _ = try modelConfig(vocabularySize: 1, characters: (1, 0))
 
         let corpus: Corpus, floor: Double?
         if let data {
@@ -124,7 +138,10 @@ struct TrainCommand: ParsableCommand {
         if let resume {
             (lm, start) = try resumed(from: resume, vocabulary: corpus.vocabulary, say: say)
         } else {
-            do { lm = try makeLanguageModel(modelConfig(vocabularySize: corpus.vocabulary.count)) } catch { throw fail("\(error)") }
+            let words = corpus.vocabulary.words
+            let characters = CharacterVocabulary(words: words)
+            let config = try modelConfig(vocabularySize: words.count, characters: (characters.count, characters.wordLength))
+            do { lm = try makeLanguageModel(config, words: words) } catch { throw fail("\(error)") }
             start = nil
         }
         let run = RunConfig(data: data ?? "built-in", builtinSentences: data == nil ? builtinSentences : nil, resume: resume,
@@ -170,10 +187,10 @@ struct TrainCommand: ParsableCommand {
             let kept = FileManager.default.fileExists(atPath: saveURL.path)
             throw fail("\(diverged); " + (kept ? "the best model so far is in \(saveURL.path)" : "no model was saved"))
         }
-        let testLoss = stages.measure(.test) {
-            evaluateLoss(lm, on: BatchedStream(corpus.test, batchSize: options.evalBatchSize), bptt: options.bptt, communicator: world)
+        let test = stages.measure(.test) {
+            evaluate(lm, on: BatchedStream(corpus.test, batchSize: options.evalBatchSize), bptt: options.bptt, communicator: world)
         }
-        reporter?.testResult(loss: testLoss, floor: floor, interrupted: summary.interrupted)
+        reporter?.testResult(test, floor: floor, interrupted: summary.interrupted)
         say(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
         say(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
         if world.size > 1 {

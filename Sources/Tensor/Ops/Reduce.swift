@@ -57,16 +57,21 @@ extension Tensor {
         let out = TensorStorage(uninitializedCount: outer * inner)
         var argmax = [Int](repeating: 0, count: outer * inner)
         let x = pointer, y = out.pointer
+        // Slice by slice along the axis, so the inner loop reads contiguous memory; a NaN, once
+        // found, stays the maximum.
+        var at = [Int](repeating: 0, count: inner)
         for o in 0..<outer {
-            for i in 0..<inner {
-                var best = x[o * size * inner + i], at = 0
-                for s in 1..<size where !best.isNaN {
-                    let v = x[(o * size + s) * inner + i]
-                    if v > best || v.isNaN { best = v; at = s }
+            let (base, best) = (x + o * size * inner, y + o * inner)
+            best.update(from: base, count: inner)
+            for i in 0..<inner { at[i] = 0 }
+            for s in 1..<size {
+                let slice = base + s * inner
+                for i in 0..<inner where !best[i].isNaN && (slice[i] > best[i] || slice[i].isNaN) {
+                    best[i] = slice[i]
+                    at[i] = s
                 }
-                y[o * inner + i] = best
-                argmax[o * inner + i] = (o * size + at) * inner + i
             }
+            for i in 0..<inner { argmax[o * inner + i] = (o * size + at[i]) * inner + i }
         }
         let inShape = shape
         return .result("max", shape: reducedShape(ax, keepDim: keepDim), storage: out, inputs: [self]) { g in

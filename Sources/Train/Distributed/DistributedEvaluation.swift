@@ -1,15 +1,22 @@
 import Models
 import Text
 
-/// Mean cross-entropy of `model` over `stream` with the columns split across the ranks of
-/// `communicator`: each rank evaluates its share and the loss sums and token counts are added up,
-/// so every rank gets the value one process would compute over all columns.
+/// `evaluate` with the columns of `stream` split across the ranks of `communicator`: each rank
+/// scores its share and the sums are added up, so every rank gets what one process would compute
+/// over all columns.
+public func evaluate(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int,
+                     communicator: any Communicator) -> Evaluation {
+    let columns = communicator.share(of: stream.batchSize)
+    let local = columns.isEmpty ? Evaluation.Sums() : evaluationSums(model, on: stream.columns(columns), bptt: bptt)
+    guard communicator.size > 1 else { return Evaluation(sums: local) }
+    let total = communicator.allReduceSum([local.loss, Double(local.hits), Double(local.tokens)])
+    var sums = Evaluation.Sums()
+    (sums.loss, sums.hits, sums.tokens) = (total[0], Int(total[1].rounded()), Int(total[2].rounded()))
+    return Evaluation(sums: sums)
+}
+
+/// Mean cross-entropy of `model` over `stream`, split across the ranks (see above).
 public func evaluateLoss(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int,
                          communicator: any Communicator) -> Double {
-    let columns = communicator.share(of: stream.batchSize)
-    let local = columns.isEmpty ? (loss: 0.0, tokens: 0)
-        : evaluateLossSum(model, on: stream.columns(columns), bptt: bptt)
-    let total = communicator.size == 1 ? [local.loss, Double(local.tokens)]
-        : communicator.allReduceSum([local.loss, Double(local.tokens)])
-    return total[1] > 0 ? total[0] / total[1] : .nan
+    evaluate(model, on: stream, bptt: bptt, communicator: communicator).loss
 }

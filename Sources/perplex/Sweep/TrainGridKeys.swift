@@ -7,10 +7,14 @@ extension TrainCommand {
     /// each is a flag (a grid gives flags the values `true` and `false`).
     static var gridKeys: [String: Bool] {
         var keys: [String: Bool] = [:]
-        for child in Mirror(reflecting: TrainCommand()).children {
-            guard let label = child.label, label.hasPrefix("_") else { continue }
-            keys[RunSettings.optionName(String(label.dropFirst()))] = child.value is Flag<Bool>
+        func add(_ options: Any) {
+            for child in Mirror(reflecting: options).children {
+                guard let label = child.label, label.hasPrefix("_") else { continue }
+                if child.value is OptionGroup<ModelOptions> { add(ModelOptions()); continue }
+                keys[RunSettings.optionName(String(label.dropFirst()))] = child.value is Flag<Bool>
+            }
         }
+        add(TrainCommand())
         keys["save"] = nil
         return keys
     }

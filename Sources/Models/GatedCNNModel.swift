@@ -1,0 +1,64 @@
+import NN
+import Tensor
+
+/// Dauphin et al. (2017)'s gated convolutional language model: embedding → dropout → `nlayers`
+/// gated convolution blocks (causal, width `kernelSize`, `nhid` channels) → [an LSTM of
+/// `rnnLayers` layers, for GatedCNN_RNN] → dropout → linear decoder.
+///
+/// The state carries, per block, its input at the last k − 1 steps (`.steps`, zeros before the
+/// text), so the first positions of a window see real context; GatedCNN_RNN pairs it with the
+/// LSTM's (h, c). Names: `encoder.weight`, `blocks.N.conv.weight` / `.bias`, `rnn.weight_ih_l0` …,
+/// `decoder.weight`, `decoder.bias`; the recipe's init for the embedding and decoder.
+public final class GatedCNNModel: Module, LanguageModel {
+    public let config: ModelConfig
+    let drop: Dropout
+    let encoder: Embedding
+    let blocks: [GatedConvBlock]
+    let rnn: LSTM?
+    let decoder: Linear
+
+    public init(_ config: ModelConfig, generator: RandomGenerator = .global) {
+        self.config = config
+        let (v, e, h, k) = (config.vocabularySize, config.emsize, config.nhid, config.convolutionWidth)
+        drop = Dropout(config.dropout, generator: generator)
+        encoder = Embedding(v, e, generator: generator)
+        fillUniform(encoder.weight, bound: 0.1, generator)
+        blocks = (0..<config.nlayers).map { GatedConvBlock($0 == 0 ? e : h, h, kernelSize: k, generator: generator) }
+        rnn = config.kind == .gatedCNNRNN
+            ? LSTM(inputSize: h, hiddenSize: h, numLayers: config.recurrentLayers, dropout: config.dropout, generator: generator)
+            : nil
+        decoder = recipeDecoder(config, inFeatures: h, tiedTo: encoder, generator)
+    }
+
+    public func initialState(batchSize: Int) -> RecurrentState {
+        let contexts = RecurrentState.steps(blocks.map { Tensor.zeros([$0.kernelSize - 1, batchSize, $0.inChannels]) })
+        guard let rnn else { return contexts }
+        let zeros = { Tensor.zeros([rnn.numLayers, batchSize, rnn.hiddenSize]) }
+        return .pair(contexts, .lstm(h: zeros(), c: zeros()))
+    }
+
+    public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
+        -> (logits: Tensor, state: RecurrentState) {
+        let contexts: [Tensor], lstmState: (h: Tensor, c: Tensor)?
+        switch state {
+        case .steps(let c) where rnn == nil && c.count == blocks.count: (contexts, lstmState) = (c, nil)
+        case .pair(.steps(let c), .lstm(let h, let cell)) where rnn != nil && c.count == blocks.count:
+            (contexts, lstmState) = (c, (h, cell))
+        default: preconditionFailure("GatedCNNModel: state \(state) does not fit a \(config.kind.rawValue) model")
+        }
+        var x = drop(encoder(input, shape: [seqLen, batchSize]))  // [L, batch, E]
+        var carried: [Tensor] = []
+        for (block, context) in zip(blocks, contexts) {
+            let (y, next) = block(x, context: context)
+            carried.append(next)
+            x = y
+        }
+        var next = RecurrentState.steps(carried)
+        if let rnn, let lstmState {
+            let result = rnn(x, lstmState)
+            x = result.output
+            next = .pair(next, .lstm(h: result.state.h, c: result.state.c))
+        }
+        return (decoder(drop(x).reshaped([seqLen * batchSize, config.nhid])), next)
+    }
+}

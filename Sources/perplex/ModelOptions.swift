@@ -1,0 +1,57 @@
+import ArgumentParser
+import Models
+
+extension ModelKind: ExpressibleByArgument {}
+extension HiddenActivation: ExpressibleByArgument {}
+
+/// The flags that shape a model, shared by `train` and `params`. Kind-specific flags stay nil
+/// unless given, so `ModelConfig.validate()` can reject one given to a kind it does not fit.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "RNN_TANH, RNN_RELU, LSTM, GRU, Transformer, NPLM, GatedCNN, GatedCNN_RNN, CharCNN or AttentionLSTM.")
+    var model: ModelKind = .lstm
+    @Option(help: "Size of word embeddings (default 200; not for CharCNN).") var emsize: Int?
+    @Option(help: "Hidden units per layer (Transformer: feed-forward width; GatedCNN: channels).") var nhid = 200
+    @Option(help: "Number of layers (GatedCNN, GatedCNN_RNN: convolution blocks).") var nlayers = 2
+    @Option(help: "Attention heads (Transformer).") var nhead = 2
+    @Flag(help: "Tie the word embedding and softmax weights.") var tied = false
+    @Option(help: "NPLM: words per n-gram (n − 1 context words; default 4).") var ngram: Int?
+    @Option(name: [.customLong("hidden-act"), .customLong("hidden_act")], help: "NPLM: hidden activation, linear or tanh (default tanh).")
+    var hiddenAct: HiddenActivation?
+    @Option(name: [.customLong("kernel-size"), .customLong("kernel_size")], help: "GatedCNN, GatedCNN_RNN: convolution width (default 3).")
+    var kernelSize: Int?
+    @Option(name: [.customLong("rnn-layers"), .customLong("rnn_layers")], help: "GatedCNN_RNN: LSTM layers (default 1).")
+    var rnnLayers: Int?
+    @Option(name: [.customLong("attention-window"), .customLong("attention_window")],
+            help: "AttentionLSTM: previous outputs each step attends over (default 10).")
+    var attentionWindow: Int?
+    @Option(name: [.customLong("char-emsize"), .customLong("char_emsize")], help: "CharCNN: character embedding size (default 15).")
+    var charEmsize: Int?
+    @Option(name: [.customLong("max-filter-width"), .customLong("max_filter_width")],
+            help: "CharCNN: filters of widths 1…N characters (default 6).")
+    var maxFilterWidth: Int?
+    @Option(name: [.customLong("feature-maps"), .customLong("feature_maps")],
+            help: "CharCNN: feature maps per unit of filter width (default 25: width w has 25·w).")
+    var featureMaps: Int?
+    @Option(name: [.customLong("highway-layers"), .customLong("highway_layers")], help: "CharCNN: highway layers (default 1).")
+    var highwayLayers: Int?
+
+    /// The configuration for a vocabulary of `vocabularySize` words; a CharCNN takes the size of its
+    /// character vocabulary and its word length (at least the widest filter) from `characters`.
+    func config(vocabularySize: Int, dropout: Float, characters: (count: Int, wordLength: Int)?)
+        throws(ModelConfigError) -> ModelConfig {
+        if model == .charCNN, emsize != nil {
+            throw ModelConfigError(description: "--emsize does not apply to CharCNN (its word vectors come from characters; see --char-emsize)")
+        }
+        var config = ModelConfig(kind: model, vocabularySize: vocabularySize, emsize: emsize ?? 200, nhid: nhid, nlayers: nlayers,
+                                 nhead: nhead, dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct,
+                                 kernelSize: kernelSize, rnnLayers: rnnLayers, attentionWindow: attentionWindow,
+                                 charEmsize: charEmsize, maxFilterWidth: maxFilterWidth, featureMaps: featureMaps,
+                                 highwayLayers: highwayLayers)
+        if model == .charCNN, let characters {
+            config.characters = characters.count
+            config.maxWordLength = Swift.max(characters.wordLength, config.filterWidths.upperBound)
+        }
+        try config.validate()
+        return config.resolved()
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Models
+import Testing
+
+@Suite struct ModelConfigTests {
+    /// A config as checkpoints wrote it before the kind-specific fields existed.
+    @Test func decodesAnOlderCheckpointsConfig() throws {
+        let json = #"{"kind":"LSTM","vocabularySize":33,"emsize":16,"nhid":16,"nlayers":2,"nhead":2,"dropout":0.2,"tied":false}"#
+        let config = try JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8))
+        #expect(config == ModelConfig(kind: .lstm, vocabularySize: 33, emsize: 16, nhid: 16))
+        #expect(config.ngram == nil && config.attentionWindow == nil && config.characters == nil)
+        try config.validate()
+    }
+
+    @Test func resolvedSpellsOutTheKindsDefaultsAndRoundTrips() throws {
+        let nplm = ModelConfig(kind: .nplm, vocabularySize: 10).resolved()
+        #expect(nplm.ngram == 4 && nplm.hiddenActivation == .tanh && nplm.kernelSize == nil)
+        let decoded = try JSONDecoder().decode(ModelConfig.self, from: JSONEncoder().encode(nplm))
+        #expect(decoded == nplm)
+        #expect(ModelConfig(kind: .lstm, vocabularySize: 10).resolved() == ModelConfig(kind: .lstm, vocabularySize: 10))
+    }
+
+    @Test(arguments: [
+        (ModelConfig(kind: .lstm, vocabularySize: 10, ngram: 3), "--ngram does not apply to LSTM (only to NPLM)"),
+        (ModelConfig(kind: .gru, vocabularySize: 10, attentionWindow: 4), "--attention-window does not apply to GRU (only to AttentionLSTM)"),
+        (ModelConfig(kind: .nplm, vocabularySize: 10, kernelSize: 3), "--kernel-size does not apply to NPLM (only to GatedCNN, GatedCNN_RNN)"),
+        (ModelConfig(kind: .nplm, vocabularySize: 10, ngram: 1), "--ngram must be at least 2, got 1"),
+        (ModelConfig(kind: .nplm, vocabularySize: 10, emsize: 8, nhid: 6, tied: true), "--tied needs --nhid equal to --emsize (got nhid 6, emsize 8)"),
+    ])
+    func rejectsFlagsThatDoNotFit(_ c: (ModelConfig, String)) {
+        #expect(throws: ModelConfigError(description: c.1)) { try c.0.validate() }
+    }
+}

@@ -1,0 +1,43 @@
+import Models
+import NN
+import Tensor
+import Testing
+
+/// The state a model carries between BPTT windows makes two windows score exactly like one long
+/// window: every position sees the same context however the text is cut.
+@Suite struct StateCarryTests {
+    static let kinds: [ModelConfig] = [
+        ModelConfig(kind: .nplm, vocabularySize: 13, emsize: 4, nhid: 5, ngram: 4),
+        ModelConfig(kind: .nplm, vocabularySize: 13, emsize: 4, nhid: 5, ngram: 5, hiddenActivation: .linear),
+        ModelConfig(kind: .lstm, vocabularySize: 13, emsize: 4, nhid: 5),
+        ModelConfig(kind: .gatedCNN, vocabularySize: 13, emsize: 4, nhid: 5, nlayers: 3, kernelSize: 3),
+        ModelConfig(kind: .gatedCNNRNN, vocabularySize: 13, emsize: 5, nhid: 5, nlayers: 2, kernelSize: 2, rnnLayers: 2),
+        ModelConfig(kind: .attentionLSTM, vocabularySize: 13, emsize: 4, nhid: 5, attentionWindow: 3),
+        ModelConfig(kind: .charCNN, vocabularySize: 13, nhid: 5, charEmsize: 3, maxFilterWidth: 3, featureMaps: 2,
+                    characters: 14, maxWordLength: 5),  // "w0" … "w12": w and ten digits
+    ]
+
+    @Test(arguments: kinds)
+    func twoWindowsScoreLikeOne(_ config: ModelConfig) throws {
+        let model = try makeLanguageModel(config, words: (0..<13).map { "w\($0)" }, generator: RandomGenerator(seed: 3))
+        model.eval()
+        let rng = RandomGenerator(seed: 9)
+        let (steps, batch) = (7, 2)
+        let ids = (0..<(steps * batch)).map { _ in Int(rng.next() % 13) }
+        withNoGrad {
+            let whole = model(ids, seqLen: steps, batchSize: batch, state: model.initialState(batchSize: batch)).logits
+            var state = model.initialState(batchSize: batch)
+            var parts: [Tensor] = []
+            for (start, length) in [(0, 1), (1, 2), (3, 4)] {  // windows shorter than the context, too
+                let window = Array(ids[(start * batch)..<((start + length) * batch)])
+                let (logits, next) = model(window, seqLen: length, batchSize: batch, state: state)
+                parts.append(logits)
+                state = next
+            }
+            let split = Tensor.concat(parts, axis: 0)
+            #expect(split.shape == whole.shape)
+            let worst = zip(split.scalars, whole.scalars).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst < 1e-5, "\(config.kind.rawValue): windows differ from one pass by \(worst)")
+        }
+    }
+}

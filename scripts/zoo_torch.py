@@ -1,0 +1,248 @@
+"""The seeds' other language models in PyTorch, as Perplex builds them (Sources/Models), with the
+same state-dict names, shapes, init distributions and state carried between BPTT windows:
+
+  NPLM           Bengio et al. 2003: n - 1 context embeddings -> hidden (linear|tanh) -> decoder
+  GatedCNN       Dauphin et al. 2017: causal convolutions with gated linear units, residual blocks
+  GatedCNN_RNN   the same blocks under an LSTM
+  AttentionLSTM  an LSTM whose outputs attend (scaled dot product) over its K previous outputs
+  CharCNN        Kim et al. 2016: character CNN (widths 1..w, tanh, max over time) -> highway -> LSTM
+
+Every model has forward(input [L, B] long, hidden) -> (log-probabilities [L*B, V], hidden) and
+init_hidden(bsz), like the recipe's RNNModel; scripts/recipe_torch.py builds them from a config.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+PADDING, BEGIN_OF_WORD, END_OF_WORD = 0, 1, 2
+
+
+def recipe_init(encoder, decoder):
+    """The recipe's init_weights: U(+-0.1) embedding and decoder weight, zero decoder bias."""
+    initrange = 0.1
+    if encoder is not None:
+        nn.init.uniform_(encoder.weight, -initrange, initrange)
+    nn.init.zeros_(decoder.bias)
+    nn.init.uniform_(decoder.weight, -initrange, initrange)
+
+
+def tie(decoder, encoder, nhid, ninp):
+    if nhid != ninp:
+        raise SystemExit("error: --tied needs --nhid equal to --emsize")
+    decoder.weight = encoder.weight
+
+
+class NPLM(nn.Module):
+    """Each position's logits from the embeddings of its n - 1 most recent words (the current one
+    and the n - 2 before it), concatenated oldest first -> dropout -> hidden (linear or tanh) ->
+    dropout -> decoder; no direct connections. The hidden state is the last n - 2 input rows
+    ([rows, B] long); missing context before the start of the text is zero vectors."""
+
+    def __init__(self, ntoken, ninp, nhid, ngram, activation, dropout, tie_weights=False):
+        super().__init__()
+        self.ntoken, self.ninp, self.ngram, self.activation = ntoken, ninp, ngram, activation
+        self.drop = nn.Dropout(dropout)
+        self.encoder = nn.Embedding(ntoken, ninp)
+        self.hidden = nn.Linear((ngram - 1) * ninp, nhid)
+        self.decoder = nn.Linear(nhid, ntoken)
+        recipe_init(self.encoder, self.decoder)
+        if tie_weights:
+            tie(self.decoder, self.encoder, nhid, ninp)
+
+    def forward(self, input, hidden):
+        seq_len, bsz = input.shape
+        ids = torch.cat([hidden, input], 0)
+        emb = self.encoder(ids)
+        missing = self.ngram - 2 - hidden.size(0)
+        if missing > 0:
+            emb = torch.cat([emb.new_zeros(missing, bsz, self.ninp), emb], 0)
+        contexts = torch.cat([emb[j:j + seq_len] for j in range(self.ngram - 1)], 2)
+        h = self.hidden(self.drop(contexts))
+        if self.activation == "tanh":
+            h = torch.tanh(h)
+        decoded = self.decoder(self.drop(h)).view(-1, self.ntoken)
+        keep = min(ids.size(0), self.ngram - 2)
+        return F.log_softmax(decoded, dim=1), ids[ids.size(0) - keep:]
+
+    def init_hidden(self, bsz):
+        return torch.zeros(0, bsz, dtype=torch.long)
+
+
+class GatedConvBlock(nn.Module):
+    """h = (X*W + b) (x) sigmoid(X*V + c): one Conv1d with 2 * out channels (W's rows first, as
+    F.glu splits), residual when the input and output widths agree."""
+
+    def __init__(self, inp, out, kernel_size):
+        super().__init__()
+        self.conv = nn.Conv1d(inp, 2 * out, kernel_size)
+        self.residual = inp == out
+
+
+class GatedCNN(nn.Module):
+    """Embedding -> dropout -> blocks of causal gated convolutions -> [LSTM] -> dropout -> decoder.
+    Runs batch-major ([B, C, L]) inside; the hidden state holds, per block, its input at the last
+    k - 1 steps ([B, C, k - 1], zeros at the start), plus the LSTM's (h, c) with rnn_layers > 0."""
+
+    def __init__(self, ntoken, ninp, nhid, nlayers, kernel_size, dropout, tie_weights=False, rnn_layers=0):
+        super().__init__()
+        self.ntoken, self.ninp, self.nhid, self.kernel_size, self.rnn_layers = ntoken, ninp, nhid, kernel_size, rnn_layers
+        self.drop = nn.Dropout(dropout)
+        self.encoder = nn.Embedding(ntoken, ninp)
+        self.blocks = nn.ModuleList(GatedConvBlock(ninp if i == 0 else nhid, nhid, kernel_size) for i in range(nlayers))
+        if rnn_layers:
+            self.rnn = nn.LSTM(nhid, nhid, rnn_layers, dropout=dropout if rnn_layers > 1 else 0)
+        self.decoder = nn.Linear(nhid, ntoken)
+        recipe_init(self.encoder, self.decoder)
+        if tie_weights:
+            tie(self.decoder, self.encoder, nhid, ninp)
+
+    def features(self, input, contexts):
+        x = self.drop(self.encoder(input)).permute(1, 2, 0)  # [B, E, L]
+        carried = []
+        for block, context in zip(self.blocks, contexts):
+            padded = torch.cat([context, x], 2)
+            carried.append(padded[:, :, padded.size(2) - (self.kernel_size - 1):])
+            y = F.glu(block.conv(padded), dim=1)
+            x = y + x if block.residual else y
+        return x.permute(2, 0, 1), tuple(carried)  # [L, B, H]
+
+    def forward(self, input, hidden):
+        contexts, lstm_state = (hidden[0], hidden[1]) if self.rnn_layers else (hidden, None)
+        out, contexts = self.features(input, contexts)
+        if self.rnn_layers:
+            out, lstm_state = self.rnn(out, lstm_state)
+        decoded = self.decoder(self.drop(out)).reshape(-1, self.ntoken)
+        return F.log_softmax(decoded, dim=1), ((contexts, lstm_state) if self.rnn_layers else contexts)
+
+    def init_hidden(self, bsz):
+        weight = self.decoder.weight
+        contexts = tuple(weight.new_zeros(bsz, self.ninp if i == 0 else self.nhid, self.kernel_size - 1)
+                         for i in range(len(self.blocks)))
+        if not self.rnn_layers:
+            return contexts
+        zeros = weight.new_zeros(self.rnn_layers, bsz, self.nhid)
+        return contexts, (zeros, zeros.clone())
+
+
+def attention_band(seq_len, window):
+    """True where step t (row) may NOT look: keys j outside t <= j < t + window of the
+    [window + seq_len] keys (memory first, then the window's own outputs)."""
+    t = torch.arange(seq_len).unsqueeze(1)
+    j = torch.arange(window + seq_len).unsqueeze(0)
+    return (j < t) | (j >= t + window)
+
+
+class AttentionLSTM(nn.Module):
+    """Embedding -> dropout -> LSTM -> each output attends (scaled dot product) over the K outputs
+    before it -> tanh(combine([context, output])) -> dropout -> decoder. The hidden state is
+    (h, c, memory): memory [K, B, H] holds the last K outputs (zeros at the start)."""
+
+    def __init__(self, ntoken, ninp, nhid, nlayers, window, dropout, tie_weights=False):
+        super().__init__()
+        self.ntoken, self.nhid, self.nlayers, self.window = ntoken, nhid, nlayers, window
+        self.drop = nn.Dropout(dropout)
+        self.encoder = nn.Embedding(ntoken, ninp)
+        self.rnn = nn.LSTM(ninp, nhid, nlayers, dropout=dropout if nlayers > 1 else 0)
+        self.combine = nn.Linear(2 * nhid, nhid)
+        self.decoder = nn.Linear(nhid, ntoken)
+        recipe_init(self.encoder, self.decoder)
+        if tie_weights:
+            tie(self.decoder, self.encoder, nhid, ninp)
+        self.masks = {}
+
+    def forward(self, input, hidden):
+        h, c, memory = hidden
+        out, (h, c) = self.rnn(self.drop(self.encoder(input)), (h, c))  # [L, B, H]
+        seq_len = out.size(0)
+        if seq_len not in self.masks:
+            self.masks[seq_len] = attention_band(seq_len, self.window)
+        keys = torch.cat([memory, out], 0).transpose(0, 1)  # [B, K + L, H]
+        scores = torch.bmm(out.transpose(0, 1), keys.transpose(1, 2)) / math.sqrt(self.nhid)
+        weights = F.softmax(scores.masked_fill(self.masks[seq_len], float("-inf")), dim=-1)
+        context = torch.bmm(weights, keys).transpose(0, 1)  # [L, B, H]
+        combined = torch.tanh(self.combine(torch.cat([context, out], 2)))
+        decoded = self.decoder(self.drop(combined)).reshape(-1, self.ntoken)
+        return F.log_softmax(decoded, dim=1), (h, c, keys[:, seq_len:].transpose(0, 1))
+
+    def init_hidden(self, bsz):
+        weight = self.decoder.weight
+        return (weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid),
+                weight.new_zeros(self.window, bsz, self.nhid))
+
+
+def character_table(words, width=None):
+    """(characters, word length, table [V, width]): Perplex's CharacterVocabulary. Ids 0 pad, 1 and
+    2 mark a word's beginning and end, then code points in order of first appearance."""
+    ids = {}
+    for word in words:
+        for ch in word:
+            ids.setdefault(ch, 3 + len(ids))
+    length = max((len(w) for w in words), default=0) + 2
+    width = width or length
+    table = torch.full((len(words), width), PADDING, dtype=torch.float32)
+    for row, word in enumerate(words):
+        chars = [ids[ch] for ch in word][: width - 2]
+        table[row, : len(chars) + 2] = torch.tensor([BEGIN_OF_WORD] + chars + [END_OF_WORD], dtype=torch.float32)
+    return 3 + len(ids), length, table
+
+
+class HighwayLayer(nn.Module):
+    def __init__(self, size):
+        super().__init__()
+        self.transform = nn.Linear(size, size)
+        self.gate = nn.Linear(size, size)
+        nn.init.constant_(self.gate.bias, -2.0)
+
+    def forward(self, x):
+        t = torch.sigmoid(self.gate(x))
+        return t * torch.relu(self.transform(x)) + (1 - t) * x
+
+
+class Highway(nn.Module):
+    def __init__(self, size, layers):
+        super().__init__()
+        self.layers = nn.ModuleList(HighwayLayer(size) for _ in range(layers))
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+class CharCNN(nn.Module):
+    """Kim et al.'s character-aware LM: each distinct word of a batch spelled by its characters
+    (`word_chars` buffer [V, word length], floats) -> character embedding -> Conv1d per width
+    w = 1..W with maps_per_width * w maps -> tanh -> max over time -> concatenated -> highway
+    -> (per token) dropout -> LSTM -> dropout -> decoder."""
+
+    def __init__(self, ntoken, characters, word_length, char_emsize, max_width, maps_per_width, highway_layers,
+                 nhid, nlayers, dropout):
+        super().__init__()
+        self.ntoken, self.nhid, self.nlayers = ntoken, nhid, nlayers
+        self.drop = nn.Dropout(dropout)
+        self.char_encoder = nn.Embedding(characters, char_emsize)
+        self.convs = nn.ModuleList(nn.Conv1d(char_emsize, maps_per_width * w, w) for w in range(1, max_width + 1))
+        features = maps_per_width * max_width * (max_width + 1) // 2
+        self.highway = Highway(features, highway_layers)
+        self.rnn = nn.LSTM(features, nhid, nlayers, dropout=dropout if nlayers > 1 else 0)
+        self.decoder = nn.Linear(nhid, ntoken)
+        recipe_init(self.char_encoder, self.decoder)
+        self.register_buffer("word_chars", torch.zeros(ntoken, word_length))
+
+    def word_features(self, words):
+        x = self.char_encoder(self.word_chars[words].long()).transpose(1, 2)  # [U, C, W]
+        maps = [torch.tanh(conv(x)).max(2)[0] for conv in self.convs]
+        return self.highway(torch.cat(maps, 1))
+
+    def forward(self, input, hidden):
+        unique, inverse = torch.unique(input, return_inverse=True)
+        features = self.word_features(unique)[inverse]  # [L, B, F]
+        out, hidden = self.rnn(self.drop(features), hidden)
+        decoded = self.decoder(self.drop(out)).view(-1, self.ntoken)
+        return F.log_softmax(decoded, dim=1), hidden
+
+    def init_hidden(self, bsz):
+        weight = self.decoder.weight
+        return weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid)
