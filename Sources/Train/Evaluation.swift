@@ -54,11 +54,6 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
     }
 }
 
-/// Mean cross-entropy (nats per token) of `model` over `stream` (see `evaluate`).
-public func evaluateLoss(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Double {
-    evaluate(model, on: stream, bptt: bptt).loss
-}
-
 /// Rows of `logits` [N, C] whose largest value is at the row's target (ties count as hits).
 public func topOneHits(logits: Tensor, targets: [Int]) -> Int {
     precondition(logits.rank == 2 && logits.shape[0] == targets.count,

@@ -14,9 +14,3 @@ public func evaluate(_ model: any LanguageModel, on stream: BatchedStream, bptt:
     (sums.loss, sums.hits, sums.tokens) = (total[0], Int(total[1].rounded()), Int(total[2].rounded()))
     return Evaluation(sums: sums)
 }
-
-/// Mean cross-entropy of `model` over `stream`, split across the ranks (see above).
-public func evaluateLoss(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int,
-                         communicator: any Communicator) -> Double {
-    evaluate(model, on: stream, bptt: bptt, communicator: communicator).loss
-}
