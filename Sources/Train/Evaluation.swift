@@ -44,27 +44,14 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
         for i in stream.windowStarts(bptt: bptt) {
             let (input, target, seqLen) = stream.batch(at: i, bptt: bptt)
             let (logits, next) = model(input, seqLen: seqLen, batchSize: stream.batchSize, state: state)
-            let positions = seqLen * stream.batchSize
-            sums.loss += Double(positions) * Double(Tensor.crossEntropy(logits: logits, targets: target).item)
-            sums.hits += topOneHits(logits: logits, targets: target)
-            sums.tokens += positions
+            let totals = Tensor.crossEntropyTotals(logits: logits, targets: target)
+            sums.loss += totals.loss
+            sums.hits += totals.hits
+            sums.tokens += totals.count
             state = next
         }
         return sums
     }
-}
-
-/// Rows of `logits` [N, C] whose largest value is at the row's target (ties count as hits).
-public func topOneHits(logits: Tensor, targets: [Int]) -> Int {
-    precondition(logits.rank == 2 && logits.shape[0] == targets.count,
-                 "topOneHits: logits \(logits.shape) do not match \(targets.count) targets")
-    let columns = logits.shape[1]
-    var hits = 0
-    for (r, t) in targets.enumerated() {
-        let row = logits.pointer + r * columns
-        if row[t] >= Kernels.max(row, columns) { hits += 1 }
-    }
-    return hits
 }
 
 /// e^loss, the recipe's perplexity (infinite when the loss overflows).

@@ -41,7 +41,9 @@ extension Tensor {
         outShape[outShape.count - 1] = outF
         let out = TensorStorage(uninitializedCount: rows * outF)
         if let bias {
-            for r in 0..<rows { (out.pointer + r * outF).update(from: bias.pointer, count: outF) }
+            Kernels.parallelFor(rows, grain: Swift.max(1, (1 << 16) / Swift.max(outF, 1))) { range in
+                for r in range { (out.pointer + r * outF).update(from: bias.pointer, count: outF) }
+            }
         }
         BLAS.sgemm(transA: false, transB: true, m: rows, n: outF, k: inF,
                    x.pointer, weight.pointer, beta: bias == nil ? 0 : 1, out.pointer)

@@ -31,9 +31,14 @@ extension Tensor {
         if inner == 1 {
             for o in 0..<outer { y[o] = Kernels.sum(x + o * size, size) }
         } else {
-            for o in 0..<outer {
-                for s in 0..<size {
-                    Kernels.add(y + o * inner, x + (o * size + s) * inner, y + o * inner, inner)
+            // Split by columns, so every thread streams whole row segments and each column is
+            // still summed in order of s.
+            Kernels.parallelFor(inner, grain: Swift.max(8, (1 << 16) / Swift.max(outer * size, 1))) { range in
+                for o in 0..<outer {
+                    let dst = y + o * inner + range.lowerBound
+                    for s in 0..<size {
+                        Kernels.add(dst, x + (o * size + s) * inner + range.lowerBound, dst, range.count)
+                    }
                 }
             }
         }

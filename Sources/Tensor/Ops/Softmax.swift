@@ -78,40 +78,6 @@ extension Tensor {
             return [gx]
         }
     }
-
-    /// Mean softmax cross-entropy of `logits` [N, C] against class `targets` (N of them), fused.
-    ///
-    /// loss = mean over rows with target ≠ `ignoreIndex` of (logsumexp(x) - x[target]); the
-    /// backward is (softmax(x) - onehot(target)) / count, computed from probabilities kept from
-    /// the forward pass. With every row ignored the loss is NaN, as in PyTorch.
-    public static func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int? = nil) -> Tensor {
-        precondition(logits.rank == 2 && logits.shape[0] == targets.count,
-                     "crossEntropy: logits \(logits.shape) do not match \(targets.count) targets")
-        let (n, c) = (logits.shape[0], logits.shape[1])
-        let probabilities = TensorStorage(uninitializedCount: n * c)
-        let (shift, lse) = expShifted(logits.pointer, probabilities.pointer, rows: n, columns: c)
-        var total = 0.0
-        var used = 0
-        for (r, t) in targets.enumerated() where t != ignoreIndex {
-            precondition(t >= 0 && t < c, "crossEntropy: target \(t) out of range for \(c) classes")
-            total += Double(lse[r] - logits.pointer[r * c + t])
-            used += 1
-        }
-        let loss = Tensor(Float(total / Double(used)))
-        return .result("cross_entropy", shape: [], storage: loss.storage, inputs: [logits]) { g in
-            let gx = Tensor(shape: [n, c], storage: probabilities)
-            let scale = g.item / Float(used)
-            for (r, t) in targets.enumerated() {
-                let row = gx.pointer + r * c
-                if t == ignoreIndex { row.update(repeating: 0, count: c); continue }
-                // Stored values are exp(x - shift); turn them into softmax · scale in place.
-                let factor = Foundation.exp(shift[r] - lse[r]) * scale
-                Kernels.scale(row, by: factor, c)
-                row[t] -= scale
-            }
-            return [gx]
-        }
-    }
 }
 
 extension Float {

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import Tensor
+
+/// The fused cross-entropy on rows long enough to be split across threads, against the formula
+/// computed in Double, and its evaluation totals (loss sum, top-1 hits).
+@Suite struct CrossEntropyTests {
+    static func logits(rows: Int, columns: Int) -> [Float] {
+        (0..<rows * columns).map { Float(6 * sin(Double($0) * 12.9898 + 0.5)) }
+    }
+
+    /// Row r's log-softmax at every column, in Double.
+    static func logSoftmax(_ x: [Float], row r: Int, columns c: Int) -> [Double] {
+        let row = x[r * c..<(r + 1) * c].map(Double.init)
+        let m = row.max()!
+        let lse = m + log(row.reduce(0) { $0 + exp($1 - m) })
+        return row.map { $0 - lse }
+    }
+
+    @Test func lossAndGradientMatchTheFormulaWithIgnoredRowsAndAScaledUpstream() {
+        let (n, c) = (48, 3001)
+        let values = Self.logits(rows: n, columns: c)
+        let targets = (0..<n).map { $0 % 7 == 3 ? -100 : ($0 * 613) % c }
+        let x = Tensor(shape: [n, c], values, requiresGrad: true)
+        let loss = Tensor.crossEntropy(logits: x, targets: targets, ignoreIndex: -100)
+        let used = targets.filter { $0 != -100 }
+        var expected = 0.0
+        for (r, t) in targets.enumerated() where t != -100 { expected -= Self.logSoftmax(values, row: r, columns: c)[t] }
+        expected /= Double(used.count)
+        #expect(abs(Double(loss.item) - expected) < 1e-5 * expected)
+
+        (loss * 3).backward()
+        let grad = x.grad!.scalars
+        var worst = 0.0
+        for (r, t) in targets.enumerated() {
+            let logp = Self.logSoftmax(values, row: r, columns: c)
+            for j in 0..<c {
+                let want = t == -100 ? 0 : 3 * (exp(logp[j]) - (j == t ? 1 : 0)) / Double(used.count)
+                worst = max(worst, abs(Double(grad[r * c + j]) - want))
+            }
+        }
+        #expect(worst < 1e-7)
+    }
+
+    @Test func totalsSumTheRowLossesAndCountTopOneHits() {
+        let logits = Tensor(shape: [4, 4], [0, 5, 1, 2,  9, 1, 1, 1,  0, 0, 3, 3,  1, 2, 3, 4])
+        let targets = [1, 2, 3, -1]
+        let totals = Tensor.crossEntropyTotals(logits: logits, targets: targets, ignoreIndex: -1)
+        #expect(totals.hits == 2 && totals.count == 3)  // row 1 misses; a tie counts as a hit; row 3 ignored
+        let mean = Tensor.crossEntropy(logits: logits, targets: targets, ignoreIndex: -1).item
+        #expect(abs(totals.loss / 3 - Double(mean)) < 1e-6)
+
+        let (n, c) = (40, 5000)
+        let big = Tensor(shape: [n, c], Self.logits(rows: n, columns: c))
+        let wide = (0..<n).map { ($0 * 997) % c }
+        let sums = Tensor.crossEntropyTotals(logits: big, targets: wide)
+        #expect(abs(sums.loss / Double(n) - Double(Tensor.crossEntropy(logits: big, targets: wide).item)) < 1e-5)
+        let argmaxHits = (0..<n).filter { r in
+            let row = big.scalars[r * c..<(r + 1) * c]
+            return row[r * c + wide[r]] >= row.max()!
+        }.count
+        #expect(sums.hits == argmaxHits && sums.count == n)
+    }
+}
