@@ -37,7 +37,10 @@ public func evaluate(_ model: any LanguageModel, on stream: BatchedStream, bptt:
 /// The parts of `evaluate` that add up across shards of the columns.
 public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Evaluation.Sums {
     model.eval()
-    defer { model.train() }
+    // Evaluation's shapes (its batch size) differ from training's: hand the cached training
+    // buffers back first and the evaluation ones after, so the two working sets never add up.
+    BufferCache.empty()
+    defer { model.train(); BufferCache.empty() }
     return withNoGrad {
         var state = model.initialState(batchSize: stream.batchSize)
         var sums = Evaluation.Sums()

@@ -62,3 +62,29 @@ import Tensor
         #expect(sums.hits == argmaxHits && sums.count == n)
     }
 }
+
+/// `Tensor.linear` on decoder-sized shapes (the packed, row-blocked path with the bias added as
+/// tiles are stored) against the product summed in Double.
+@Suite struct DecoderProductTests {
+    @Test(arguments: [(70, 530, 37), (133, 1024, 200), (64, 512, 1)])
+    func linearMatchesTheProductInDouble(_ shape: (Int, Int, Int)) {
+        let (rows, out, inF) = shape
+        let value = { (i: Int, salt: Double) in Float(sin(Double(i) * 0.7 + salt)) }
+        let x = Tensor(shape: [rows, inF], (0..<rows * inF).map { value($0, 1) })
+        let w = Tensor(shape: [out, inF], (0..<out * inF).map { value($0, 2) })
+        let b = Tensor(shape: [out], (0..<out).map { value($0, 3) })
+        let (xs, ws, bs) = (x.scalars, w.scalars, b.scalars)
+        for bias in [b, nil] {
+            let y = Tensor.linear(x, weight: w, bias: bias).scalars
+            var worst = 0.0
+            for r in 0..<rows {
+                for j in 0..<out {
+                    var sum = bias == nil ? 0 : Double(bs[j])
+                    for k in 0..<inF { sum += Double(xs[r * inF + k]) * Double(ws[j * inF + k]) }
+                    worst = max(worst, abs(Double(y[r * out + j]) - sum))
+                }
+            }
+            #expect(worst < 1e-4, "worst error \(worst) for \(shape), bias \(bias != nil)")
+        }
+    }
+}

@@ -40,13 +40,18 @@ extension Tensor {
         var outShape = x.shape
         outShape[outShape.count - 1] = outF
         let out = TensorStorage(uninitializedCount: rows * outF)
-        if let bias {
-            Kernels.parallelFor(rows, grain: Swift.max(1, (1 << 16) / Swift.max(outF, 1))) { range in
-                for r in range { (out.pointer + r * outF).update(from: bias.pointer, count: outF) }
+        if PackedMatrix.suits(rows: rows, n: outF, k: inF) {
+            // A decoder-sized product: packed once, bias added as each tile is stored.
+            PackedMatrix(weight.pointer, k: inF, n: outF, transposed: true, parallel: true)
+                .multiplyParallel(x.pointer, m: rows, lda: inF, into: out.pointer, accumulate: false,
+                                  bias: bias.map { UnsafePointer($0.pointer) })
+        } else {
+            if let bias {
+                for r in 0..<rows { (out.pointer + r * outF).update(from: bias.pointer, count: outF) }
             }
+            BLAS.sgemm(transA: false, transB: true, m: rows, n: outF, k: inF,
+                       x.pointer, weight.pointer, beta: bias == nil ? 0 : 1, out.pointer)
         }
-        BLAS.sgemm(transA: false, transB: true, m: rows, n: outF, k: inF,
-                   x.pointer, weight.pointer, beta: bias == nil ? 0 : 1, out.pointer)
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return .result("linear", shape: outShape, storage: out, inputs: inputs) { g in
             var grads: [Tensor?] = []
