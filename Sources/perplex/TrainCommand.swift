@@ -11,12 +11,12 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a word-level language model (the PyTorch word_language_model recipe).",
         discussion: """
-            Without --data, trains on a built-in corpus generated from a small probabilistic grammar
-            and prints the corpus' floor perplexity beside the model's. Ctrl-C stops training early,
+            Without --data, trains on a built-in corpus generated from a small probabilistic grammar \
+            and prints the corpus' floor perplexity beside the model's. Ctrl-C stops training early, \
             keeps the best model and still reports the test perplexity.
 
-            Under `mpirun -np N` (a build with PERPLEX_MPI=1) the N processes train one model
-            data-parallel: --batch-size is each rank's batch (the global batch is N × it), gradients
+            Under `mpirun -np N` (a build with PERPLEX_MPI=1) the N processes train one model \
+            data-parallel: --batch-size is each rank's batch (the global batch is N × it), gradients \
             are averaged across ranks every step, and rank 0 alone prints and writes the run folder.
             """)
 

@@ -12,9 +12,9 @@ struct ClassifyTrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a sentence classifier on a 'label sentence' file.",
         discussion: """
-            With --test, trains once (keeping the best dev epoch when --dev is given) and reports the
-            test accuracy, per-class precision/recall/F1 and the confusion matrix. Without --test,
-            runs k-fold cross-validation (--folds) and reports the mean accuracy; the checkpoint is
+            With --test, trains once (keeping the best dev epoch when --dev is given) and reports the \
+            test accuracy, per-class precision/recall/F1 and the confusion matrix. Without --test, \
+            runs k-fold cross-validation (--folds) and reports the mean accuracy; the checkpoint is \
             then the last fold's model. Ctrl-C stops training early and keeps the best model.
             """)
 
