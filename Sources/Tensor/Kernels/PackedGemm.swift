@@ -68,12 +68,12 @@ struct PackedMatrix {
     /// to stay in its L2 cache while all its panels pass over them (one panel stays in L1 for a
     /// whole block), so A is read from memory once per thread rather than once per panel.
     func multiplyParallel(_ a: UnsafePointer<Float>, m: Int, lda: Int, into c: UnsafeMutablePointer<Float>,
-                          accumulate: Bool, bias: UnsafePointer<Float>? = nil, parallel: Bool = true) {
+                          accumulate: Bool, bias: UnsafePointer<Float>? = nil) {
         // ~96 KB of A per block: well inside a 512 KB L2 beside the streamed panels (larger and
         // smaller blocks measured no faster on the decoder's 700×7596×200).
         let blockRows = Swift.max(5, (24_576 / Swift.max(k, 1)) / 5 * 5)
         let chunks = Swift.min(panels, 2 * Parallel.threadCount)
-        Parallel.forEach(chunks: chunks, serial: !parallel) { chunk in
+        Parallel.forEach(chunks: chunks) { chunk in
             let mine = Parallel.range(of: chunk, chunks: chunks, count: panels)
             var r0 = 0
             while r0 < m {
