@@ -77,18 +77,7 @@ extension Tensor {
                     }
                     let rowMax = Kernels.max(row, c)
                     let shift = rowMax.finiteOrZero
-                    let vm = SIMD8<Float>(repeating: shift)
-                    var i = 0
-                    var acc = SIMD8<Float>()
-                    while i + 8 <= c {
-                        let v = VectorMath.exp(Kernels.load(row + i) - vm)
-                        Kernels.store(v, out + i)
-                        acc += v
-                        i += 8
-                    }
-                    var total = Double(acc.sum())
-                    while i < c { out[i] = Foundation.exp(row[i] - shift); total += Double(out[i]); i += 1 }
-                    let lse = shift + Float(Foundation.log(total))
+                    let lse = shift + Float(Foundation.log(expShiftedRow(row, out, columns: c, shift: shift)))
                     loss[r] = lse - row[t]
                     hit[r] = row[t] >= rowMax
                     if let (_, scale) = gradient {

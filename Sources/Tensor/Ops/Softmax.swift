@@ -8,6 +8,24 @@ extension Tensor {
         return (c == 0 ? 0 : count / c, c)
     }
 
+    /// Writes exp(x − shift) of one row of `c` values into `out` and returns their sum (in Double).
+    @inline(__always)
+    static func expShiftedRow(_ row: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                              columns c: Int, shift: Float) -> Double {
+        let vm = SIMD8<Float>(repeating: shift)
+        var i = 0
+        var acc = SIMD8<Float>()
+        while i + 8 <= c {
+            let v = VectorMath.exp(Kernels.load(row + i) - vm)
+            Kernels.store(v, out + i)
+            acc += v
+            i += 8
+        }
+        var total = Double(acc.sum())
+        while i < c { out[i] = Foundation.exp(row[i] - shift); total += Double(out[i]); i += 1 }
+        return total
+    }
+
     /// Writes exp(x - shift) of each row into `e`, shift being the row's max (0 if not finite);
     /// returns the shifts and the log-sum-exps shift + log Σ exp(x - shift).
     private static func expShifted(_ x: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
@@ -17,21 +35,10 @@ extension Tensor {
         lse.withUnsafeMutableBufferPointer { lse in shifts.withUnsafeMutableBufferPointer { shifts in
             Kernels.parallelFor(rows, grain: Swift.max(1, 16_384 / Swift.max(c, 1))) { range in
                 for r in range {
-                    let row = x + r * c, out = e + r * c
+                    let row = x + r * c
                     let shift = Kernels.max(row, c).finiteOrZero
                     shifts[r] = shift
-                    let vm = SIMD8<Float>(repeating: shift)
-                    var i = 0
-                    var acc = SIMD8<Float>()
-                    while i + 8 <= c {
-                        let v = VectorMath.exp(Kernels.load(row + i) - vm)
-                        Kernels.store(v, out + i)
-                        acc += v
-                        i += 8
-                    }
-                    var total = Double(acc.sum())
-                    while i < c { out[i] = Foundation.exp(row[i] - shift); total += Double(out[i]); i += 1 }
-                    lse[r] = shift + Float(Foundation.log(total))
+                    lse[r] = shift + Float(Foundation.log(expShiftedRow(row, e + r * c, columns: c, shift: shift)))
                 }
             }
         } }
