@@ -16,6 +16,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from fixtures.recurrent import Highway  # the layer fixtures' highway (transform, gate)
+
 PADDING, BEGIN_OF_WORD, END_OF_WORD = 0, 1, 2
 
 
@@ -188,29 +190,6 @@ def character_table(words, width=None):
     return 3 + len(ids), length, table
 
 
-class HighwayLayer(nn.Module):
-    def __init__(self, size):
-        super().__init__()
-        self.transform = nn.Linear(size, size)
-        self.gate = nn.Linear(size, size)
-        nn.init.constant_(self.gate.bias, -2.0)
-
-    def forward(self, x):
-        t = torch.sigmoid(self.gate(x))
-        return t * torch.relu(self.transform(x)) + (1 - t) * x
-
-
-class Highway(nn.Module):
-    def __init__(self, size, layers):
-        super().__init__()
-        self.layers = nn.ModuleList(HighwayLayer(size) for _ in range(layers))
-
-    def forward(self, x):
-        for layer in self.layers:
-            x = layer(x)
-        return x
-
-
 class CharCNN(nn.Module):
     """Kim et al.'s character-aware LM: each distinct word of a batch spelled by its characters
     (`word_chars` buffer [V, word length], floats) -> character embedding -> Conv1d per width
@@ -226,6 +205,8 @@ class CharCNN(nn.Module):
         self.convs = nn.ModuleList(nn.Conv1d(char_emsize, maps_per_width * w, w) for w in range(1, max_width + 1))
         features = maps_per_width * max_width * (max_width + 1) // 2
         self.highway = Highway(features, highway_layers)
+        for layer in self.highway.layers:
+            nn.init.constant_(layer.gate.bias, -2.0)  # Kim et al.: carry the input at first
         self.rnn = nn.LSTM(features, nhid, nlayers, dropout=dropout if nlayers > 1 else 0)
         self.decoder = nn.Linear(nhid, ntoken)
         recipe_init(self.char_encoder, self.decoder)
