@@ -21,7 +21,7 @@ public final class AttentionLSTMModel: Module, LanguageModel {
     let encoder: Embedding
     let rnn: LSTM
     let combine: Linear
-    let decoder: Linear
+    public let decoder: Linear
     private var masks: [Int: Tensor] = [:]
 
     public init(_ config: ModelConfig, generator: RandomGenerator = .global) {
@@ -52,8 +52,8 @@ public final class AttentionLSTMModel: Module, LanguageModel {
         return mask
     }
 
-    public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (logits: Tensor, state: RecurrentState) {
+    public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
+        -> (features: Tensor, state: RecurrentState) {
         guard case .attention(let h0, let c0, let memory) = state else {
             preconditionFailure("AttentionLSTMModel: state \(state) is not .attention")
         }
@@ -65,7 +65,7 @@ public final class AttentionLSTMModel: Module, LanguageModel {
         let weights = (scores + band(seqLen)).softmax()  // [batch, L, K + L]
         let context = Tensor.matmul(weights, keys).permuted([1, 0, 2])  // [L, batch, H]
         let combined = combine(Tensor.concat([context, output], axis: 2)).tanh()
-        let logits = decoder(drop(combined).reshaped([seqLen * batchSize, hidden]))
-        return (logits, .attention(h: h, c: c, memory: history.slice(axis: 0, seqLen..<(seqLen + k))))
+        let features = drop(combined).reshaped([seqLen * batchSize, hidden])
+        return (features, .attention(h: h, c: c, memory: history.slice(axis: 0, seqLen..<(seqLen + k))))
     }
 }

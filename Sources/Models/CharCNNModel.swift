@@ -22,7 +22,7 @@ public final class CharCNNModel: Module, LanguageModel {
     let convs: [Conv1d]
     let highway: Highway
     let rnn: LSTM
-    let decoder: Linear
+    public let decoder: Linear
     /// Character ids of every word, [V, maxWordLength].
     let wordChars: Tensor
     let wordLength: Int
@@ -83,8 +83,8 @@ public final class CharCNNModel: Module, LanguageModel {
         return highway(Tensor.concat(maps, axis: 1))
     }
 
-    public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (logits: Tensor, state: RecurrentState) {
+    public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
+        -> (features: Tensor, state: RecurrentState) {
         guard case .lstm(let h0, let c0) = state else { preconditionFailure("CharCNNModel: state \(state) is not .lstm") }
         // The window's distinct words in first-seen order, and each position's index among them.
         var slot: [Int: Int] = [:], distinct: [Int] = [], positions: [Int] = []
@@ -98,6 +98,6 @@ public final class CharCNNModel: Module, LanguageModel {
         let words = wordFeatures(distinct)
         let features = words.indexSelect(axis: 0, positions).reshaped([seqLen, batchSize, words.shape[1]])
         let (output, (h, c)) = rnn(drop(features), (h0, c0))
-        return (decoder(drop(output).reshaped([seqLen * batchSize, config.nhid])), .lstm(h: h, c: c))
+        return (drop(output).reshaped([seqLen * batchSize, config.nhid]), .lstm(h: h, c: c))
     }
 }

@@ -15,7 +15,7 @@ public final class GatedCNNModel: Module, LanguageModel {
     let encoder: Embedding
     let blocks: [GatedConvBlock]
     let rnn: LSTM?
-    let decoder: Linear
+    public let decoder: Linear
 
     public init(_ config: ModelConfig, generator: RandomGenerator = .global) {
         self.config = config
@@ -37,8 +37,8 @@ public final class GatedCNNModel: Module, LanguageModel {
         return .pair(contexts, .lstm(h: zeros(), c: zeros()))
     }
 
-    public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (logits: Tensor, state: RecurrentState) {
+    public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
+        -> (features: Tensor, state: RecurrentState) {
         let contexts: [Tensor], lstmState: (h: Tensor, c: Tensor)?
         switch state {
         case .steps(let c) where rnn == nil && c.count == blocks.count: (contexts, lstmState) = (c, nil)
@@ -59,6 +59,6 @@ public final class GatedCNNModel: Module, LanguageModel {
             x = result.output
             next = .pair(next, .lstm(h: result.state.h, c: result.state.c))
         }
-        return (decoder(drop(x).reshaped([seqLen * batchSize, config.nhid])), next)
+        return (drop(x).reshaped([seqLen * batchSize, config.nhid]), next)
     }
 }

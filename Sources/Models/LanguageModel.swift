@@ -36,9 +36,21 @@ public protocol LanguageModel: Module {
     var config: ModelConfig { get }
     /// The state before the first window (zeros), for `batchSize` columns.
     func initialState(batchSize: Int) -> RecurrentState
+    /// What the decoder reads at every position, [seqLen·batch, decoder input features] (after the
+    /// output dropout), and the state after the window.
+    func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
+        -> (features: Tensor, state: RecurrentState)
+    /// The output layer: logits = decoder(features), [seqLen·batch, vocabularySize].
+    var decoder: Linear { get }
+}
+
+extension LanguageModel {
     /// Logits [seqLen·batch, vocabularySize] for every position, and the state after the window.
-    func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (logits: Tensor, state: RecurrentState)
+    public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
+        -> (logits: Tensor, state: RecurrentState) {
+        let (features, next) = features(input, seqLen: seqLen, batchSize: batchSize, state: state)
+        return (decoder(features), next)
+    }
 }
 
 /// Builds the model `config` describes (validated first, kind-specific fields resolved to their

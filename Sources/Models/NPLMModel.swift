@@ -19,7 +19,7 @@ public final class NPLMModel: Module, LanguageModel {
     let drop: Dropout
     let encoder: Embedding
     let hidden: Linear
-    let decoder: Linear
+    public let decoder: Linear
 
     public init(_ config: ModelConfig, generator: RandomGenerator = .global) {
         self.config = config
@@ -36,8 +36,8 @@ public final class NPLMModel: Module, LanguageModel {
 
     public func initialState(batchSize: Int) -> RecurrentState { .tokens([]) }
 
-    public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (logits: Tensor, state: RecurrentState) {
+    public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
+        -> (features: Tensor, state: RecurrentState) {
         guard case .tokens(let previous) = state, previous.count % batchSize == 0,
               previous.count / batchSize <= carriedRows else {
             preconditionFailure("NPLMModel: state \(state) is not the last ≤ \(carriedRows) rows of \(batchSize) token ids")
@@ -51,7 +51,7 @@ public final class NPLMModel: Module, LanguageModel {
         let contexts = embedded.slidingWindows(width: config.ngramOrder - 1)  // [seqLen, batch, (n−1)·E]
         var h = hidden(drop(contexts))
         if config.nplmActivation == .tanh { h = h.tanh() }
-        let logits = decoder(drop(h).reshaped([seqLen * batchSize, config.nhid]))
-        return (logits, .tokens(Array(ids.suffix(Swift.min(rows, carriedRows) * batchSize))))
+        let features = drop(h).reshaped([seqLen * batchSize, config.nhid])
+        return (features, .tokens(Array(ids.suffix(Swift.min(rows, carriedRows) * batchSize))))
     }
 }

@@ -9,7 +9,7 @@ public final class RNNModel: Module, LanguageModel {
     let drop: Dropout
     let encoder: Embedding
     let rnn: RecurrentBase
-    let decoder: Linear
+    public let decoder: Linear
 
     public init(_ config: ModelConfig, generator: RandomGenerator = .global) {
         self.config = config
@@ -38,8 +38,8 @@ public final class RNNModel: Module, LanguageModel {
         return config.kind == .lstm ? .lstm(h: zeros(), c: zeros()) : .hidden(zeros())
     }
 
-    public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (logits: Tensor, state: RecurrentState) {
+    public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
+        -> (features: Tensor, state: RecurrentState) {
         let embedded = drop(encoder(input, shape: [seqLen, batchSize]))
         let output: Tensor, next: RecurrentState
         switch (rnn, state) {
@@ -55,7 +55,6 @@ public final class RNNModel: Module, LanguageModel {
         default:
             preconditionFailure("RNNModel: state \(state) does not fit a \(config.kind.rawValue) model")
         }
-        let logits = decoder(drop(output).reshaped([seqLen * batchSize, config.nhid]))
-        return (logits, next)
+        return (drop(output).reshaped([seqLen * batchSize, config.nhid]), next)
     }
 }

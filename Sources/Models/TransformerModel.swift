@@ -11,7 +11,7 @@ public final class TransformerModel: Module, LanguageModel {
     let positionalEncoding: PositionalEncoding
     let transformerEncoder: TransformerEncoder
     let encoder: Embedding
-    let decoder: Linear
+    public let decoder: Linear
     private var masks: [Int: Tensor] = [:]
 
     public init(_ config: ModelConfig, generator: RandomGenerator = .global) {
@@ -36,13 +36,13 @@ public final class TransformerModel: Module, LanguageModel {
 
     public func initialState(batchSize: Int) -> RecurrentState { .none }
 
-    public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (logits: Tensor, state: RecurrentState) {
+    public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
+        -> (features: Tensor, state: RecurrentState) {
         let mask = masks[seqLen] ?? MultiheadAttention.causalMask(seqLen)
         masks[seqLen] = mask
         let embedded = encoder(input, shape: [seqLen, batchSize]) * Float(config.emsize).squareRoot()
         let output = transformerEncoder(positionalEncoding(embedded), mask: mask)
-        return (decoder(output.reshaped([seqLen * batchSize, config.emsize])), .none)
+        return (output.reshaped([seqLen * batchSize, config.emsize]), .none)
     }
 }
 

@@ -44,10 +44,13 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
     return withNoGrad {
         var state = model.initialState(batchSize: stream.batchSize)
         var sums = Evaluation.Sums()
+        // The weights stay put for the whole pass: pack the decoder once, and score its logits
+        // tile by tile without writing them.
+        let decoder = PackedLinear(weight: model.decoder.weight, bias: model.decoder.bias)
         for i in stream.windowStarts(bptt: bptt) {
             let (input, target, seqLen) = stream.batch(at: i, bptt: bptt)
-            let (logits, next) = model(input, seqLen: seqLen, batchSize: stream.batchSize, state: state)
-            let totals = Tensor.crossEntropyTotals(logits: logits, targets: target)
+            let (features, next) = model.features(input, seqLen: seqLen, batchSize: stream.batchSize, state: state)
+            let totals = decoder.crossEntropyTotals(features, targets: target)
             sums.loss += totals.loss
             sums.hits += totals.hits
             sums.tokens += totals.count

@@ -88,3 +88,36 @@ import Tensor
         }
     }
 }
+
+/// `PackedLinear.crossEntropyTotals` (the evaluation decoder: logits reduced 256 columns at a time,
+/// never stored) against `Tensor.linear` followed by `Tensor.crossEntropyTotals`.
+@Suite struct PackedLinearTests {
+    /// Rows past one L2 block and not a multiple of 5, columns over several 256-column chunks with a
+    /// partial last panel, ignored rows; with and without a bias.
+    @Test(arguments: [(131, 1000, 200), (7, 300, 33), (12, 16, 4)])
+    func totalsMatchTheStoredLogits(_ shape: (Int, Int, Int)) {
+        let (rows, out, inF) = shape
+        let value = { (i: Int, salt: Double) in Float(2 * sin(Double(i) * 0.37 + salt)) }
+        let x = Tensor(shape: [rows, inF], (0..<rows * inF).map { value($0, 1) })
+        let w = Tensor(shape: [out, inF], (0..<out * inF).map { value($0, 2) })
+        let b = Tensor(shape: [out], (0..<out).map { value($0, 3) })
+        let targets = (0..<rows).map { $0 % 9 == 4 ? -100 : ($0 * 389) % out }
+        for bias in [b, nil] {
+            let want = Tensor.crossEntropyTotals(logits: Tensor.linear(x, weight: w, bias: bias), targets: targets,
+                                                 ignoreIndex: -100)
+            let got = PackedLinear(weight: w, bias: bias).crossEntropyTotals(x, targets: targets, ignoreIndex: -100)
+            #expect(got.count == want.count && got.hits == want.hits, "\(shape): \(got) vs \(want)")
+            #expect(abs(got.loss - want.loss) <= 1e-5 * abs(want.loss), "\(shape): \(got.loss) vs \(want.loss)")
+        }
+    }
+
+    @Test func tiesCountAsHitsAndEmptyInputScoresNothing() {
+        // Row 0's target ties the maximum, row 1's is below it: the same rule as crossEntropyTotals.
+        let w = Tensor(shape: [3, 2], [1, 0,  1, 0,  0, 1])
+        let x = Tensor(shape: [2, 2], [2, 1,  2, 1])
+        let totals = PackedLinear(weight: w, bias: nil).crossEntropyTotals(x, targets: [1, 2])
+        #expect(totals.hits == 1 && totals.count == 2)
+        let empty = PackedLinear(weight: w, bias: nil).crossEntropyTotals(Tensor.zeros([0, 2]), targets: [])
+        #expect(empty.count == 0 && empty.loss == 0)
+    }
+}

@@ -69,9 +69,7 @@ struct PackedMatrix {
     /// whole block), so A is read from memory once per thread rather than once per panel.
     func multiplyParallel(_ a: UnsafePointer<Float>, m: Int, lda: Int, into c: UnsafeMutablePointer<Float>,
                           accumulate: Bool, bias: UnsafePointer<Float>? = nil) {
-        // ~96 KB of A per block: well inside a 512 KB L2 beside the streamed panels (larger and
-        // smaller blocks measured no faster on the decoder's 700×7596×200).
-        let blockRows = Swift.max(5, (24_576 / Swift.max(k, 1)) / 5 * 5)
+        let blockRows = Self.blockRows(k: k)
         let chunks = Swift.min(panels, 2 * Parallel.threadCount)
         Parallel.forEach(chunks: chunks) { chunk in
             let mine = Parallel.range(of: chunk, chunks: chunks, count: panels)
@@ -84,21 +82,31 @@ struct PackedMatrix {
         }
     }
 
-    private func multiply(_ a: UnsafePointer<Float>, rows: Range<Int>, lda: Int, panels range: Range<Int>,
-                          into c: UnsafeMutablePointer<Float>, accumulate: Bool, bias: UnsafePointer<Float>?) {
+    /// Rows of A per block when many rows pass over the panels: ~96 KB of A, well inside a 512 KB
+    /// L2 beside the streamed panels (larger and smaller blocks measured no faster on the decoder's
+    /// 700×7596×200).
+    static func blockRows(k: Int) -> Int { Swift.max(5, (24_576 / Swift.max(k, 1)) / 5 * 5) }
+
+    /// The columns of `panels` for A's `rows`: C[r, j − firstColumn] at c + r·ldc (C holds the
+    /// whole product by default; a narrower C holds only the columns from `firstColumn` on).
+    func multiply(_ a: UnsafePointer<Float>, rows: Range<Int>, lda: Int, panels range: Range<Int>,
+                  into c: UnsafeMutablePointer<Float>, ldc: Int? = nil, firstColumn: Int = 0, accumulate: Bool,
+                  bias: UnsafePointer<Float>?) {
         let bp = UnsafePointer(storage.pointer)
+        let ldc = ldc ?? n
         for p in range {
             let j0 = p * Self.panelWidth, width = Swift.min(Self.panelWidth, n - j0)
             let panel = bp + p * k * Self.panelWidth
             let b = bias.map { $0 + j0 }
+            let cj = c + j0 - firstColumn
             var r = rows.lowerBound
             while r + 5 <= rows.upperBound {
-                Self.kernel5(a + r * lda, lda: lda, panel, k: k, c + r * n + j0, ldc: n, width: width,
+                Self.kernel5(a + r * lda, lda: lda, panel, k: k, cj + r * ldc, ldc: ldc, width: width,
                              accumulate: accumulate, bias: b)
                 r += 5
             }
             while r < rows.upperBound {
-                Self.kernel1(a + r * lda, panel, k: k, c + r * n + j0, width: width, accumulate: accumulate, bias: b)
+                Self.kernel1(a + r * lda, panel, k: k, cj + r * ldc, width: width, accumulate: accumulate, bias: b)
                 r += 1
             }
         }
