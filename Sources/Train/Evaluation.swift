@@ -45,16 +45,40 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
         var state = model.initialState(batchSize: stream.batchSize)
         var sums = Evaluation.Sums()
         // The weights stay put for the whole pass: pack the decoder once, and score its logits
-        // tile by tile without writing them.
+        // chunk by chunk without storing them.
         let decoder = PackedLinear(weight: model.decoder.weight, bias: model.decoder.bias)
-        for i in stream.windowStarts(bptt: bptt) {
-            let (input, target, seqLen) = stream.batch(at: i, bptt: bptt)
-            let (features, next) = model.features(input, seqLen: seqLen, batchSize: stream.batchSize, state: state)
-            let totals = decoder.crossEntropyTotals(features, targets: target)
-            sums.loss += totals.loss
-            sums.hits += totals.hits
-            sums.tokens += totals.count
-            state = next
+        // A pipeline: window i's forward pass runs as one piece of work beside the column chunks
+        // of window i − 1's scoring, so whichever thread finishes the forward pass goes on
+        // scoring. The forward pass then runs on one thread (the pool is busy), with OpenBLAS
+        // held to one thread too; every value is computed as it would be in parallel.
+        let savedThreads = BLAS.maxThreads
+        BLAS.maxThreads = 1
+        defer { BLAS.maxThreads = savedThreads }
+        var pending: PackedLinear.Scoring?
+        let starts = Array(stream.windowStarts(bptt: bptt))
+        for w in 0...starts.count {
+            let window = w < starts.count ? stream.batch(at: starts[w], bptt: bptt) : nil
+            var forward: (features: Tensor, state: RecurrentState)?
+            let scoring = pending
+            Parallel.forEach(chunks: 1 + (scoring?.chunks ?? 0)) { chunk in
+                if chunk > 0 { scoring?.run(chunk: chunk - 1); return }
+                guard let window else { return }
+                // Grad mode is per thread: this may run on a pool worker.
+                forward = withNoGrad {
+                    model.features(window.input, seqLen: window.seqLen, batchSize: stream.batchSize, state: state)
+                }
+            }
+            if let totals = scoring?.totals() {
+                sums.loss += totals.loss
+                sums.hits += totals.hits
+                sums.tokens += totals.count
+            }
+            if let window, let forward {
+                pending = decoder.scoring(forward.features, targets: window.target)
+                state = forward.state
+            } else {
+                pending = nil
+            }
         }
         return sums
     }

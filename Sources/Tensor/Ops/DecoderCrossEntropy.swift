@@ -35,50 +35,87 @@ public struct PackedLinear {
     /// logit is the largest (ties count as hits). `input` [N, in].
     public func crossEntropyTotals(_ input: Tensor, targets: [Int], ignoreIndex: Int? = nil)
         -> (loss: Double, hits: Int, count: Int) {
+        let scoring = scoring(input, targets: targets, ignoreIndex: ignoreIndex)
+        Parallel.forEach(chunks: scoring.chunks) { scoring.run(chunk: $0) }
+        return scoring.totals()
+    }
+
+    /// `crossEntropyTotals` as separate pieces of work: run every chunk once, on any threads in any
+    /// order (evaluation runs them beside the next window's forward pass), then read the totals.
+    public func scoring(_ input: Tensor, targets: [Int], ignoreIndex: Int? = nil) -> Scoring {
         precondition(input.rank == 2 && input.shape[1] == inFeatures && input.shape[0] == targets.count,
-                     "PackedLinear.crossEntropyTotals: input \(input.shape) does not match \(targets.count) targets × \(inFeatures) features")
+                     "PackedLinear.scoring: input \(input.shape) does not match \(targets.count) targets × \(inFeatures) features")
         if let bad = targets.first(where: { $0 != ignoreIndex && ($0 < 0 || $0 >= outFeatures) }) {
-            preconditionFailure("PackedLinear.crossEntropyTotals: target \(bad) out of range for \(outFeatures) classes")
+            preconditionFailure("PackedLinear.scoring: target \(bad) out of range for \(outFeatures) classes")
         }
-        let n = input.shape[0]
-        guard n > 0 else { return (0, 0, 0) }
-        let chunks = (packed.panels + Self.panelsPerChunk - 1) / Self.panelsPerChunk
-        let maxima = UnsafeMutablePointer<Float>.allocate(capacity: chunks * n)
-        let sums = UnsafeMutablePointer<Float>.allocate(capacity: chunks * n)
-        let targetLogits = UnsafeMutablePointer<Float>.allocate(capacity: n)
-        defer { maxima.deallocate(); sums.deallocate(); targetLogits.deallocate() }
-        maxima.initialize(repeating: -.infinity, count: chunks * n)
-        sums.initialize(repeating: 0, count: chunks * n)
-        targetLogits.initialize(repeating: .nan, count: n)
-        targets.withUnsafeBufferPointer { targets in
-            Parallel.forEach(chunks: chunks) { chunk in
-                let panels = (chunk * Self.panelsPerChunk)..<Swift.min(packed.panels, (chunk + 1) * Self.panelsPerChunk)
-                foldLogits(input.pointer, rows: n, panels: panels, targets: targets, ignoreIndex: ignoreIndex,
-                           maxima: maxima + chunk * n, sums: sums + chunk * n, targetLogits: targetLogits)
+        return Scoring(self, input, targets, ignoreIndex)
+    }
+
+    /// One batch of rows being scored: per chunk of columns, each row's maximum and sum of
+    /// exponentials; the target logits; merged by `totals()` in chunk order.
+    public final class Scoring: @unchecked Sendable {
+        let decoder: PackedLinear
+        let input: Tensor
+        let targets: [Int]
+        let ignoreIndex: Int?
+        let rows: Int
+        /// Units of work for `run(chunk:)`.
+        public let chunks: Int
+        let maxima: UnsafeMutablePointer<Float>
+        let sums: UnsafeMutablePointer<Float>
+        let targetLogits: UnsafeMutablePointer<Float>
+
+        init(_ decoder: PackedLinear, _ input: Tensor, _ targets: [Int], _ ignoreIndex: Int?) {
+            (self.decoder, self.input, self.targets, self.ignoreIndex) = (decoder, input, targets, ignoreIndex)
+            rows = input.shape[0]
+            chunks = rows == 0 ? 0 : (decoder.packed.panels + PackedLinear.panelsPerChunk - 1) / PackedLinear.panelsPerChunk
+            maxima = .allocate(capacity: Swift.max(1, chunks * rows))
+            sums = .allocate(capacity: Swift.max(1, chunks * rows))
+            targetLogits = .allocate(capacity: Swift.max(1, rows))
+            maxima.initialize(repeating: -.infinity, count: chunks * rows)
+            sums.initialize(repeating: 0, count: chunks * rows)
+            targetLogits.initialize(repeating: .nan, count: rows)
+        }
+
+        deinit { maxima.deallocate(); sums.deallocate(); targetLogits.deallocate() }
+
+        /// Scores the columns of chunk `chunk` (0..<chunks) for every row; writes only that chunk's
+        /// sums (and the target logits whose columns it holds).
+        public func run(chunk: Int) {
+            let per = PackedLinear.panelsPerChunk
+            let panels = (chunk * per)..<Swift.min(decoder.packed.panels, (chunk + 1) * per)
+            targets.withUnsafeBufferPointer { targets in
+                decoder.foldLogits(input.pointer, rows: rows, panels: panels, targets: targets, ignoreIndex: ignoreIndex,
+                                   maxima: maxima + chunk * rows, sums: sums + chunk * rows, targetLogits: targetLogits)
             }
         }
-        var total = 0.0, hits = 0, used = 0
-        for (r, t) in targets.enumerated() where t != ignoreIndex {
-            var rowMax = -Float.infinity
-            for c in 0..<chunks { rowMax = Swift.max(rowMax, maxima[c * n + r]) }
-            // Each chunk summed exp(x − its shift); bring the sums to the row's shift.
-            let shift = rowMax.finiteOrZero
-            var sum = 0.0
-            for c in 0..<chunks {
-                sum += Double(sums[c * n + r]) * Foundation.exp(Double(maxima[c * n + r].finiteOrZero - shift))
+
+        /// The summed loss, hits and scored rows, once every chunk has run.
+        public func totals() -> (loss: Double, hits: Int, count: Int) {
+            let n = rows
+            var total = 0.0, hits = 0, used = 0
+            for (r, t) in targets.enumerated() where t != ignoreIndex {
+                var rowMax = -Float.infinity
+                for c in 0..<chunks { rowMax = Swift.max(rowMax, maxima[c * n + r]) }
+                // Each chunk summed exp(x − its shift); bring the sums to the row's shift.
+                let shift = rowMax.finiteOrZero
+                var sum = 0.0
+                for c in 0..<chunks {
+                    sum += Double(sums[c * n + r]) * Foundation.exp(Double(maxima[c * n + r].finiteOrZero - shift))
+                }
+                total += Double(shift) + Foundation.log(sum) - Double(targetLogits[r])
+                if targetLogits[r] >= rowMax { hits += 1 }
+                used += 1
             }
-            total += Double(shift) + Foundation.log(sum) - Double(targetLogits[r])
-            if targetLogits[r] >= rowMax { hits += 1 }
-            used += 1
+            return (total, hits, used)
         }
-        return (total, hits, used)
     }
 
     /// Each row's maximum and Σ exp(x − maximum) over the logit columns of `panels`, and its target
     /// logit where the target's column falls among them. The columns of a block of rows go to a
     /// scratch buffer that stays in L2 (the block of A beside it, as in `multiplyParallel`), and
     /// are reduced from there.
-    private func foldLogits(_ a: UnsafePointer<Float>, rows n: Int, panels: Range<Int>, targets: UnsafeBufferPointer<Int>,
+    fileprivate func foldLogits(_ a: UnsafePointer<Float>, rows n: Int, panels: Range<Int>, targets: UnsafeBufferPointer<Int>,
                             ignoreIndex: Int?, maxima: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>,
                             targetLogits: UnsafeMutablePointer<Float>) {
         let firstColumn = panels.lowerBound * PackedMatrix.panelWidth
