@@ -86,7 +86,9 @@ extension Tensor {
             let (bih, bhh) = (biasesIH[l].pointer, biasesHH[l].pointer)
             let (actsL, cellsL, tanhL, outL) = (acts[l].pointer, cells[l].pointer, tanhCells[l].pointer, outs[l].pointer)
             let (h0L, c0L) = (h0[l].pointer, c0[l].pointer)
-            for t in 0..<steps {
+            // Step t's gate rows start as b_ih + b_hh, and layer l's input at step t is made
+            // (the output below times its dropout mask).
+            func prepare(_ t: Int) {
                 let a = actsL + t * stepGates
                 for r in 0..<batch {
                     let row = a + r * g4
@@ -109,7 +111,20 @@ extension Tensor {
                         }
                     }
                 }
-                packIH.multiply(inputs[l] + t * batch * inWidth[l], m: batch, lda: inWidth[l], into: a, accumulate: true)
+            }
+            // Run serially, a layer starts after the one below has finished: its input products
+            // for all steps are then one product (the weight read once, not once per step), with
+            // every value summed as the per-step products would.
+            if !parallel {
+                for t in 0..<steps { prepare(t) }
+                packIH.multiplyParallel(inputs[l], m: steps * batch, lda: inWidth[l], into: actsL, accumulate: true)
+            }
+            for t in 0..<steps {
+                let a = actsL + t * stepGates
+                if parallel {
+                    prepare(t)
+                    packIH.multiply(inputs[l] + t * batch * inWidth[l], m: batch, lda: inWidth[l], into: a, accumulate: true)
+                }
                 let hPrev = t == 0 ? UnsafePointer(h0L) : UnsafePointer(outL + (t - 1) * stepState)
                 let cPrev = t == 0 ? UnsafePointer(c0L) : UnsafePointer(cellsL + (t - 1) * stepState)
                 packHH.multiply(hPrev, m: batch, lda: hs, into: a, accumulate: true)
