@@ -1,7 +1,7 @@
 import Foundation
 
 /// A linear layer's weight packed once for the many products of an evaluation pass, with the
-/// softmax cross-entropy folded into the product so the logits are never written.
+/// softmax cross-entropy folded into the product so the logits never go to memory.
 ///
 /// An LM decoder's logits ([positions, vocabulary]: 10.6 MB per validation window of the recipe) are
 /// only read back to compute logsumexp and the target's logit. Here the columns are taken 256 at a
@@ -116,8 +116,8 @@ public struct PackedLinear {
     /// scratch buffer that stays in L2 (the block of A beside it, as in `multiplyParallel`), and
     /// are reduced from there.
     fileprivate func foldLogits(_ a: UnsafePointer<Float>, rows n: Int, panels: Range<Int>, targets: UnsafeBufferPointer<Int>,
-                            ignoreIndex: Int?, maxima: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>,
-                            targetLogits: UnsafeMutablePointer<Float>) {
+                                ignoreIndex: Int?, maxima: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>,
+                                targetLogits: UnsafeMutablePointer<Float>) {
         let firstColumn = panels.lowerBound * PackedMatrix.panelWidth
         let columns = Swift.min(outFeatures, panels.upperBound * PackedMatrix.panelWidth) - firstColumn
         let blockRows = PackedMatrix.blockRows(k: inFeatures)
