@@ -55,16 +55,34 @@ extension Tensor {
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return .result("linear", shape: outShape, storage: out, inputs: inputs) { g in
             var grads: [Tensor?] = []
-            if x.requiresGrad {
-                let gx = Tensor(uninitializedShape: x.shape)
-                BLAS.sgemm(transA: false, transB: false, m: rows, n: inF, k: outF, g.pointer, weight.pointer, gx.pointer)
-                grads.append(gx)
-            } else { grads.append(nil) }
-            if weight.requiresGrad {
-                let gw = Tensor(uninitializedShape: weight.shape)
-                BLAS.sgemm(transA: true, transB: false, m: outF, n: inF, k: rows, g.pointer, x.pointer, gw.pointer)
-                grads.append(gw)
-            } else { grads.append(nil) }
+            if PackedMatrix.suits(rows: rows, n: outF, k: inF) && x.requiresGrad && weight.requiresGrad
+                && Parallel.threadCount > 1 {
+                // A decoder's two gradient products are the same size: one per core, side by side,
+                // rather than each split over the cores in turn.
+                let gx = Tensor(uninitializedShape: x.shape), gw = Tensor(uninitializedShape: weight.shape)
+                BLAS.setThreads(1)
+                Parallel.forEach(chunks: 2) { chunk in
+                    if chunk == 0 {
+                        BLAS.sgemmAsConfigured(transA: false, transB: false, m: rows, n: inF, k: outF,
+                                               g.pointer, weight.pointer, gx.pointer)
+                    } else {
+                        BLAS.sgemmAsConfigured(transA: true, transB: false, m: outF, n: inF, k: rows,
+                                               g.pointer, x.pointer, gw.pointer)
+                    }
+                }
+                grads = [gx, gw]
+            } else {
+                if x.requiresGrad {
+                    let gx = Tensor(uninitializedShape: x.shape)
+                    BLAS.sgemm(transA: false, transB: false, m: rows, n: inF, k: outF, g.pointer, weight.pointer, gx.pointer)
+                    grads.append(gx)
+                } else { grads.append(nil) }
+                if weight.requiresGrad {
+                    let gw = Tensor(uninitializedShape: weight.shape)
+                    BLAS.sgemm(transA: true, transB: false, m: outF, n: inF, k: rows, g.pointer, x.pointer, gw.pointer)
+                    grads.append(gw)
+                } else { grads.append(nil) }
+            }
             if let bias {
                 grads.append(bias.requiresGrad ? g.reshaped([rows, outF]).sum(axis: 0) : nil)
             }
