@@ -55,10 +55,10 @@ extension Tensor {
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return .result("linear", shape: outShape, storage: out, inputs: inputs) { g in
             var grads: [Tensor?] = []
-            if PackedMatrix.suits(rows: rows, n: outF, k: inF) && x.requiresGrad && weight.requiresGrad
+            if rows * outF * inF >= BLAS.parallelThreshold && x.requiresGrad && weight.requiresGrad
                 && Parallel.threadCount > 1 {
-                // A decoder's two gradient products are the same size: one per core, side by side,
-                // rather than each split over the cores in turn.
+                // The two gradient products are the same size: one per core, side by side, rather
+                // than each split over the cores in turn.
                 let gx = Tensor(uninitializedShape: x.shape), gw = Tensor(uninitializedShape: weight.shape)
                 BLAS.setThreads(1)
                 Parallel.forEach(chunks: 2) { chunk in
