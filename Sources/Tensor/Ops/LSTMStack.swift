@@ -34,7 +34,9 @@ extension Tensor {
     /// With more than one thread allowed the layers run as a wavefront — layer l at step t beside
     /// layer l - 1 at step t + 1 — each on its own core with single-threaded products, forward and
     /// backward (whose weight gradients are batched products per layer, overlapping the layer
-    /// below). Every value is computed by the same code from the same inputs whatever the timing.
+    /// below). On one thread each layer runs after the one below, and its input products for all
+    /// steps are one product. Every value is computed by the same code from the same inputs, in the
+    /// same order, whatever the timing.
     ///
     /// - `x` [seqLen, batch, input]; per layer `weightsIH[l]` [4·hidden, in_l], `weightsHH[l]`
     ///   [4·hidden, hidden], `biasesIH[l]`, `biasesHH[l]` [4·hidden], `h0[l]`, `c0[l]` [batch, hidden];
