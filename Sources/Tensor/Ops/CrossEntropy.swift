@@ -46,10 +46,15 @@ extension Tensor {
         precondition(logits.rank == 2 && logits.shape[0] == targets.count,
                      "\(op): logits \(logits.shape) do not match \(targets.count) targets")
         let c = logits.shape[1]
+        checkTargets(targets, classes: c, ignoreIndex: ignoreIndex, op: op)
+        return (logits.shape[0], c)
+    }
+
+    /// Stops with `op`'s name on a target outside 0..<classes (other than `ignoreIndex`).
+    static func checkTargets(_ targets: [Int], classes c: Int, ignoreIndex: Int?, op: String) {
         if let bad = targets.first(where: { $0 != ignoreIndex && ($0 < 0 || $0 >= c) }) {
             preconditionFailure("\(op): target \(bad) out of range for \(c) classes")
         }
-        return (logits.shape[0], c)
     }
 
     /// Per row: logsumexp(x) − x[target] and whether x[target] is the row's maximum; with

@@ -45,9 +45,7 @@ public struct PackedLinear {
     public func scoring(_ input: Tensor, targets: [Int], ignoreIndex: Int? = nil) -> Scoring {
         precondition(input.rank == 2 && input.shape[1] == inFeatures && input.shape[0] == targets.count,
                      "PackedLinear.scoring: input \(input.shape) does not match \(targets.count) targets × \(inFeatures) features")
-        if let bad = targets.first(where: { $0 != ignoreIndex && ($0 < 0 || $0 >= outFeatures) }) {
-            preconditionFailure("PackedLinear.scoring: target \(bad) out of range for \(outFeatures) classes")
-        }
+        Tensor.checkTargets(targets, classes: outFeatures, ignoreIndex: ignoreIndex, op: "PackedLinear.scoring")
         return Scoring(self, input, targets, ignoreIndex)
     }
 
