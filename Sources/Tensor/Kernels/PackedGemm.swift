@@ -15,48 +15,76 @@ struct PackedMatrix {
     let storage: TensorStorage
 
     /// Packs B[k, n]: `transposed` means the source is stored as [n, k] (a weight W with B = Wᵀ).
-    /// `parallel` splits the copying over the pool (for large matrices packed once per product).
-    init(_ source: UnsafePointer<Float>, k: Int, n: Int, transposed: Bool, parallel: Bool = false) {
+    /// `ld` is the source's row stride when it is a slice of a wider matrix (default: k when
+    /// transposed, n otherwise). `parallel` splits the copying over the pool (for large matrices
+    /// packed once per product).
+    init(_ source: UnsafePointer<Float>, k: Int, n: Int, transposed: Bool, ld: Int? = nil, parallel: Bool = false) {
+        if transposed {
+            let ld = ld ?? k
+            self.init(k: k, n: n, parallel: parallel, column: { source + $0 * ld })
+        } else {
+            self.init(k: k, n: n, parallel: parallel, row: source, ld: ld ?? n)
+        }
+    }
+
+    /// Packs B[k, n] whose column j is the k floats at `column(j)`: rows of a weight W, gathered
+    /// in any order (B = Wᵀ restricted to those rows).
+    init(k: Int, n: Int, parallel: Bool = false, column: (Int) -> UnsafePointer<Float>) {
+        self.init(k: k, n: n, parallel: parallel) { panel, j0, width in
+            for jj in 0..<Self.panelWidth {
+                if jj < width {
+                    let src = column(j0 + jj)
+                    for kk in 0..<k { panel[kk * Self.panelWidth + jj] = src[kk] }
+                } else {
+                    for kk in 0..<k { panel[kk * Self.panelWidth + jj] = 0 }
+                }
+            }
+        }
+    }
+
+    private init(k: Int, n: Int, parallel: Bool, row source: UnsafePointer<Float>, ld: Int) {
+        self.init(k: k, n: n, parallel: parallel) { panel, j0, width in
+            for kk in 0..<k {
+                let row = source + kk * ld + j0, out = panel + kk * Self.panelWidth
+                for jj in 0..<Self.panelWidth { out[jj] = jj < width ? row[jj] : 0 }
+            }
+        }
+    }
+
+    private init(k: Int, n: Int, parallel: Bool,
+                 pack: (_ panel: UnsafeMutablePointer<Float>, _ firstColumn: Int, _ width: Int) -> Void) {
         self.k = k
         self.n = n
         let panels = (n + Self.panelWidth - 1) / Self.panelWidth
         self.panels = panels
         storage = TensorStorage(uninitializedCount: max(1, panels * k * Self.panelWidth))
         let dst = storage.pointer
-        let pack = { (p: Int) in
-            let j0 = p * Self.panelWidth, width = Swift.min(Self.panelWidth, n - j0)
-            let panel = dst + p * k * Self.panelWidth
-            if transposed {
-                for jj in 0..<Self.panelWidth {
-                    if jj < width {
-                        let row = source + (j0 + jj) * k
-                        for kk in 0..<k { panel[kk * Self.panelWidth + jj] = row[kk] }
-                    } else {
-                        for kk in 0..<k { panel[kk * Self.panelWidth + jj] = 0 }
-                    }
-                }
-            } else {
-                for kk in 0..<k {
-                    let row = source + kk * n + j0, out = panel + kk * Self.panelWidth
-                    for jj in 0..<Self.panelWidth { out[jj] = jj < width ? row[jj] : 0 }
-                }
-            }
+        func packPanel(_ p: Int) {
+            let j0 = p * Self.panelWidth
+            pack(dst + p * k * Self.panelWidth, j0, Swift.min(Self.panelWidth, n - j0))
         }
         if parallel && panels > 1 {
             let chunks = Swift.min(panels, 4 * Parallel.threadCount)
             Parallel.forEach(chunks: chunks) { c in
-                for p in Parallel.range(of: c, chunks: chunks, count: panels) { pack(p) }
+                for p in Parallel.range(of: c, chunks: chunks, count: panels) { packPanel(p) }
             }
         } else {
-            for p in 0..<panels { pack(p) }
+            for p in 0..<panels { packPanel(p) }
         }
     }
 
     /// C[m, n] = A[m, k] · B (+ C when `accumulate`, + `bias`[n] on every row when given); A rows
-    /// `lda` apart, C rows `n` apart. Single-threaded, in the caller's thread.
-    func multiply(_ a: UnsafePointer<Float>, m: Int, lda: Int, into c: UnsafeMutablePointer<Float>,
+    /// `lda` apart, C rows `ldc` apart (default n). Single-threaded, in the caller's thread; many
+    /// rows go in L2-sized blocks, as in `multiplyParallel`.
+    func multiply(_ a: UnsafePointer<Float>, m: Int, lda: Int, into c: UnsafeMutablePointer<Float>, ldc: Int? = nil,
                   accumulate: Bool, bias: UnsafePointer<Float>? = nil) {
-        multiply(a, rows: 0..<m, lda: lda, panels: 0..<panels, into: c, accumulate: accumulate, bias: bias)
+        let blockRows = Self.blockRows(k: k)
+        var r0 = 0
+        while r0 < m {
+            let rows = r0..<Swift.min(m, r0 + blockRows)
+            multiply(a, rows: rows, lda: lda, panels: 0..<panels, into: c, ldc: ldc, accumulate: accumulate, bias: bias)
+            r0 = rows.upperBound
+        }
     }
 
     /// Whether `multiplyParallel` beats sgemm for C[rows, n] = A[rows, k]·B: many rows against a

@@ -37,16 +37,16 @@ final class ThreadPool: @unchecked Sendable {
 
     /// Calls `body(chunk)` for every chunk in `0..<chunks`, spread over the caller and the workers.
     func run(chunks: Int, _ body: (Int) -> Void) {
-        guard workerCount > 0, chunks > 1 else {
-            for chunk in 0..<chunks { body(chunk) }
-            return
-        }
         // Busy (another thread's job, or a nested call from inside a chunk): run here, serially.
-        guard jobLock.try() else {
+        guard workerCount > 0, chunks > 1, jobLock.try() else {
             for chunk in 0..<chunks { body(chunk) }
             return
         }
         defer { jobLock.unlock() }
+        runHoldingLock(chunks: chunks, body)
+    }
+
+    private func runHoldingLock(chunks: Int, _ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { body in
             job = body
             chunkCount = chunks
@@ -60,6 +60,18 @@ final class ThreadPool: @unchecked Sendable {
             while unfinishedWorkers.load(ordering: .acquiring) > 0 { spinPause() }
             job = nil
         }
+    }
+
+    /// Calls `body(member, size)` on `size` threads at once — the caller and up to `maxSize - 1`
+    /// workers — so that members may wait for one another (`TeamBarrier`). When the pool is busy
+    /// (another thread's job, or a call from inside a chunk) the caller runs `body(0, 1)` alone.
+    func runTeam(maxSize: Int, _ body: (_ member: Int, _ size: Int) -> Void) {
+        let size = Swift.min(maxSize, workerCount + 1)
+        guard size > 1, jobLock.try() else { body(0, 1); return }
+        defer { jobLock.unlock() }
+        // A member cannot finish before every member has reached its first barrier, so each chunk
+        // is taken by a different thread; a body without barriers may run serially, harmlessly.
+        runHoldingLock(chunks: size) { member in body(member, size) }
     }
 
     private func runChunks() {

@@ -1,42 +1,15 @@
 import Foundation
-import Synchronization
-
-/// A step counter one layer publishes and the next layer waits on.
-final class StepCounter: @unchecked Sendable {
-    let value = Atomic<Int>(0)
-
-    @inline(__always)
-    func wait(untilAtLeast n: Int) {
-        var spins = 0
-        while value.load(ordering: .acquiring) < n {
-            spins += 1
-            // Yield rather than burn the core: on a shared machine the other layer's thread may be
-            // waiting for exactly this one.
-            if spins > 64 { _ = sched_yield() }
-        }
-    }
-
-    @inline(__always)
-    func publish(_ n: Int) { value.store(n, ordering: .releasing) }
-}
-
-/// Runs `body(chunk)` for chunks 0..<count, in parallel through the persistent pool when `parallel`.
-/// Chunk c may wait only on chunks below c: the pool hands chunks out in increasing order, so a
-/// waited-on chunk has always been started (or finished) by another thread — no deadlock, and the
-/// results do not depend on which thread ran what.
-func runWavefront(_ count: Int, parallel: Bool, _ body: (Int) -> Void) {
-    if parallel { ThreadPool.shared.run(chunks: count, body) } else { for c in 0..<count { body(c) } }
-}
 
 extension Tensor {
-    /// A whole multi-layer LSTM, fused: per step and layer one packed product for the input
-    /// (x_t, or the dropped-out output of the layer below) and one for h_{t-1}, then the gate math.
-    /// With more than one thread allowed the layers run as a wavefront — layer l at step t beside
-    /// layer l - 1 at step t + 1 — each on its own core with single-threaded products, forward and
-    /// backward (whose weight gradients are batched products per layer, overlapping the layer
-    /// below). On one thread each layer runs after the one below, and its input products for all
-    /// steps are one product. Every value is computed by the same code from the same inputs, in the
-    /// same order, whatever the timing.
+    /// A whole multi-layer LSTM, fused. Layer after layer: the input products of all steps as one
+    /// packed product, then per step h_{t-1}·W_hhᵀ and the gate math. With more than one thread
+    /// allowed, the hidden units are split between the cores: each core multiplies by only its
+    /// units' rows of the weights (half of W_hh stays in its cache from step to step) and a
+    /// barrier per step hands the whole h_t to the next step. Backward is the mirror image: per
+    /// step, the gate gradients of each core's units, a barrier, then each core's columns of
+    /// dG_t·W_hh; the gradients for the layer below, for x and for the weights are large products
+    /// after each layer's steps. Each value is computed by the same code from the same inputs, in
+    /// the same order, whatever the number of threads.
     ///
     /// - `x` [seqLen, batch, input]; per layer `weightsIH[l]` [4·hidden, in_l], `weightsHH[l]`
     ///   [4·hidden, hidden], `biasesIH[l]`, `biasesHH[l]` [4·hidden], `h0[l]`, `c0[l]` [batch, hidden];
@@ -67,9 +40,9 @@ extension Tensor {
                 return UnsafePointer(m.pointer)
             } : nil
         }
-        let parallel = (parallel ?? (BLAS.maxThreads > 1)) && layers > 1 && ThreadPool.shared.workerCount > 0
+        let teamSize = (parallel ?? (BLAS.maxThreads > 1)) ? 2 : 1
 
-        let (stepGates, stepState) = (batch * g4, batch * hs)
+        let (stepGates, stepState, rows) = (batch * g4, batch * hs, steps * batch)
         let acts = (0..<layers).map { _ in TensorStorage(uninitializedCount: steps * stepGates) }
         let cells = (0..<layers).map { _ in TensorStorage(uninitializedCount: steps * stepState) }
         let tanhCells = (0..<layers).map { _ in TensorStorage(uninitializedCount: steps * stepState) }
@@ -80,166 +53,153 @@ extension Tensor {
             UnsafePointer(l == 0 ? x.pointer : (dropped[l]?.pointer ?? outs[l - 1].pointer))
         }
         let inWidth = (0..<layers).map { l in l == 0 ? x.shape[2] : hs }
-        let progress = (0..<layers).map { _ in StepCounter() }
+        let barrier = TeamBarrier()
 
-        runWavefront(layers, parallel: parallel) { l in
-            let packIH = PackedMatrix(weightsIH[l].pointer, k: inWidth[l], n: g4, transposed: true)
-            let packHH = PackedMatrix(weightsHH[l].pointer, k: hs, n: g4, transposed: true)
-            let (bih, bhh) = (biasesIH[l].pointer, biasesHH[l].pointer)
-            let (actsL, cellsL, tanhL, outL) = (acts[l].pointer, cells[l].pointer, tanhCells[l].pointer, outs[l].pointer)
-            let (h0L, c0L) = (h0[l].pointer, c0[l].pointer)
-            // Step t's gate rows start as b_ih + b_hh, and layer l's input at step t is made
-            // (the output below times its dropout mask).
-            func prepare(_ t: Int) {
-                let a = actsL + t * stepGates
-                for r in 0..<batch {
-                    let row = a + r * g4
-                    var j = 0
-                    while j < g4 {
-                        let n = Swift.min(8, g4 - j)
-                        RowLoop.store(RowLoop.load(bih + j, n) + RowLoop.load(bhh + j, n), row + j, n)
-                        j += 8
-                    }
-                }
-                if l > 0 {
-                    progress[l - 1].wait(untilAtLeast: t + 1)
-                    if let mask = masks[l - 1], let d = dropped[l]?.pointer {
-                        let src = outs[l - 1].pointer + t * stepState, m = mask + t * stepState, dst = d + t * stepState
-                        var i = 0
-                        while i < stepState {
-                            let n = Swift.min(8, stepState - i)
-                            RowLoop.store(RowLoop.load(src + i, n) * RowLoop.load(m + i, n), dst + i, n)
-                            i += 8
+        ThreadPool.shared.runTeam(maxSize: teamSize) { member, size in
+            let units = Parallel.range(of: member, chunks: size, count: hs), u0 = units.lowerBound, width = units.count
+            let gates = 4 * width
+            // Row j of this core's share of a gate-major weight: gate j / width, unit u0 + j % width.
+            func weightRow(_ j: Int) -> Int { (j / width) * hs + u0 + j % width }
+            // This core's gate pre-activations for every step, [steps, batch, 4·width].
+            let pre = TensorStorage(uninitializedCount: Swift.max(1, rows * gates))
+            let bias = TensorStorage(uninitializedCount: Swift.max(1, gates))
+            for l in 0..<layers {
+                let (wih, whh, inF) = (weightsIH[l].pointer, weightsHH[l].pointer, inWidth[l])
+                let packIH = PackedMatrix(k: inF, n: gates) { j in UnsafePointer(wih + weightRow(j) * inF) }
+                let packHH = PackedMatrix(k: hs, n: gates) { j in UnsafePointer(whh + weightRow(j) * hs) }
+                let (bih, bhh) = (biasesIH[l].pointer, biasesHH[l].pointer)
+                for j in 0..<gates { bias.pointer[j] = bih[weightRow(j)] + bhh[weightRow(j)] }
+                // The layer below finished every step before the barrier that ended its last step.
+                packIH.multiply(inputs[l], m: rows, lda: inF, into: pre.pointer, accumulate: false, bias: bias.pointer)
+                let (actsL, cellsL, tanhL, outL) = (acts[l].pointer, cells[l].pointer, tanhCells[l].pointer, outs[l].pointer)
+                let mask = masks[l], next = l + 1 < layers ? dropped[l + 1]?.pointer : nil
+                for t in 0..<steps {
+                    let p = pre.pointer + t * batch * gates, a = actsL + t * stepGates
+                    let hPrev = t == 0 ? UnsafePointer(h0[l].pointer) : UnsafePointer(outL + (t - 1) * stepState)
+                    let cPrev = t == 0 ? UnsafePointer(c0[l].pointer) : UnsafePointer(cellsL + (t - 1) * stepState)
+                    packHH.multiply(hPrev, m: batch, lda: hs, into: p, accumulate: true)
+                    let (c, tc, h) = (cellsL + t * stepState, tanhL + t * stepState, outL + t * stepState)
+                    RowLoop.forEach(rows: batch, width: width) { r, j, n in
+                        let pa = p + r * gates + j, ga = a + r * g4 + u0 + j, s = r * hs + u0 + j
+                        let i = VectorMath.sigmoid(RowLoop.load(pa, n)), f = VectorMath.sigmoid(RowLoop.load(pa + width, n))
+                        let g = VectorMath.tanh(RowLoop.load(pa + 2 * width, n)), o = VectorMath.sigmoid(RowLoop.load(pa + 3 * width, n))
+                        let cv = (i * g).addingProduct(f, RowLoop.load(cPrev + s, n))
+                        let tcv = VectorMath.tanh(cv), hv = o * tcv
+                        RowLoop.store(i, ga, n); RowLoop.store(f, ga + hs, n)
+                        RowLoop.store(g, ga + 2 * hs, n); RowLoop.store(o, ga + 3 * hs, n)
+                        RowLoop.store(cv, c + s, n); RowLoop.store(tcv, tc + s, n); RowLoop.store(hv, h + s, n)
+                        if let mask, let next {
+                            let at = t * stepState + s
+                            RowLoop.store(hv * RowLoop.load(mask + at, n), next + at, n)
                         }
                     }
+                    barrier.wait(size: size)
                 }
-            }
-            // Run serially, a layer starts after the one below has finished: its input products
-            // for all steps are then one product (the weight read once, not once per step), with
-            // every value summed as the per-step products would.
-            if !parallel {
-                for t in 0..<steps { prepare(t) }
-                packIH.multiplyParallel(inputs[l], m: steps * batch, lda: inWidth[l], into: actsL, accumulate: true)
-            }
-            for t in 0..<steps {
-                let a = actsL + t * stepGates
-                if parallel {
-                    prepare(t)
-                    packIH.multiply(inputs[l] + t * batch * inWidth[l], m: batch, lda: inWidth[l], into: a, accumulate: true)
-                }
-                let hPrev = t == 0 ? UnsafePointer(h0L) : UnsafePointer(outL + (t - 1) * stepState)
-                let cPrev = t == 0 ? UnsafePointer(c0L) : UnsafePointer(cellsL + (t - 1) * stepState)
-                packHH.multiply(hPrev, m: batch, lda: hs, into: a, accumulate: true)
-                let (c, tc, h) = (cellsL + t * stepState, tanhL + t * stepState, outL + t * stepState)
-                RowLoop.forEach(rows: batch, width: hs) { r, j, n in
-                    let ga = a + r * g4 + j, s = r * hs + j
-                    let i = VectorMath.sigmoid(RowLoop.load(ga, n)), f = VectorMath.sigmoid(RowLoop.load(ga + hs, n))
-                    let g = VectorMath.tanh(RowLoop.load(ga + 2 * hs, n)), o = VectorMath.sigmoid(RowLoop.load(ga + 3 * hs, n))
-                    let cv = (i * g).addingProduct(f, RowLoop.load(cPrev + s, n))
-                    let tcv = VectorMath.tanh(cv)
-                    RowLoop.store(i, ga, n); RowLoop.store(f, ga + hs, n)
-                    RowLoop.store(g, ga + 2 * hs, n); RowLoop.store(o, ga + 3 * hs, n)
-                    RowLoop.store(cv, c + s, n); RowLoop.store(tcv, tc + s, n); RowLoop.store(o * tcv, h + s, n)
-                }
-                progress[l].publish(t + 1)
             }
         }
 
         /// Gradients of every input from the upstream gradients of the output, the final h of
         /// `hLayer` and the final c of `cLayer` (at most one of the three is given).
         func backward(_ gOut: Tensor?, _ gH: (Int, Tensor)?, _ gC: (Int, Tensor)?) -> [Tensor?] {
-            let dGates = (0..<layers).map { _ in Tensor(uninitializedShape: [steps, batch, g4]) }
+            let dGates = (0..<layers).map { _ in TensorStorage(uninitializedCount: steps * stepGates) }
             // gUp[l]: gradient reaching layer l's outputs from the layer above (after its dropout mask).
             let gUp = (0..<layers).map { l in l < layers - 1 ? TensorStorage(uninitializedCount: steps * stepState) : nil }
             let dx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
-            var gWIH = [Tensor?](repeating: nil, count: layers), gWHH = gWIH, gB = gWIH
-            var gH0 = gWIH, gC0 = gWIH
-            let back = (0..<layers).map { _ in StepCounter() }
+            let gWIH = (0..<layers).map { l in weightsIH[l].requiresGrad ? Tensor(uninitializedShape: [g4, inWidth[l]]) : nil }
+            let gWHH = (0..<layers).map { l in weightsHH[l].requiresGrad ? Tensor(uninitializedShape: [g4, hs]) : nil }
+            let gB = (0..<layers).map { l in biasesIH[l].requiresGrad || biasesHH[l].requiresGrad ? Tensor.zeros([g4]) : nil }
+            let dh = (0..<layers).map { _ in Tensor(uninitializedShape: [batch, hs]) }
+            let dc = (0..<layers).map { _ in Tensor(uninitializedShape: [batch, hs]) }
             // `inputs` and `masks` point into these: keep them alive until every product has run.
             defer { withExtendedLifetime((dropped, x, dropoutMasks)) {} }
             BLAS.setThreads(1)
-            gWIH.withUnsafeMutableBufferPointer { gWIH in
-            gWHH.withUnsafeMutableBufferPointer { gWHH in
-            gB.withUnsafeMutableBufferPointer { gB in
-            gH0.withUnsafeMutableBufferPointer { gH0 in
-            gC0.withUnsafeMutableBufferPointer { gC0 in
-            runWavefront(layers, parallel: parallel) { chunk in
-                let l = layers - 1 - chunk
-                let packHH = PackedMatrix(weightsHH[l].pointer, k: g4, n: hs, transposed: false)
-                let needInputGrad = l > 0 || dx != nil
-                let packIH = needInputGrad ? PackedMatrix(weightsIH[l].pointer, k: g4, n: inWidth[l], transposed: false) : nil
-                let dh = Tensor.zeros([batch, hs])
-                if let (layer, g) = gH, layer == l { dh.pointer.update(from: g.pointer, count: stepState) }
-                let dc = Tensor.zeros([batch, hs])
-                if let (layer, g) = gC, layer == l { dc.pointer.update(from: g.pointer, count: stepState) }
-                let upstream: UnsafePointer<Float>? = l == layers - 1 ? gOut.map { UnsafePointer($0.pointer) }
-                                                                        : UnsafePointer(gUp[l]!.pointer)
-                let (actsL, cellsL, tanhL) = (acts[l].pointer, cells[l].pointer, tanhCells[l].pointer)
-                let (c0L, dgL) = (c0[l].pointer, dGates[l].pointer)
-                for t in stride(from: steps - 1, through: 0, by: -1) {
-                    if l < layers - 1 { back[l + 1].wait(untilAtLeast: steps - t) }
-                    let a = actsL + t * stepGates, dg = dgL + t * stepGates
-                    let tc = tanhL + t * stepState
-                    let cPrev = t == 0 ? UnsafePointer(c0L) : UnsafePointer(cellsL + (t - 1) * stepState)
-                    let gy = upstream.map { $0 + t * stepState }
-                    RowLoop.lstmStepBackward(acts: a, tanhCell: tc, previousCell: cPrev, upstream: gy, dh: dh.pointer,
-                                             dc: dc.pointer, dGates: dg, batch: batch, hidden: hs)
-                    if t > 0 || h0[l].requiresGrad {
-                        packHH.multiply(dg, m: batch, lda: g4, into: dh.pointer, accumulate: false)
+            ThreadPool.shared.runTeam(maxSize: teamSize) { member, size in
+                let units = Parallel.range(of: member, chunks: size, count: hs), u0 = units.lowerBound, width = units.count
+                for l in stride(from: layers - 1, through: 0, by: -1) {
+                    let (dhL, dcL, dgL) = (dh[l].pointer, dc[l].pointer, dGates[l].pointer)
+                    for r in 0..<batch {
+                        let (start, h, c) = (r * hs + u0, gH?.0 == l ? gH?.1 : nil, gC?.0 == l ? gC?.1 : nil)
+                        if let h { (dhL + start).update(from: h.pointer + start, count: width) } else { (dhL + start).update(repeating: 0, count: width) }
+                        if let c { (dcL + start).update(from: c.pointer + start, count: width) } else { (dcL + start).update(repeating: 0, count: width) }
                     }
-                    if l > 0 {
-                        let dst = gUp[l - 1]!.pointer + t * stepState
-                        packIH!.multiply(dg, m: batch, lda: g4, into: dst, accumulate: false)
-                        if let mask = masks[l - 1] {
-                            let m = mask + t * stepState
-                            var i = 0
-                            while i < stepState {
-                                let n = Swift.min(8, stepState - i)
-                                RowLoop.store(RowLoop.load(dst + i, n) * RowLoop.load(m + i, n), dst + i, n)
-                                i += 8
+                    let upstream: UnsafePointer<Float>? = l == layers - 1 ? gOut.map { UnsafePointer($0.pointer) }
+                                                                          : UnsafePointer(gUp[l]!.pointer)
+                    if l < layers - 1, let up = gUp[l]?.pointer {
+                        // Every step of the layer above is done (the barrier after its step 0).
+                        let packed = PackedMatrix(weightsIH[l + 1].pointer + u0, k: g4, n: width, transposed: false, ld: hs)
+                        packed.multiply(dGates[l + 1].pointer, m: rows, lda: g4, into: up + u0, ldc: hs, accumulate: false)
+                        if let mask = masks[l] {
+                            for r in 0..<rows {
+                                let (dst, m) = (up + r * hs + u0, mask + r * hs + u0)
+                                var j = 0
+                                while j < width {
+                                    let n = Swift.min(8, width - j)
+                                    RowLoop.store(RowLoop.load(dst + j, n) * RowLoop.load(m + j, n), dst + j, n)
+                                    j += 8
+                                }
                             }
                         }
-                    } else if let dx {
-                        packIH!.multiply(dg, m: batch, lda: g4, into: dx.pointer + t * batch * inWidth[0], accumulate: false)
                     }
-                    back[l].publish(steps - t)
-                }
-                // This layer's weight gradients: batched products, beside the layers below still running.
-                if weightsIH[l].requiresGrad {
-                    let gw = Tensor(uninitializedShape: [g4, inWidth[l]])
-                    BLAS.sgemmAsConfigured(transA: true, transB: false, m: g4, n: inWidth[l], k: steps * batch,
-                                           dgL, inputs[l], beta: 0, gw.pointer)
-                    gWIH[l] = gw
-                }
-                if weightsHH[l].requiresGrad {
-                    let gw = Tensor(uninitializedShape: [g4, hs])
-                    BLAS.sgemmAsConfigured(transA: true, transB: false, m: g4, n: hs, k: batch,
-                                           dgL, h0[l].pointer, beta: 0, gw.pointer)
-                    if steps > 1 {
-                        BLAS.sgemmAsConfigured(transA: true, transB: false, m: g4, n: hs, k: (steps - 1) * batch,
-                                               dgL + stepGates, outs[l].pointer, beta: 1, gw.pointer)
-                    }
-                    gWHH[l] = gw
-                }
-                if biasesIH[l].requiresGrad || biasesHH[l].requiresGrad {
-                    let gb = Tensor.zeros([g4])
-                    for row in 0..<(steps * batch) {
-                        let src = dgL + row * g4
-                        var j = 0
-                        while j < g4 {
-                            let n = Swift.min(8, g4 - j)
-                            RowLoop.store(RowLoop.load(gb.pointer + j, n) + RowLoop.load(src + j, n), gb.pointer + j, n)
-                            j += 8
+                    let packHH = PackedMatrix(weightsHH[l].pointer + u0, k: g4, n: width, transposed: false, ld: hs)
+                    let (actsL, cellsL, tanhL, c0L) = (acts[l].pointer, cells[l].pointer, tanhCells[l].pointer, c0[l].pointer)
+                    for t in stride(from: steps - 1, through: 0, by: -1) {
+                        let cPrev = t == 0 ? UnsafePointer(c0L) : UnsafePointer(cellsL + (t - 1) * stepState)
+                        RowLoop.lstmStepBackward(acts: actsL + t * stepGates + u0, actsWidth: hs, units: units,
+                                                 tanhCell: tanhL + t * stepState, previousCell: cPrev,
+                                                 upstream: upstream.map { $0 + t * stepState }, dh: dhL, dc: dcL,
+                                                 dGates: dgL + t * stepGates, batch: batch, hidden: hs)
+                        barrier.wait(size: size)
+                        if t > 0 || h0[l].requiresGrad {
+                            packHH.multiply(dgL + t * stepGates, m: batch, lda: g4, into: dhL + u0, ldc: hs, accumulate: false)
                         }
                     }
-                    gB[l] = gb
                 }
-                if h0[l].requiresGrad { gH0[l] = dh }
-                if c0[l].requiresGrad { gC0[l] = dc }
+                // Every layer's gate gradients are complete: the barrier after layer 0's step 0.
+                if let dx {
+                    let inF = inWidth[0], columns = Parallel.range(of: member, chunks: size, count: inF)
+                    let packed = PackedMatrix(weightsIH[0].pointer + columns.lowerBound, k: g4, n: columns.count,
+                                              transposed: false, ld: inF)
+                    packed.multiply(dGates[0].pointer, m: rows, lda: g4, into: dx.pointer + columns.lowerBound, ldc: inF,
+                                    accumulate: false)
+                }
+                // Weight and bias gradients: whole products (the same calls whatever the team size),
+                // dealt out to the members in turn.
+                for job in 0..<(3 * layers) where job % size == member {
+                    let l = job / 3, dgL = dGates[l].pointer
+                    switch job % 3 {
+                    case 0:
+                        if let gw = gWIH[l] {
+                            BLAS.sgemmAsConfigured(transA: true, transB: false, m: g4, n: inWidth[l], k: rows,
+                                                   dgL, inputs[l], beta: 0, gw.pointer)
+                        }
+                    case 1:
+                        if let gw = gWHH[l] {
+                            BLAS.sgemmAsConfigured(transA: true, transB: false, m: g4, n: hs, k: batch,
+                                                   dgL, h0[l].pointer, beta: 0, gw.pointer)
+                            if steps > 1 {
+                                BLAS.sgemmAsConfigured(transA: true, transB: false, m: g4, n: hs, k: (steps - 1) * batch,
+                                                       dgL + stepGates, outs[l].pointer, beta: 1, gw.pointer)
+                            }
+                        }
+                    default:
+                        if let gb = gB[l]?.pointer {
+                            for row in 0..<rows {
+                                let src = dgL + row * g4
+                                var j = 0
+                                while j < g4 {
+                                    let n = Swift.min(8, g4 - j)
+                                    RowLoop.store(RowLoop.load(gb + j, n) + RowLoop.load(src + j, n), gb + j, n)
+                                    j += 8
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            }}}}}
             let gBIH = (0..<layers).map { l in biasesIH[l].requiresGrad ? gB[l] : nil }
             let gBHH = (0..<layers).map { l in biasesHH[l].requiresGrad ? gB[l].map { $0.copy() } : nil }
+            let gH0 = (0..<layers).map { l in h0[l].requiresGrad ? dh[l] : nil }
+            let gC0 = (0..<layers).map { l in c0[l].requiresGrad ? dc[l] : nil }
             return [dx] + gWIH + gWHH + gBIH + gBHH + gH0 + gC0
         }
 

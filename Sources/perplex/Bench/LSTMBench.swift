@@ -18,6 +18,7 @@ struct LSTMBench: ParsableCommand {
     @Option(help: "Threads for large products (default: all cores).") var threads: Int?
     @Option(help: "Timed repetitions (the median is reported).") var repeats = 20
     @Flag(help: "Use the per-step composition of basic ops instead of the fused kernel.") var composed = false
+    @Flag(help: "Time the forward pass alone, without recording a graph (evaluation).") var forwardOnly = false
 
     func run() throws {
         if let threads { BLAS.maxThreads = max(1, threads) }
@@ -26,16 +27,18 @@ struct LSTMBench: ParsableCommand {
         lstm.useFusedKernel = !composed
         let x = Tensor.normal([seqLen, batch, inputSize], generator: rng, requiresGrad: true)
         let h0 = Tensor.zeros([layers, batch, hidden]), c0 = Tensor.zeros([layers, batch, hidden])
-        let seconds = medianSeconds(repeats: repeats) {
+        let seconds = forwardOnly ? medianSeconds(repeats: repeats) {
+            withNoGrad { _ = lstm(x, (h0, c0)) }
+        } : medianSeconds(repeats: repeats) {
             lstm.zeroGrad()
             x.zeroGrad()
             let (output, _) = lstm(x, (h0, c0))
             output.sum().backward()
         }
-        let flops = 3.0 * 2 * Double(seqLen * batch) * Double(4 * hidden)
+        let flops = (forwardOnly ? 1.0 : 3.0) * 2 * Double(seqLen * batch) * Double(4 * hidden)
             * Double(inputSize + hidden + (layers - 1) * 2 * hidden)
-        print(String(format: "perplex lstm %@ %d×%d, seq %d, batch %d, %d threads: %.3f ms/iteration (%.1f GFLOP/s in products)",
-                     composed ? "composed" : "fused", layers, hidden, seqLen, batch, BLAS.maxThreads,
+        print(String(format: "perplex lstm %@%@ %d×%d, seq %d, batch %d, %d threads: %.3f ms/iteration (%.1f GFLOP/s in products)",
+                     composed ? "composed" : "fused", forwardOnly ? " forward" : "", layers, hidden, seqLen, batch, BLAS.maxThreads,
                      seconds * 1e3, flops / seconds / 1e9))
         print(String(format: "ms_per_iteration=%.4f", seconds * 1e3))
     }
