@@ -5,12 +5,15 @@ import Text
 import Train
 
 /// `evaluate` (the decoder packed once, its logits scored in column chunks without being stored,
-/// the next window's forward pass run beside them) against scoring every window's stored logits
+/// the next window's forward pass run beside them, or before them for an LSTM heavier than its
+/// decoder) against scoring every window's stored logits
 /// with `Tensor.crossEntropyTotals`, for every model kind.
 @Suite struct EvaluationTests {
     static let vocabulary = 600  // 38 panels of 16 columns: three 256-column chunks, the last partial
     static let kinds: [ModelConfig] = [
         ModelConfig(kind: .lstm, vocabularySize: vocabulary, emsize: 6, nhid: 7, nlayers: 2),
+        // 4·40·(40 + 40)·2 = 25,600 recurrent multiply-adds per token against 40·600 in the decoder.
+        ModelConfig(kind: .lstm, vocabularySize: vocabulary, emsize: 40, nhid: 40, nlayers: 2),
         ModelConfig(kind: .gru, vocabularySize: vocabulary, emsize: 6, nhid: 7),
         ModelConfig(kind: .transformer, vocabularySize: vocabulary, emsize: 8, nhid: 12, nlayers: 2, nhead: 2),
         ModelConfig(kind: .nplm, vocabularySize: vocabulary, emsize: 4, nhid: 5, ngram: 4),
