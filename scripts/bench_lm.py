@@ -6,19 +6,23 @@ effective GFLOP/s and % of the machine's measured FMA peak (`perplex bench peak`
 timed by evaluating Perplex's trained checkpoint with scripts/torch_interop.py, the same model shape
 on the same valid.txt), and the peak resident memory of each training process. Every child is pinned to the first
 --threads CPUs it may use (sched_setaffinity), so neither side's thread pool can use more cores.
+The FMA peak is read just before each side's training: this machine's speed moves between runs,
+so % of peak compares each side with its own reading, and --rounds N alternates the sides N times
+and reports medians (of each round's ratio, for the ratios).
 
 Training FLOPs per token are counted as 3 × forward, forward = 2·(Σ over layers 4h·(in+h) + h·V)
 for the LSTM (3h for GRU, h for plain RNNs); for the Transformer 2·(Σ over layers 4d² + 2·d·dff +
 2·d·(bptt+1)/2 for the attention scores and mix + d·V).
 
 usage: python3 scripts/bench_lm.py [--config small|medium|transformer] [--data DIR] [--threads 2]
-                                   [--max-batches 100] [--model LSTM] [--reference PATH]
+                                   [--max-batches 100] [--rounds 1] [--model LSTM] [--reference PATH]
                                    [--perplex .build/release/perplex] [--peak-gflops G] [--json]
 """
 import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +53,8 @@ def parse_args():
     p.add_argument("--seed", type=int, default=1111)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--max-batches", type=int, default=100, help="training batches per side (one epoch, cut short)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="alternate the two sides this many times and report medians (the machine's speed moves)")
     p.add_argument("--peak-gflops", type=float, help="FMA peak to report against (default: perplex bench peak)")
     p.add_argument("--json", action="store_true", help="also print the results as one JSON line")
     a = p.parse_args()
@@ -62,8 +68,8 @@ def parse_args():
     for name in ("train.txt", "valid.txt", "test.txt"):
         if not os.path.isfile(os.path.join(a.data, name)):
             p.error(f"no {name} in {a.data}")
-    if min(a.threads, a.max_batches, a.batch_size, a.bptt) < 1:
-        p.error("--threads, --max-batches, --batch-size and --bptt must be positive")
+    if min(a.threads, a.max_batches, a.batch_size, a.bptt, a.rounds) < 1:
+        p.error("--threads, --max-batches, --batch-size, --bptt and --rounds must be positive")
     return a
 
 
@@ -126,15 +132,12 @@ def peak_rss_mib(cmd, env=None):
     return stdout, wall, usage.ru_maxrss / 1024.0
 
 
-def main():
-    a = parse_args()
-    os.environ["BENCH_LM_THREADS"] = str(a.threads)
-    shape = ["--model", a.model, "--emsize", str(a.emsize), "--nhid", str(a.nhid), "--nlayers", str(a.nlayers),
-             *(["--nhead", str(a.nhead)] if a.model == "Transformer" else []),
-             "--lr", str(a.lr), "--clip", str(a.clip), "--dropout", str(a.dropout), "--bptt", str(a.bptt),
-             "--seed", str(a.seed), "--epochs", "1", "--data", a.data]
+def one_round(a, shape):
+    """Both sides once: training tokens/s, validation tokens/s, peak RSS and wall of each, and the
+    FMA peak read just before each side's training."""
     torch_cmd = [sys.executable, a.reference, *shape, "--batch_size", str(a.batch_size),
                  "--threads", str(a.threads), "--max-batches", str(a.max_batches)]
+    torch_peak = a.peak_gflops or measured_peak(a.perplex)
     out, torch_wall, torch_rss = peak_rss_mib(torch_cmd)
     final = [json.loads(line) for line in out.splitlines() if line.startswith("{") and '"final"' in line]
     if not final:
@@ -145,6 +148,7 @@ def main():
         perplex_cmd = [a.perplex, "train", *shape, "--batch-size", str(a.batch_size), "--max-batches",
                        str(a.max_batches), "--log-interval", "1000000", "--save", run_dir]
         threads = {"OPENBLAS_NUM_THREADS": str(a.threads)}
+        perplex_peak = a.peak_gflops or measured_peak(a.perplex)
         out, perplex_wall, perplex_rss = peak_rss_mib(perplex_cmd, env=threads)
         speeds = dict(re.findall(r"\| (training|validation) speed ([\d.]+) tokens/s", out))
         if len(speeds) != 2:
@@ -153,19 +157,43 @@ def main():
                     "--text", os.path.join(a.data, "valid.txt"), "--bptt", str(a.bptt), "--threads", str(a.threads)]
         out, _, _ = peak_rss_mib(eval_cmd)
         torch_eval = json.loads(out.strip().splitlines()[-1])["torch"]["tokens_per_s"]
+    return {"train_tokens_per_s": {"torch": torch_train, "perplex": float(speeds["training"])},
+            "eval_tokens_per_s": {"torch": torch_eval, "perplex": float(speeds["validation"])},
+            "peak_rss_mib": {"torch": torch_rss, "perplex": perplex_rss},
+            "wall_s": {"torch": torch_wall, "perplex": perplex_wall},
+            "peak_gflops": {"torch": torch_peak, "perplex": perplex_peak}}
 
-    peak = a.peak_gflops or measured_peak(a.perplex)
+
+def main():
+    a = parse_args()
+    os.environ["BENCH_LM_THREADS"] = str(a.threads)
+    shape = ["--model", a.model, "--emsize", str(a.emsize), "--nhid", str(a.nhid), "--nlayers", str(a.nlayers),
+             *(["--nhead", str(a.nhead)] if a.model == "Transformer" else []),
+             "--lr", str(a.lr), "--clip", str(a.clip), "--dropout", str(a.dropout), "--bptt", str(a.bptt),
+             "--seed", str(a.seed), "--epochs", "1", "--data", a.data]
     flops = 3 * forward_flops_per_token(a, vocabulary_size(a.data))
+    rounds = []
+    for k in range(a.rounds):
+        r = one_round(a, shape)
+        rounds.append(r)
+        if a.rounds > 1:
+            t, e, pk = r["train_tokens_per_s"], r["eval_tokens_per_s"], r["peak_gflops"]
+            print(f"round {k + 1}: training {t['torch']:.0f} → {t['perplex']:.0f} tokens/s "
+                  f"({t['perplex'] / t['torch']:.3f}), validation {e['torch']:.0f} → {e['perplex']:.0f} "
+                  f"({e['perplex'] / e['torch']:.3f}); peak before each {pk['torch']:.0f} / {pk['perplex']:.0f} GFLOP/s",
+                  flush=True)
+    median = statistics.median
     result = {"model": f"{a.model} {a.nlayers}x{a.nhid} (emsize {a.emsize}, dropout {a.dropout})",
-              "peak_gflops": round(peak, 1), "train_flops_per_token": flops, "data": a.data, "threads": a.threads,
-              "batches": a.max_batches, "batch_size": a.batch_size, "bptt": a.bptt,
-              "train_tokens_per_s": {"torch": torch_train, "perplex": float(speeds["training"])},
-              "eval_tokens_per_s": {"torch": torch_eval, "perplex": float(speeds["validation"])},
-              "peak_rss_mib": {"torch": round(torch_rss, 1), "perplex": round(perplex_rss, 1)},
-              "wall_s": {"torch": round(torch_wall, 1), "perplex": round(perplex_wall, 1)}}
+              "train_flops_per_token": flops, "data": a.data, "threads": a.threads, "rounds": a.rounds,
+              "batches": a.max_batches, "batch_size": a.batch_size, "bptt": a.bptt}
+    for key in ("train_tokens_per_s", "eval_tokens_per_s", "peak_rss_mib", "wall_s", "peak_gflops"):
+        result[key] = {side: round(median(r[key][side] for r in rounds), 1) for side in ("torch", "perplex")}
     for key in ("train_tokens_per_s", "eval_tokens_per_s", "peak_rss_mib"):
-        result[key]["perplex/torch"] = round(result[key]["perplex"] / result[key]["torch"], 3)
-    print(f"{result['model']}, {a.max_batches} batches of {a.batch_size}x{a.bptt}, {a.threads} threads, {a.data}")
+        # The median of each round's ratio: both sides of a round ran minutes apart at most.
+        result[key]["perplex/torch"] = round(median(r[key]["perplex"] / r[key]["torch"] for r in rounds), 3)
+    peak = result["peak_gflops"]["perplex"]
+    print(f"{result['model']}, {a.max_batches} batches of {a.batch_size}x{a.bptt}, {a.threads} threads, {a.data}"
+          + (f"; medians of {a.rounds} rounds" if a.rounds > 1 else ""))
     print(f"{'':24}{'PyTorch':>12}{'Perplex':>12}{'Perplex/PyTorch':>18}")
     for key, label in (("train_tokens_per_s", "train tokens/s"), ("eval_tokens_per_s", "valid pass tokens/s"),
                        ("peak_rss_mib", "peak RSS (MiB)")):
@@ -174,10 +202,13 @@ def main():
         if key == "train_tokens_per_s":
             g = {side: r[side] * flops / 1e9 for side in ("torch", "perplex")}
             result["train_gflops"] = {side: round(v, 1) for side, v in g.items()}
+            pk = result["peak_gflops"]
             print(f"{'train GFLOP/s':24}{g['torch']:>12.1f}{g['perplex']:>12.1f}")
-            print(f"{'  % of peak':24}{100 * g['torch'] / peak:>11.1f}%{100 * g['perplex'] / peak:>11.1f}%"
-                  f"   (peak {peak:.0f} GFLOP/s, {flops / 1e6:.2f} MFLOP per token)")
-    print(f"{'process wall (s)':24}{torch_wall:>12.1f}{perplex_wall:>12.1f}")
+            print(f"{'  % of peak':24}{100 * g['torch'] / pk['torch']:>11.1f}%{100 * g['perplex'] / pk['perplex']:>11.1f}%"
+                  f"   (peak read before each: {pk['torch']:.0f} / {pk['perplex']:.0f} GFLOP/s; "
+                  f"{flops / 1e6:.2f} MFLOP per token)")
+    w = result["wall_s"]
+    print(f"{'process wall (s)':24}{w['torch']:>12.1f}{w['perplex']:>12.1f}")
     if a.json:
         print(json.dumps(result))
 
