@@ -31,12 +31,32 @@ struct PackedMatrix {
     /// in any order (B = Wᵀ restricted to those rows).
     init(k: Int, n: Int, parallel: Bool = false, column: (Int) -> UnsafePointer<Float>) {
         self.init(k: k, n: n, parallel: parallel) { panel, j0, width in
+            var kk = 0
+            if width == Self.panelWidth {
+                // 8 × 8 blocks transposed in registers: one 32-byte store per 8 floats instead of
+                // one scattered 4-byte store per float (2× faster on the LSTM's 2600 × 650 weights).
+                for half in 0..<2 {
+                    let c = (0..<8).map { column(j0 + half * 8 + $0) }
+                    var k0 = 0
+                    while k0 + 8 <= k {
+                        let r0 = Self.load(c[0] + k0), r1 = Self.load(c[1] + k0), r2 = Self.load(c[2] + k0)
+                        let r3 = Self.load(c[3] + k0), r4 = Self.load(c[4] + k0), r5 = Self.load(c[5] + k0)
+                        let r6 = Self.load(c[6] + k0), r7 = Self.load(c[7] + k0)
+                        for i in 0..<8 {
+                            UnsafeMutableRawPointer(panel + (k0 + i) * Self.panelWidth + half * 8)
+                                .storeBytes(of: V(r0[i], r1[i], r2[i], r3[i], r4[i], r5[i], r6[i], r7[i]), as: V.self)
+                        }
+                        k0 += 8
+                    }
+                }
+                kk = k - k % 8
+            }
             for jj in 0..<Self.panelWidth {
                 if jj < width {
                     let src = column(j0 + jj)
-                    for kk in 0..<k { panel[kk * Self.panelWidth + jj] = src[kk] }
+                    for r in kk..<k { panel[r * Self.panelWidth + jj] = src[r] }
                 } else {
-                    for kk in 0..<k { panel[kk * Self.panelWidth + jj] = 0 }
+                    for r in kk..<k { panel[r * Self.panelWidth + jj] = 0 }
                 }
             }
         }

@@ -15,6 +15,7 @@ struct LSTMBench: ParsableCommand {
     @Option(help: "Input features (emsize).") var inputSize = 200
     @Option(help: "Hidden units (nhid).") var hidden = 200
     @Option(help: "Layers.") var layers = 2
+    @Option(help: "Dropout between layers (training mode).") var dropout: Float = 0
     @Option(help: "Threads for large products (default: all cores).") var threads: Int?
     @Option(help: "Timed repetitions (the median is reported).") var repeats = 20
     @Flag(help: "Use the per-step composition of basic ops instead of the fused kernel.") var composed = false
@@ -23,7 +24,7 @@ struct LSTMBench: ParsableCommand {
     func run() throws {
         if let threads { BLAS.maxThreads = max(1, threads) }
         let rng = RandomGenerator(seed: 1)
-        let lstm = LSTM(inputSize: inputSize, hiddenSize: hidden, numLayers: layers, generator: rng)
+        let lstm = LSTM(inputSize: inputSize, hiddenSize: hidden, numLayers: layers, dropout: dropout, generator: rng)
         lstm.useFusedKernel = !composed
         let x = Tensor.normal([seqLen, batch, inputSize], generator: rng, requiresGrad: true)
         let h0 = Tensor.zeros([layers, batch, hidden]), c0 = Tensor.zeros([layers, batch, hidden])
