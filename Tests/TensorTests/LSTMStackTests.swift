@@ -3,7 +3,7 @@ import Tensor
 
 /// The fused multi-layer LSTM (`Tensor.lstmStack`): central differences through every output
 /// (sequence, final h and c of each layer) with dropout masks between layers, and bit-identical
-/// results whether the layers run as a two-thread wavefront or one after the other.
+/// results whether each layer's hidden units are split between two threads or run on one.
 @Suite struct LSTMStackTests {
     private static func arguments(layers: Int, hidden: Int, input: Int, steps: Int, batch: Int, seed: UInt64)
         -> (tensors: [Tensor], masks: [Tensor]) {
@@ -37,7 +37,7 @@ import Tensor
         #expect(result.passed, "\(result)")
     }
 
-    @Test func wavefrontMatchesSerialBitForBit() {
+    @Test func splitUnitsMatchSerialBitForBit() {
         let (inputs, masks) = Self.arguments(layers: 3, hidden: 16, input: 7, steps: 9, batch: 6, seed: 5)
         var values: [[Float]] = []
         var grads: [[[Float]]] = []

@@ -35,8 +35,8 @@ public final class LSTM: RecurrentBase {
         return (output, (finals[0], finals[1]))
     }
 
-    /// All layers in one fused op (`Tensor.lstmStack`), which may run them as a wavefront over
-    /// the cores; dropout masks are drawn up front in the order the per-layer path draws them.
+    /// All layers in one fused op (`Tensor.lstmStack`), which splits each layer's hidden units
+    /// over the cores; dropout masks are drawn up front in the order the per-layer path draws them.
     private func stacked(_ x: Tensor, _ initial: (h: Tensor, c: Tensor)?) -> (output: Tensor, state: (h: Tensor, c: Tensor)) {
         precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM: input \(x.shape) is not [seqLen, batch, \(inputSize)]")
         let (steps, batch, h) = (x.shape[0], x.shape[1], hiddenSize)
