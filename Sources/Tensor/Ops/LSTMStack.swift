@@ -144,7 +144,7 @@ extension Tensor {
                     let (actsL, cellsL, tanhL, c0L) = (acts[l].pointer, cells[l].pointer, tanhCells[l].pointer, c0[l].pointer)
                     for t in stride(from: steps - 1, through: 0, by: -1) {
                         let cPrev = t == 0 ? UnsafePointer(c0L) : UnsafePointer(cellsL + (t - 1) * stepState)
-                        RowLoop.lstmStepBackward(acts: actsL + t * stepGates + u0, actsWidth: hs, units: units,
+                        RowLoop.lstmStepBackward(acts: actsL + t * stepGates, units: units,
                                                  tanhCell: tanhL + t * stepState, previousCell: cPrev,
                                                  upstream: upstream.map { $0 + t * stepState }, dh: dhL, dc: dcL,
                                                  dGates: dgL + t * stepGates, batch: batch, hidden: hs)

@@ -29,24 +29,23 @@ enum RowLoop {
                                  previousCell cPrev: UnsafePointer<Float>, upstream gy: UnsafePointer<Float>?,
                                  dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
                                  dGates dg: UnsafeMutablePointer<Float>, batch: Int, hidden hs: Int) {
-        lstmStepBackward(acts: a, actsWidth: hs, units: 0..<hs, tanhCell: tc, previousCell: cPrev, upstream: gy,
+        lstmStepBackward(acts: a, units: 0..<hs, tanhCell: tc, previousCell: cPrev, upstream: gy,
                          dh: dh, dc: dc, dGates: dg, batch: batch, hidden: hs)
     }
 
-    /// The same for the hidden units `units` only: `acts` rows hold the four gates of just those
-    /// units, `actsWidth` (= units.count) apart; the other arrays have the full [batch, hidden] and
-    /// [batch, 4·hidden] layouts, of which only the units' columns are read and written.
+    /// The same for the hidden units `units` only (one core's share): every array has its full
+    /// layout, of which only the units' columns are read and written.
     @inline(__always)
-    static func lstmStepBackward(acts a: UnsafePointer<Float>, actsWidth aw: Int, units: Range<Int>,
+    static func lstmStepBackward(acts a: UnsafePointer<Float>, units: Range<Int>,
                                  tanhCell tc: UnsafePointer<Float>, previousCell cPrev: UnsafePointer<Float>,
                                  upstream gy: UnsafePointer<Float>?, dh: UnsafePointer<Float>,
                                  dc: UnsafeMutablePointer<Float>, dGates dg: UnsafeMutablePointer<Float>,
                                  batch: Int, hidden hs: Int) {
         let g4 = 4 * hs, zero = V(), u0 = units.lowerBound
         forEach(rows: batch, width: units.count) { r, j, n in
-            let ga = a + r * 4 * aw + j, gd = dg + r * g4 + u0 + j, s = r * hs + u0 + j
-            let i = load(ga, n), f = load(ga + aw, n)
-            let g = load(ga + 2 * aw, n), o = load(ga + 3 * aw, n)
+            let ga = a + r * g4 + u0 + j, gd = dg + r * g4 + u0 + j, s = r * hs + u0 + j
+            let i = load(ga, n), f = load(ga + hs, n)
+            let g = load(ga + 2 * hs, n), o = load(ga + 3 * hs, n)
             let tcv = load(tc + s, n)
             let dhv = load(dh + s, n) + (gy.map { load($0 + s, n) } ?? zero)
             let dcv = load(dc + s, n) + dhv * o * (1 - tcv * tcv)
