@@ -14,13 +14,21 @@ public struct CheckpointError: Error, CustomStringConvertible {
 public enum Checkpoint {
     static let configKey = "perplex.config", vocabularyKey = "perplex.vocabulary", progressKey = "perplex.training"
 
+    /// Keys in a fixed order, so that one model saved twice (even by two processes, whose
+    /// dictionaries iterate in different orders) gives the same bytes.
+    static var sortedJSON: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+
     /// Writes atomically (temporary file, then rename): an interrupted write leaves the old file.
     /// `progress` (epoch, learning rate, validation loss) lets a later run resume from the file.
     public static func save(_ model: any LanguageModel, vocabulary: Vocabulary, progress: TrainingProgress? = nil,
                             to url: URL) throws {
-        let config = String(decoding: try JSONEncoder().encode(model.config), as: UTF8.self)
+        let config = String(decoding: try sortedJSON.encode(model.config), as: UTF8.self)
         var metadata = [configKey: config, vocabularyKey: vocabulary.words.joined(separator: "\n")]
-        if let progress, let json = try? JSONEncoder().encode(progress) { metadata[progressKey] = String(decoding: json, as: UTF8.self) }
+        if let progress, let json = try? sortedJSON.encode(progress) { metadata[progressKey] = String(decoding: json, as: UTF8.self) }
         let file = SafeTensors(tensors: model.namedTensors().map { (name: $0.0, tensor: $0.1) }, metadata: metadata)
         try file.write(to: url)
     }

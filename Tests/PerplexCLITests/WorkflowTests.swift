@@ -30,6 +30,21 @@ import Testing
         #expect(generated.stdout.hasPrefix("the dog") && generated.stdout.split(whereSeparator: \.isWhitespace).count > 5)
     }
 
+    /// Two processes training with one seed write the same checkpoint, byte for byte: the same
+    /// weights (the fused LSTM splits its work over the cores without changing any sum) and the
+    /// same metadata (JSON keys sorted, not in each process's dictionary order).
+    @Test func oneSeedWritesOneCheckpoint() throws {
+        let runs = try (0..<2).map { _ in try CLI.temporaryDirectory() }
+        defer { for run in runs { try? FileManager.default.removeItem(at: run) } }
+        for run in runs {
+            let trained = try CLI.run(["train", "--model", "LSTM", "--nlayers", "2", "--dropout", "0.2", "--epochs", "1",
+                                       "--seed", "5", "--save", run.path] + Self.small)
+            #expect(trained.status == 0, "\(trained.stderr)")
+        }
+        let files = try runs.map { try Data(contentsOf: $0.appendingPathComponent("model.safetensors")) }
+        #expect(!files[0].isEmpty && files[0] == files[1])
+    }
+
     /// Ctrl-C stops training after the current batch, keeps the best model and still tests it.
     @Test func interruptStopsCleanlyAndStillTests() throws {
         let run = try CLI.temporaryDirectory()

@@ -19,7 +19,7 @@ public enum ClassifierCheckpoint {
 
     /// Writes atomically (temporary file, then rename): an interrupted write leaves the old file.
     public static func save(_ model: any SentenceClassifier, vocabulary: Vocabulary, labels: [Int], to url: URL) throws {
-        let config = String(decoding: try JSONEncoder().encode(model.config), as: UTF8.self)
+        let config = String(decoding: try Checkpoint.sortedJSON.encode(model.config), as: UTF8.self)
         let file = SafeTensors(tensors: model.namedTensors().map { (name: $0.0, tensor: $0.1) },
                                metadata: [configKey: config, vocabularyKey: vocabulary.words.joined(separator: "\n"),
                                           labelsKey: labels.map(String.init).joined(separator: " ")])

@@ -33,11 +33,11 @@ struct KernelBench: ParsableCommand {
     }
 
     /// The LM recipe's products as m×n×k (`Tensor.linear`, x·Wᵀ): decoder, LSTM input projection,
-    /// one LSTM step.
+    /// a Transformer feed-forward or output projection, one LSTM step.
     func benchSgemm(peak: Double) {
         print("\nsgemm (m×n×k)          perplex GFLOP/s  % peak   bare OpenBLAS  ratio")
         let rng = RandomGenerator(seed: 1)
-        for (m, n, k) in [(700, 10_000, 200), (700, 200, 800), (20, 800, 400)] {
+        for (m, n, k) in [(700, 10_000, 200), (700, 200, 800), (700, 200, 200), (20, 800, 400)] {
             let a = Tensor.uniform([m, k], generator: rng), b = Tensor.uniform([n, k], generator: rng)
             let flops = 2.0 * Double(m * n * k)
             // What the models call: the decoder-sized product takes the packed path.
