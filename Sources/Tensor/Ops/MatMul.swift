@@ -54,35 +54,30 @@ extension Tensor {
         }
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return .result("linear", shape: outShape, storage: out, inputs: inputs) { g in
-            var grads: [Tensor?] = []
-            if rows * outF * inF >= BLAS.parallelThreshold && x.requiresGrad && weight.requiresGrad
-                && Parallel.threadCount > 1 {
+            let gx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
+            let gw = weight.requiresGrad ? Tensor(uninitializedShape: weight.shape) : nil
+            // Product 0 is g·W into gx, product 1 is gᵀ·x into gw (each skipped when not wanted);
+            // `threadsSet` when OpenBLAS's thread count was already set for the caller.
+            func gradient(_ product: Int, threadsSet: Bool) {
+                let (transA, m, k, b, c) = product == 0 ? (false, rows, outF, weight.pointer, gx?.pointer)
+                                                        : (true, outF, rows, x.pointer, gw?.pointer)
+                guard let c else { return }
+                if threadsSet {
+                    BLAS.sgemmAsConfigured(transA: transA, transB: false, m: m, n: inF, k: k, g.pointer, b, c)
+                } else {
+                    BLAS.sgemm(transA: transA, transB: false, m: m, n: inF, k: k, g.pointer, b, c)
+                }
+            }
+            if gx != nil && gw != nil && rows * outF * inF >= BLAS.parallelThreshold && Parallel.threadCount > 1 {
                 // The two gradient products are the same size: one per core, side by side, rather
                 // than each split over the cores in turn.
-                let gx = Tensor(uninitializedShape: x.shape), gw = Tensor(uninitializedShape: weight.shape)
                 BLAS.setThreads(1)
-                Parallel.forEach(chunks: 2) { chunk in
-                    if chunk == 0 {
-                        BLAS.sgemmAsConfigured(transA: false, transB: false, m: rows, n: inF, k: outF,
-                                               g.pointer, weight.pointer, gx.pointer)
-                    } else {
-                        BLAS.sgemmAsConfigured(transA: true, transB: false, m: outF, n: inF, k: rows,
-                                               g.pointer, x.pointer, gw.pointer)
-                    }
-                }
-                grads = [gx, gw]
+                Parallel.forEach(chunks: 2) { gradient($0, threadsSet: true) }
             } else {
-                if x.requiresGrad {
-                    let gx = Tensor(uninitializedShape: x.shape)
-                    BLAS.sgemm(transA: false, transB: false, m: rows, n: inF, k: outF, g.pointer, weight.pointer, gx.pointer)
-                    grads.append(gx)
-                } else { grads.append(nil) }
-                if weight.requiresGrad {
-                    let gw = Tensor(uninitializedShape: weight.shape)
-                    BLAS.sgemm(transA: true, transB: false, m: outF, n: inF, k: rows, g.pointer, x.pointer, gw.pointer)
-                    grads.append(gw)
-                } else { grads.append(nil) }
+                gradient(0, threadsSet: false)
+                gradient(1, threadsSet: false)
             }
+            var grads = [gx, gw]
             if let bias {
                 grads.append(bias.requiresGrad ? g.reshaped([rows, outF]).sum(axis: 0) : nil)
             }
