@@ -130,13 +130,8 @@ extension Tensor {
                         packed.multiply(dGates[l + 1].pointer, m: rows, lda: g4, into: up + u0, ldc: hs, accumulate: false)
                         if let mask = masks[l] {
                             for r in 0..<rows {
-                                let (dst, m) = (up + r * hs + u0, mask + r * hs + u0)
-                                var j = 0
-                                while j < width {
-                                    let n = Swift.min(8, width - j)
-                                    RowLoop.store(RowLoop.load(dst + j, n) * RowLoop.load(m + j, n), dst + j, n)
-                                    j += 8
-                                }
+                                let at = r * hs + u0
+                                Kernels.zip(up + at, mask + at, up + at, width, Fn.Mul())
                             }
                         }
                     }
@@ -183,15 +178,7 @@ extension Tensor {
                         }
                     default:
                         if let gb = gB[l]?.pointer {
-                            for row in 0..<rows {
-                                let src = dgL + row * g4
-                                var j = 0
-                                while j < g4 {
-                                    let n = Swift.min(8, g4 - j)
-                                    RowLoop.store(RowLoop.load(gb + j, n) + RowLoop.load(src + j, n), gb + j, n)
-                                    j += 8
-                                }
-                            }
+                            for row in 0..<rows { Kernels.add(gb, dgL + row * g4, gb, g4) }
                         }
                     }
                 }
