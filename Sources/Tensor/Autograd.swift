@@ -47,6 +47,7 @@ extension Tensor {
         _ name: String, shape: [Int], storage: TensorStorage, inputs: [Tensor],
         backward: @escaping (Tensor) -> [Tensor?]
     ) -> Tensor {
+        OpProfile.recording(.forward)?.forwardOpFinished(name, shape: shape)
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else {
             return Tensor(shape: shape, storage: storage, gradFn: nil)
         }
@@ -72,21 +73,25 @@ extension Tensor {
 
         let order = topologicalOrder()
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+        let profile = OpProfile.recording(.backward)
+        func timed<T>(_ name: String, _ body: () -> T) -> T {
+            profile.map { $0.timeBackward(name, body) } ?? body()
+        }
         withNoGrad {
             for node in order.reversed() {
                 guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
                 if let fn = node.gradFn {
-                    let inputGrads = fn.backward(g)
+                    let inputGrads = timed(OpProfile.key(fn.name, g.shape)) { fn.backward(g) }
                     for (input, inputGrad) in zip(fn.inputs, inputGrads) {
                         guard input.requiresGrad, let inputGrad else { continue }
                         precondition(inputGrad.shape == input.shape,
                                      "\(fn.name) backward: gradient \(inputGrad.shape) for input \(input.shape)")
                         let key = ObjectIdentifier(input)
-                        grads[key] = grads[key].map { $0 + inputGrad } ?? inputGrad
+                        grads[key] = timed(OpProfile.accumulation) { grads[key].map { $0 + inputGrad } ?? inputGrad }
                     }
                     node.gradFn = nil
                 } else if node.isLeaf {
-                    node.accumulateGrad(g)
+                    timed(OpProfile.accumulation) { node.accumulateGrad(g) }
                 }
             }
         }

@@ -25,7 +25,11 @@ public final class RandomGenerator: RandomNumberGenerator {
         spareNormal = nil
     }
 
-    public func next() -> UInt64 {
+    public func next() -> UInt64 { Self.step(&s) }
+
+    /// One xoshiro256** step: the next output, and the state advanced.
+    @inline(__always)
+    private static func step(_ s: inout (UInt64, UInt64, UInt64, UInt64)) -> UInt64 {
         let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
         let t = s.1 << 17
         s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3
@@ -37,6 +41,15 @@ public final class RandomGenerator: RandomNumberGenerator {
     /// Uniform in [0, 1) with 24 random bits.
     @inline(__always)
     public func nextFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
+
+    /// Writes `value` with probability `p`, else 0, to each of `count` floats: a dropout or
+    /// Bernoulli mask, the same numbers as `nextFloat() < p ? value : 0` element by element, drawn
+    /// with the state in registers instead of through the object.
+    public func fillMask(_ mask: UnsafeMutablePointer<Float>, count: Int, p: Float, value: Float) {
+        var state = s
+        for i in 0..<count { mask[i] = Float(Self.step(&state) >> 40) * 0x1p-24 < p ? value : 0 }
+        s = state
+    }
 
     /// Standard normal (Box–Muller in Double; the second value of each pair is kept for next time).
     public func nextNormal() -> Double {
@@ -73,7 +86,7 @@ extension Tensor {
     public static func bernoulli(_ shape: [Int], p: Float, generator: RandomGenerator = .global) -> Tensor {
         precondition(p >= 0 && p <= 1, "bernoulli: probability \(p) outside [0, 1]")
         let t = Tensor(uninitializedShape: shape)
-        for i in 0..<t.count { t.pointer[i] = generator.nextFloat() < p ? 1 : 0 }
+        generator.fillMask(t.pointer, count: t.count, p: p, value: 1)
         return t
     }
 }

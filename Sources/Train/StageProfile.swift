@@ -1,8 +1,9 @@
 import Foundation
+import Tensor
 
 /// Wall time per stage of a training run (the breakdown the course reports give): batchify,
 /// getBatch, forward, backward, all-reduce (distributed runs only), optimizer step (clipping
-/// included), validation, test.
+/// included), validation, test; and within the forward and backward stages, time per op.
 public final class StageProfile {
     public enum Stage: String, CaseIterable, Sendable {
         case batchify, getBatch = "get batch", forward, backward, allReduce = "all-reduce", optimizer = "optimizer step"
@@ -10,6 +11,9 @@ public final class StageProfile {
     }
 
     public private(set) var seconds: [Stage: Double] = [:]
+    /// Time per op in the forward and backward stages.
+    public let ops = OpProfile()
+    private var forwardPasses = 0
 
     public init() {}
 
@@ -18,7 +22,11 @@ public final class StageProfile {
     public func measure<T>(_ stage: Stage, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         defer { seconds[stage, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
-        return try body()
+        switch stage {
+        case .forward: forwardPasses += 1; return try ops.measure(.forward, body)
+        case .backward: return try ops.measure(.backward, body)
+        default: return try body()
+        }
     }
 
     /// A table of seconds and share per stage.
@@ -31,7 +39,8 @@ public final class StageProfile {
                                 s, total > 0 ? 100 * s / total : 0))
         }
         lines.append(String(format: "| total          | %7.2f |        |", total))
-        return lines.joined(separator: "\n")
+        let opTable = ops.table(batches: forwardPasses)
+        return lines.joined(separator: "\n") + (opTable.isEmpty ? "" : "\n\nforward and backward per op, per batch:\n" + opTable)
     }
 }
 

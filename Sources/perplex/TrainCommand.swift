@@ -36,7 +36,7 @@ struct TrainCommand: ParsableCommand {
     var save = "runs/last"
     @Flag(name: [.customLong("dry-run"), .customLong("dry_run")], help: "Run one batch per epoch (a quick check).")
     var dryRun = false
-    @Flag(help: "End with the share of time per stage (batchify, get batch, forward, backward, optimizer, validation, test).")
+    @Flag(help: "End with the share of time per stage (batchify, get batch, forward, backward, optimizer, validation, test) and the milliseconds per batch of each op, by output shape, in the forward and backward stages.")
     var profile = false
     @Option(name: [.customLong("max-batches"), .customLong("max_batches")],
             help: "Stop each epoch after this many batches (0: whole epochs); for timing runs.")

@@ -15,6 +15,18 @@ import Testing
         #expect(trained.stdout.contains("| training speed") && trained.stdout.contains("| validation speed"))
     }
 
+    /// `--profile` ends with the stage table and the per-op table of the forward and backward stages.
+    @Test func profilePrintsStagesAndOps() throws {
+        let run = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let trained = try CLI.run(["train", "--epochs", "1", "--max-batches", "3", "--profile", "--save", run.path,
+                                   "--builtin-sentences", "300", "--emsize", "8", "--nhid", "8", "--bptt", "5"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        for row in ["| forward ", "| backward ", "| optimizer step ", "| lstm_stack 5×20×8 ", "| cross_entropy "] {
+            #expect(trained.stdout.contains(row), "no \(row) row in \(trained.stdout)")
+        }
+    }
+
     @Test func negativeMaxBatchesIsRefused() throws {
         let result = try CLI.run(["train", "--max-batches=-1", "--epochs", "1", "--emsize", "8", "--nhid", "8"])
         #expect(result.status != 0)

@@ -19,6 +19,17 @@ import Tensor
     }
     static let expectedFirstOutputs: [UInt64] = [11091344671253066420, 13793997310169335082, 1900383378846508768]
 
+    /// The mask filler draws the numbers `nextFloat()` would, and leaves the stream where they would.
+    @Test func fillMaskMatchesNextFloat() {
+        let a = RandomGenerator(seed: 5), b = RandomGenerator(seed: 5)
+        let mask = UnsafeMutablePointer<Float>.allocate(capacity: 1000)
+        defer { mask.deallocate() }
+        a.fillMask(mask, count: 1000, p: 0.7, value: 2.5)
+        let expected = (0..<1000).map { _ in b.nextFloat() < 0.7 ? Float(2.5) : 0 }
+        #expect(Array(UnsafeBufferPointer(start: mask, count: 1000)) == expected)
+        #expect(a.next() == b.next())
+    }
+
     @Test func distributionsHaveTheirMoments() {
         let rng = RandomGenerator(seed: 9)
         let n = 200_000

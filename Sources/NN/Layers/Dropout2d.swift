@@ -19,7 +19,7 @@ public final class Dropout2d: Module {
         // One draw per (sample, channel), broadcast over the spatial axes.
         let mask = Tensor(uninitializedShape: [x.shape[0], x.shape[1]] + Array(repeating: 1, count: x.rank - 2))
         let keep = 1 - p, scale: Float = p == 1 ? 0 : 1 / keep
-        for i in 0..<mask.count { mask.pointer[i] = generator.nextFloat() < keep ? scale : 0 }
+        generator.fillMask(mask.pointer, count: mask.count, p: keep, value: scale)
         return x.dropout(mask: mask)
     }
 }

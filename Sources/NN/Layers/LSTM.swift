@@ -53,7 +53,7 @@ public final class LSTM: RecurrentBase {
             let keep = 1 - dropout, scale: Float = dropout == 1 ? 0 : 1 / (1 - dropout)
             for _ in 0..<(numLayers - 1) {
                 let mask = Tensor(uninitializedShape: [steps, batch, h])
-                for i in 0..<mask.count { mask.pointer[i] = generator.nextFloat() < keep ? scale : 0 }
+                generator.fillMask(mask.pointer, count: mask.count, p: keep, value: scale)
                 masks.append(mask)
             }
         }

@@ -6,7 +6,7 @@ extension Tensor {
         guard training, p > 0 else { return self }
         let mask = Tensor(uninitializedShape: shape)
         let keep = 1 - p, scale: Float = p == 1 ? 0 : 1 / (1 - p)
-        for i in 0..<count { mask.pointer[i] = generator.nextFloat() < keep ? scale : 0 }
+        generator.fillMask(mask.pointer, count: count, p: keep, value: scale)
         return dropout(mask: mask)
     }
 
