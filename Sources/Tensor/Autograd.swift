@@ -74,8 +74,9 @@ extension Tensor {
         let order = topologicalOrder()
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
         let profile = OpProfile.recording(.backward)
-        func timed<T>(_ name: String, _ body: () -> T) -> T {
-            profile.map { $0.timeBackward(name, body) } ?? body()
+        func timed<T>(_ name: @autoclosure () -> String, _ body: () -> T) -> T {
+            guard let profile else { return body() }
+            return profile.timeBackward(name(), body)
         }
         withNoGrad {
             for node in order.reversed() {
