@@ -80,7 +80,7 @@ extension Tensor {
         }
         withNoGrad {
             for node in order.reversed() {
-                guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+                guard var g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
                 if let fn = node.gradFn {
                     let inputGrads = timed(OpProfile.key(fn.name, g.shape)) { fn.backward(g) }
                     for (input, inputGrad) in zip(fn.inputs, inputGrads) {
@@ -92,7 +92,7 @@ extension Tensor {
                     }
                     node.gradFn = nil
                 } else if node.isLeaf {
-                    timed(OpProfile.accumulation) { node.accumulateGrad(g) }
+                    timed(OpProfile.accumulation) { node.accumulateGrad(&g) }
                 }
             }
         }
@@ -115,9 +115,13 @@ extension Tensor {
         return order
     }
 
-    private func accumulateGrad(_ g: Tensor) {
+    private func accumulateGrad(_ g: inout Tensor) {
         if let grad {
             Kernels.add(grad.pointer, g.pointer, grad.pointer, count)
+        } else if isKnownUniquelyReferenced(&g) && isKnownUniquelyReferenced(&g.storage) {
+            // Nothing else can see this gradient or its storage (not another input's gradient,
+            // a saved tensor or the caller's seed), so it becomes `.grad` as it is.
+            grad = g
         } else {
             // A copy: backward functions may hand the same gradient storage to several inputs.
             grad = g.copy()

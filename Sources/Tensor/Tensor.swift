@@ -4,7 +4,8 @@
 /// being recorded, remembers how to send gradients back to its inputs (`gradFn`).
 public final class Tensor {
     public let shape: [Int]
-    public let storage: TensorStorage
+    /// Never replaced; a `var` only so that `backward()` can ask whether it is uniquely referenced.
+    public internal(set) var storage: TensorStorage
     /// Whether gradients flow to this tensor. Set it on leaves (parameters, inputs to check).
     public var requiresGrad: Bool
     /// Gradient accumulated by `backward()` on a leaf that requires gradients.
