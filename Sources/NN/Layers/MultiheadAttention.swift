@@ -59,17 +59,16 @@ public final class MultiheadAttention: Module {
                      "MultiheadAttention: query \(query.shape), key \(key.shape), value \(value.shape) are not [L, N, \(e)], [S, N, \(e)]")
         let (l, n, s) = (query.shape[0], query.shape[1], key.shape[0])
         if let mask { precondition(mask.shape == [l, s], "MultiheadAttention: mask \(mask.shape) is not [\(l), \(s)]") }
-        let q: Tensor, k: Tensor, v: Tensor
-        if query === key && key === value {
-            // Self-attention: one product for all three projections.
-            let qkv = Tensor.linear(query, weight: inProjWeight, bias: inProjBias).split(sizes: [e, e, e], axis: 2)
-            (q, k, v) = (qkv[0], qkv[1], qkv[2])
-        } else {
-            let ws = inProjWeight.split(sizes: [e, e, e], axis: 0), bs = inProjBias.split(sizes: [e, e, e], axis: 0)
-            q = Tensor.linear(query, weight: ws[0], bias: bs[0])
-            k = Tensor.linear(key, weight: ws[1], bias: bs[1])
-            v = Tensor.linear(value, weight: ws[2], bias: bs[2])
+        if query === key && key === value && !(mask?.requiresGrad ?? false) {
+            // Self-attention: one product for all three projections, read in place by the fused op.
+            let qkv = Tensor.linear(query, weight: inProjWeight, bias: inProjBias)
+            return outProj(Tensor.selfAttention(qkv: qkv, heads: numHeads, mask: mask, dropout: dropout,
+                                                training: isTraining, generator: generator))
         }
+        let ws = inProjWeight.split(sizes: [e, e, e], axis: 0), bs = inProjBias.split(sizes: [e, e, e], axis: 0)
+        let q = Tensor.linear(query, weight: ws[0], bias: bs[0])
+        let k = Tensor.linear(key, weight: ws[1], bias: bs[1])
+        let v = Tensor.linear(value, weight: ws[2], bias: bs[2])
         let d = e / numHeads
         // [len, N, E] → [N·heads, len, d], PyTorch's head layout.
         func heads(_ t: Tensor, _ len: Int) -> Tensor { t.reshaped([len, n * numHeads, d]).permuted([1, 0, 2]) }

@@ -56,20 +56,26 @@ public enum BLAS {
     }
 
     /// `sgemm` without touching OpenBLAS's thread count: for callers that set it once (to 1) and
-    /// then multiply from several threads at once.
+    /// then multiply from several threads at once. `lda`, `ldb`, `ldc` are row strides for
+    /// matrices inside wider rows (one head's columns of a [L, N, 3E] projection); by default
+    /// each matrix is dense.
     static func sgemmAsConfigured(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
-        alpha: Float = 1, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-        beta: Float = 0, _ c: UnsafeMutablePointer<Float>
+        alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int? = nil, _ b: UnsafePointer<Float>, ldb: Int? = nil,
+        beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil
     ) {
         guard m > 0, n > 0 else { return }
+        let ldc = ldc ?? n
         guard k > 0 else {
-            if beta == 0 { c.update(repeating: 0, count: m * n) }
-            else if beta != 1 { for i in 0..<(m * n) { c[i] *= beta } }
+            for r in 0..<m {
+                let row = c + r * ldc
+                if beta == 0 { row.update(repeating: 0, count: n) }
+                else if beta != 1 { for i in 0..<n { row[i] *= beta } }
+            }
             return
         }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+                    a, Int32(lda ?? (transA ? m : k)), b, Int32(ldb ?? (transB ? k : n)), beta, c, Int32(ldc))
     }
 }

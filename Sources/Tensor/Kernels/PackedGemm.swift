@@ -109,7 +109,7 @@ struct PackedMatrix {
 
     /// Whether `multiplyParallel` beats sgemm for C[rows, n] = A[rows, k]·B: many rows against a
     /// wide B with a short k (the LM decoders; measured side by side in `perplex bench kernels`).
-    static func suits(rows: Int, n: Int, k: Int) -> Bool { rows >= 64 && n >= 512 && k <= 1024 }
+    static func suits(rows: Int, n: Int, k: Int) -> Bool { rows >= 64 && n >= 128 && k <= 1024 }
 
     /// The same product for many rows (a decoder over every position of a batch), on every core:
     /// the panels are split across the pool, and each thread takes the rows in blocks small enough
