@@ -5,7 +5,7 @@ import Tensor
 @Suite struct LayerNormOpTests {
     let rng = RandomGenerator(seed: 29)
 
-    @Test(arguments: [[2, 5], [3, 2, 4], [1, 7]])
+    @Test(arguments: [[2, 5], [3, 2, 4], [1, 7], [130, 6]])
     func gradientsWithAndWithoutAffine(_ shape: [Int]) {
         let size = shape.last ?? 1
         let x = Tensor.normal(shape, mean: 0.5, std: 2, generator: rng)
