@@ -4,6 +4,15 @@ import Tensor
 
 /// Forward values of the ops on small cases worked out by hand.
 @Suite struct OpValueTests {
+    @Test(arguments: [0, 5, 37, 32_768, 100_003])
+    func sumOfSquaresMatchesDouble(_ n: Int) {
+        let x = Tensor.normal([Swift.max(n, 1)], generator: RandomGenerator(seed: UInt64(n)))
+        let expected = (0..<n).reduce(0.0) { $0 + Double(x.pointer[$1]) * Double(x.pointer[$1]) }
+        let got = Kernels.sumOfSquares(x.pointer, n)
+        #expect(abs(got - expected) <= 1e-6 * Swift.max(expected, 1), "\(got) vs \(expected)")
+        #expect(Kernels.sumOfSquares(x.pointer, n) == got)
+    }
+
     @Test func matmulAndTransposeFlags() {
         let a = Tensor(shape: [2, 3], [1, 2, 3, 4, 5, 6])
         let b = Tensor(shape: [3, 2], [7, 8, 9, 10, 11, 12])

@@ -9,7 +9,7 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
     var squares = 0.0
     for p in parameters {
         guard let g = p.grad else { continue }
-        squares += Double(Kernels.dot(g.pointer, g.pointer, g.count))
+        squares += Kernels.sumOfSquares(g.pointer, g.count)
     }
     let norm = Float(squares.squareRoot())
     let coefficient = maxNorm / (norm + 1e-6)

@@ -149,6 +149,37 @@ public enum Kernels {
         return total
     }
 
+    /// Σ x[i]² in Double: blocks of 32,768 floats summed with four vector accumulators on
+    /// every core, the blocks' sums added in order, so the result does not depend on the number
+    /// of threads (gradient clipping's norm over millions of values).
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
+        let block = 32_768, blocks = (n + block - 1) / block
+        guard blocks > 1 else { return blockSumOfSquares(x, n) }
+        var sums = [Double](repeating: 0, count: blocks)
+        sums.withUnsafeMutableBufferPointer { sums in
+            let chunks = Swift.min(blocks, 4 * Parallel.threadCount)
+            Parallel.forEach(chunks: chunks) { chunk in
+                for b in Parallel.range(of: chunk, chunks: chunks, count: blocks) {
+                    sums[b] = blockSumOfSquares(x + b * block, Swift.min(block, n - b * block))
+                }
+            }
+        }
+        return sums.reduce(0, +)
+    }
+
+    private static func blockSumOfSquares(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
+        var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
+        var i = 0
+        while i + 32 <= n {
+            let v0 = load(x + i), v1 = load(x + i + 8), v2 = load(x + i + 16), v3 = load(x + i + 24)
+            a0.addProduct(v0, v0); a1.addProduct(v1, v1); a2.addProduct(v2, v2); a3.addProduct(v3, v3)
+            i += 32
+        }
+        var total = Double(((a0 + a1) + (a2 + a3)).sum())
+        while i < n { total += Double(x[i] * x[i]); i += 1 }
+        return total
+    }
+
     /// max x[i]; NaN if any element is NaN, -inf for n = 0.
     public static func max(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         var best = Vector(repeating: -.infinity)
