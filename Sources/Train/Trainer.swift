@@ -103,9 +103,11 @@ public final class Trainer {
                 state = state.detached()
                 model.zeroGrad()
                 let loss = profile.measure(.forward) {
-                    let (logits, next) = model(input, seqLen: seqLen, batchSize: options.batchSize, state: state)
+                    let (features, next) = model.features(input, seqLen: seqLen, batchSize: options.batchSize, state: state)
                     state = next
-                    return Tensor.crossEntropy(logits: logits, targets: target)
+                    // The decoder and the loss as one op: the logits never get a buffer of their own.
+                    return Tensor.linearCrossEntropy(features, weight: model.decoder.weight, bias: model.decoder.bias,
+                                                     targets: target)
                 }
                 var value = Double(loss.item)
                 profile.measure(.backward) { loss.backward() }

@@ -22,7 +22,7 @@ import Testing
         let trained = try CLI.run(["train", "--epochs", "1", "--max-batches", "3", "--profile", "--save", run.path,
                                    "--builtin-sentences", "300", "--emsize", "8", "--nhid", "8", "--bptt", "5"])
         #expect(trained.status == 0, "\(trained.stderr)")
-        for row in ["| forward ", "| backward ", "| optimizer step ", "| lstm_stack 5×20×8 ", "| cross_entropy "] {
+        for row in ["| forward ", "| backward ", "| optimizer step ", "| lstm_stack 5×20×8 ", "| linear_cross_entropy "] {
             #expect(trained.stdout.contains(row), "no \(row) row in \(trained.stdout)")
         }
     }

@@ -80,19 +80,27 @@ extension Tensor {
                         if gradient != nil { out.update(repeating: 0, count: c) }
                         continue
                     }
-                    let rowMax = Kernels.max(row, c)
-                    let shift = rowMax.finiteOrZero
-                    let lse = shift + Float(Foundation.log(expShiftedRow(row, out, columns: c, shift: shift)))
-                    loss[r] = lse - row[t]
-                    hit[r] = row[t] >= rowMax
-                    if let (_, scale) = gradient {
-                        // Stored values are exp(x − shift); softmax · scale = them · exp(shift − lse) · scale.
-                        Kernels.scale(out, by: Foundation.exp(shift - lse) * scale, c)
-                        out[t] -= scale
-                    }
+                    (loss[r], hit[r]) = crossEntropyRow(row, out, columns: c, target: t, gradientScale: gradient?.1)
                 }
             }
         } } }
         return (loss, hit)
+    }
+
+    /// One row of logits: returns logsumexp(x) − x[target] and whether x[target] is the row's
+    /// maximum, and leaves exp(x − max) in `out`, or (softmax(x) − onehot(target)) · scale when
+    /// `gradientScale` is given. `out` may be `row` itself (the logits overwritten).
+    @inline(__always)
+    static func crossEntropyRow(_ row: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, columns c: Int,
+                                target t: Int, gradientScale: Float?) -> (loss: Float, hit: Bool) {
+        let rowMax = Kernels.max(row, c), logit = row[t]
+        let shift = rowMax.finiteOrZero
+        let lse = shift + Float(Foundation.log(expShiftedRow(row, out, columns: c, shift: shift)))
+        if let scale = gradientScale {
+            // Stored values are exp(x − shift); softmax · scale = them · exp(shift − lse) · scale.
+            Kernels.scale(out, by: Foundation.exp(shift - lse) * scale, c)
+            out[t] -= scale
+        }
+        return (lse - logit, logit >= rowMax)
     }
 }

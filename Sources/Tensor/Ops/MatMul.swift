@@ -40,48 +40,62 @@ extension Tensor {
         var outShape = x.shape
         outShape[outShape.count - 1] = outF
         let out = TensorStorage(uninitializedCount: rows * outF)
-        if PackedMatrix.suits(rows: rows, n: outF, k: inF) {
-            // A decoder-sized product: packed once, bias added as each tile is stored.
-            PackedMatrix(weight.pointer, k: inF, n: outF, transposed: true, parallel: true)
-                .multiplyParallel(x.pointer, m: rows, lda: inF, into: out.pointer, accumulate: false,
-                                  bias: bias.map { UnsafePointer($0.pointer) })
-        } else {
-            if let bias {
-                for r in 0..<rows { (out.pointer + r * outF).update(from: bias.pointer, count: outF) }
-            }
-            BLAS.sgemm(transA: false, transB: true, m: rows, n: outF, k: inF,
-                       x.pointer, weight.pointer, beta: bias == nil ? 0 : 1, out.pointer)
-        }
+        linearProduct(x, weight: weight, bias: bias, rows: rows, into: out.pointer)
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return .result("linear", shape: outShape, storage: out, inputs: inputs) { g in
-            let gx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
-            let gw = weight.requiresGrad ? Tensor(uninitializedShape: weight.shape) : nil
-            // Product 0 is g·W into gx, product 1 is gᵀ·x into gw (each skipped when not wanted);
-            // `threadsSet` when OpenBLAS's thread count was already set for the caller.
-            func gradient(_ product: Int, threadsSet: Bool) {
-                let (transA, m, k, b, c) = product == 0 ? (false, rows, outF, weight.pointer, gx?.pointer)
-                                                        : (true, outF, rows, x.pointer, gw?.pointer)
-                guard let c else { return }
-                if threadsSet {
-                    BLAS.sgemmAsConfigured(transA: transA, transB: false, m: m, n: inF, k: k, g.pointer, b, c)
-                } else {
-                    BLAS.sgemm(transA: transA, transB: false, m: m, n: inF, k: k, g.pointer, b, c)
-                }
-            }
-            if gx != nil && gw != nil && rows * outF * inF >= BLAS.parallelThreshold && Parallel.threadCount > 1 {
-                // The two gradient products are the same size: one per core, side by side, rather
-                // than each split over the cores in turn.
-                BLAS.setThreads(1)
-                Parallel.forEach(chunks: 2) { gradient($0, threadsSet: true) }
-            } else {
-                gradient(0, threadsSet: false)
-                gradient(1, threadsSet: false)
-            }
+            let (gx, gw) = linearGradients(g.pointer, x: x, weight: weight, rows: rows)
             var grads = [gx, gw]
             if let bias {
                 grads.append(bias.requiresGrad ? g.reshaped([rows, outF]).sum(axis: 0) : nil)
             }
             return grads
         }
+    }
+
+    /// out [rows, out] = x·Wᵀ + b, the forward product of `linear`.
+    static func linearProduct(_ x: Tensor, weight: Tensor, bias: Tensor?, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        let (outF, inF) = (weight.shape[0], weight.shape[1])
+        if PackedMatrix.suits(rows: rows, n: outF, k: inF) {
+            // A decoder-sized product: packed once, bias added as each tile is stored.
+            PackedMatrix(weight.pointer, k: inF, n: outF, transposed: true, parallel: true)
+                .multiplyParallel(x.pointer, m: rows, lda: inF, into: out, accumulate: false,
+                                  bias: bias.map { UnsafePointer($0.pointer) })
+        } else {
+            if let bias {
+                for r in 0..<rows { (out + r * outF).update(from: bias.pointer, count: outF) }
+            }
+            BLAS.sgemm(transA: false, transB: true, m: rows, n: outF, k: inF,
+                       x.pointer, weight.pointer, beta: bias == nil ? 0 : 1, out)
+        }
+    }
+
+    /// The gradients of `linear`'s input (g·W) and weight (gᵀ·x) from the output's gradient
+    /// g [rows, out], each nil when its tensor does not require one.
+    static func linearGradients(_ g: UnsafePointer<Float>, x: Tensor, weight: Tensor, rows: Int) -> (Tensor?, Tensor?) {
+        let (outF, inF) = (weight.shape[0], weight.shape[1])
+        let gx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
+        let gw = weight.requiresGrad ? Tensor(uninitializedShape: weight.shape) : nil
+        // Product 0 is g·W into gx, product 1 is gᵀ·x into gw (each skipped when not wanted);
+        // `threadsSet` when OpenBLAS's thread count was already set for the caller.
+        func gradient(_ product: Int, threadsSet: Bool) {
+            let (transA, m, k, b, c) = product == 0 ? (false, rows, outF, weight.pointer, gx?.pointer)
+                                                    : (true, outF, rows, x.pointer, gw?.pointer)
+            guard let c else { return }
+            if threadsSet {
+                BLAS.sgemmAsConfigured(transA: transA, transB: false, m: m, n: inF, k: k, g, b, c)
+            } else {
+                BLAS.sgemm(transA: transA, transB: false, m: m, n: inF, k: k, g, b, c)
+            }
+        }
+        if gx != nil && gw != nil && rows * outF * inF >= BLAS.parallelThreshold && Parallel.threadCount > 1 {
+            // The two gradient products are the same size: one per core, side by side, rather
+            // than each split over the cores in turn.
+            BLAS.setThreads(1)
+            Parallel.forEach(chunks: 2) { gradient($0, threadsSet: true) }
+        } else {
+            gradient(0, threadsSet: false)
+            gradient(1, threadsSet: false)
+        }
+        return (gx, gw)
     }
 }
