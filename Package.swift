@@ -1,4 +1,5 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
+// 6.2 or later: SwiftPM then accepts the unsafe flags below in a package depended on by version.
 import PackageDescription
 
 // Kernels need vector and FMA instructions and no exclusivity checks in hot loops
@@ -25,6 +26,7 @@ let package = Package(
     name: "Perplex",
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Formats", targets: ["Formats"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Text", targets: ["Text"]),
         .library(name: "Models", targets: ["Models"]),
@@ -49,6 +51,11 @@ let package = Package(
             swiftSettings: fastSwift
         ),
         .target(
+            name: "Formats",
+            dependencies: ["Tensor"],
+            swiftSettings: fastSwift
+        ),
+        .target(
             name: "NN",
             dependencies: ["Tensor"],
             swiftSettings: fastSwift
@@ -59,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "Models",
-            dependencies: ["NN", "Text"],
+            dependencies: ["NN", "Text", "Formats"],
             swiftSettings: fastSwift
         ),
         .target(
@@ -73,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "Analysis",
-            dependencies: ["Tensor", "Text", "Models", "Train"],
+            dependencies: ["Tensor", "Text", "Models"],
             swiftSettings: fastSwift
         ),
         .target(name: "CPrefetch"),
@@ -87,6 +94,7 @@ let package = Package(
             dependencies: [
                 "Tensor",
                 "NN",
+                "Formats",
                 "Text",
                 "Models",
                 "Train",
@@ -104,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NNTests",
-            dependencies: ["NN"],
+            dependencies: ["NN", "Formats"],
             exclude: ["Fixtures"],
             swiftSettings: fastSwift
         ),
@@ -115,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelsTests",
-            dependencies: ["Models", "NN", "Tensor", "Text"],
+            dependencies: ["Models", "NN", "Tensor", "Text", "Formats"],
             exclude: ["Fixtures"],
             swiftSettings: fastSwift
         ),

@@ -2,7 +2,7 @@ import Foundation
 import Models
 import Tensor
 import Text
-import Train
+
 
 extension WordVectors {
     /// The input embedding of a language model (its `encoder.weight`, [vocabulary, emsize]) as

@@ -69,3 +69,14 @@ public final class AttentionLSTMModel: Module, LanguageModel {
         return (features, .attention(h: h, c: c, memory: history.slice(axis: 0, seqLen..<(seqLen + k))))
     }
 }
+
+extension AttentionLSTMModel {
+    static let spec = ModelKindSpec(
+        options: [.attentionWindow],
+        problem: { c in c.attentionSpan >= 1 ? nil : "--attention-window must be positive, got \(c.attentionSpan)" },
+        make: { config, _, generator in AttentionLSTMModel(config, generator: generator) },
+        parameterCount: { c in
+            c.embeddingAndDecoderParameters + recurrentParameters(gates: 4, input: c.emsize, hidden: c.nhid, layers: c.nlayers)
+                + 2 * c.nhid * c.nhid + c.nhid
+        })
+}

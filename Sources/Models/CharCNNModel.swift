@@ -101,3 +101,27 @@ public final class CharCNNModel: Module, LanguageModel {
         return (drop(output).reshaped([seqLen * batchSize, config.nhid]), .lstm(h: h, c: c))
     }
 }
+
+extension CharCNNModel {
+    static let spec = ModelKindSpec(
+        options: [.charEmsize, .maxFilterWidth, .featureMaps, .highwayLayers, .characters, .maxWordLength],
+        tying: .unsupported("--tied does not apply to CharCNN (its words have no input embedding)"),
+        problem: { c in
+            guard c.characterEmsize > 0, c.filterWidths.upperBound >= 1, c.mapsPerWidth > 0, c.highwayCount >= 0 else {
+                return "--char-emsize, --max-filter-width and --feature-maps must be positive, --highway-layers non-negative"
+            }
+            guard let characters = c.characters, characters > 0, let length = c.maxWordLength, length >= c.filterWidths.upperBound
+            else { return "CharCNN needs its character vocabulary and a word length of at least --max-filter-width" }
+            return nil
+        },
+        make: { config, words, generator in CharCNNModel(config, words: words, generator: generator) },
+        parameterCount: { c in
+            let e = c.characterEmsize
+            let convolutions = c.filterWidths.reduce(0) { sum, w in sum + c.mapsPerWidth * w * (e * w + 1) }
+            let features = c.filterWidths.reduce(0) { $0 + c.mapsPerWidth * $1 }
+            let highway = c.highwayCount * 2 * (features * features + features)
+            return (c.characters ?? CharacterVocabulary.endOfWord + 1) * e + convolutions + highway
+                + recurrentParameters(gates: 4, input: features, hidden: c.nhid, layers: c.nlayers)
+                + c.nhid * c.vocabularySize + c.vocabularySize
+        })
+}

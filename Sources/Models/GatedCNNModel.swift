@@ -17,14 +17,15 @@ public final class GatedCNNModel: Module, LanguageModel {
     let rnn: LSTM?
     public let decoder: Linear
 
-    public init(_ config: ModelConfig, generator: RandomGenerator = .global) {
+    /// `underLSTM`: the blocks feed `config.recurrentLayers` LSTM layers (GatedCNN_RNN).
+    public init(_ config: ModelConfig, underLSTM: Bool, generator: RandomGenerator = .global) {
         self.config = config
         let (v, e, h, k) = (config.vocabularySize, config.emsize, config.nhid, config.convolutionWidth)
         drop = Dropout(config.dropout, generator: generator)
         encoder = Embedding(v, e, generator: generator)
         fillUniform(encoder.weight, bound: 0.1, generator)
         blocks = (0..<config.nlayers).map { GatedConvBlock($0 == 0 ? e : h, h, kernelSize: k, generator: generator) }
-        rnn = config.kind == .gatedCNNRNN
+        rnn = underLSTM
             ? LSTM(inputSize: h, hiddenSize: h, numLayers: config.recurrentLayers, dropout: config.dropout, generator: generator)
             : nil
         decoder = recipeDecoder(config, inFeatures: h, tiedTo: encoder, generator)
@@ -61,4 +62,27 @@ public final class GatedCNNModel: Module, LanguageModel {
         }
         return (drop(x).reshaped([seqLen * batchSize, config.nhid]), next)
     }
+}
+
+extension GatedCNNModel {
+    static func spec(underLSTM: Bool) -> ModelKindSpec {
+        ModelKindSpec(
+            options: underLSTM ? [.kernelSize, .rnnLayers] : [.kernelSize],
+            problem: { c in
+                if c.convolutionWidth < 2 { return "--kernel-size must be at least 2, got \(c.convolutionWidth)" }
+                if c.recurrentLayers < 1 { return "--rnn-layers must be positive, got \(c.recurrentLayers)" }
+                return nil
+            },
+            make: { config, _, generator in GatedCNNModel(config, underLSTM: underLSTM, generator: generator) },
+            parameterCount: { c in
+                let (e, h, k) = (c.emsize, c.nhid, c.convolutionWidth)
+                // Each block's convolution gives 2h channels (the values and the gates).
+                let blocks = (0..<c.nlayers).reduce(0) { sum, l in sum + 2 * h * ((l == 0 ? e : h) * k + 1) }
+                let rnn = underLSTM ? recurrentParameters(gates: 4, input: h, hidden: h, layers: c.recurrentLayers) : 0
+                return c.embeddingAndDecoderParameters + blocks + rnn
+            })
+    }
+
+    /// The gated CNN alone, and under an LSTM.
+    static let spec = spec(underLSTM: false), rnnSpec = spec(underLSTM: true)
 }

@@ -42,31 +42,23 @@ public protocol LanguageModel: Module {
         -> (features: Tensor, state: RecurrentState)
     /// The output layer: logits = decoder(features), [seqLen·batch, vocabularySize].
     var decoder: Linear { get }
+    /// For a model that carries no state between windows: the longest context generation re-reads
+    /// at every step. Nil (the default) when the state carries the past and only the newest token is fed.
+    var generationContext: Int? { get }
+    /// Whether a window's forward pass costs more than scoring its features, so evaluation runs it
+    /// on all cores instead of beside the scoring of the window before (default false).
+    var forwardOutweighsScoring: Bool { get }
 }
 
 extension LanguageModel {
+    public var generationContext: Int? { nil }
+    public var forwardOutweighsScoring: Bool { false }
+
     /// Logits [seqLen·batch, vocabularySize] for every position, and the state after the window.
     public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
         -> (logits: Tensor, state: RecurrentState) {
         let (features, next) = features(input, seqLen: seqLen, batchSize: batchSize, state: state)
         return (decoder(features), next)
-    }
-}
-
-/// Builds the model `config` describes (validated first, kind-specific fields resolved to their
-/// defaults). `words` (the vocabulary, id order) spell the CharCNN's words; without them its
-/// character table is left empty, to be filled by a state dict.
-public func makeLanguageModel(_ config: ModelConfig, words: [String]? = nil, generator: RandomGenerator = .global)
-    throws(ModelConfigError) -> any LanguageModel {
-    try config.validate()
-    let config = config.resolved()
-    switch config.kind {
-    case .transformer: return TransformerModel(config, generator: generator)
-    case .nplm: return NPLMModel(config, generator: generator)
-    case .gatedCNN, .gatedCNNRNN: return GatedCNNModel(config, generator: generator)
-    case .attentionLSTM: return AttentionLSTMModel(config, generator: generator)
-    case .charCNN: return CharCNNModel(config, words: words, generator: generator)
-    case .rnnTanh, .rnnRelu, .lstm, .gru: return RNNModel(config, generator: generator)
     }
 }
 

@@ -1,11 +1,4 @@
-/// The model kinds, spelled as the `--model` flag: the recipe's five and the seeds' other language
-/// models (Bengio's n-gram NPLM, Dauphin's gated CNN alone and under an LSTM, Kim's character-aware
-/// CNN-LSTM, an LSTM with attention over its recent outputs).
-public enum ModelKind: String, CaseIterable, Codable, Sendable {
-    case rnnTanh = "RNN_TANH", rnnRelu = "RNN_RELU", lstm = "LSTM", gru = "GRU", transformer = "Transformer"
-    case nplm = "NPLM", gatedCNN = "GatedCNN", gatedCNNRNN = "GatedCNN_RNN", charCNN = "CharCNN"
-    case attentionLSTM = "AttentionLSTM"
-}
+import Text
 
 /// The NPLM's hidden layer: h = W·x + b (`linear`) or tanh(W·x + b) (`tanh`, Bengio et al.'s).
 public enum HiddenActivation: String, CaseIterable, Codable, Sendable {
@@ -97,61 +90,42 @@ extension ModelConfig {
     /// This config with the kind's own optional fields set to their values (defaults where nil).
     public func resolved() -> ModelConfig {
         var c = self
-        switch kind {
-        case .nplm: (c.ngram, c.hiddenActivation) = (ngramOrder, nplmActivation)
-        case .gatedCNN: c.kernelSize = convolutionWidth
-        case .gatedCNNRNN: (c.kernelSize, c.rnnLayers) = (convolutionWidth, recurrentLayers)
-        case .attentionLSTM: c.attentionWindow = attentionSpan
-        case .charCNN:
-            (c.charEmsize, c.maxFilterWidth, c.featureMaps, c.highwayLayers) =
-                (characterEmsize, filterWidths.upperBound, mapsPerWidth, highwayCount)
-        default: break
-        }
+        for option in kind.spec.options { option.resolve(&c) }
         return c
     }
 
-    /// The kind-specific fields: flag spelling, whether set, and the kinds that use it.
-    private var kindSpecificFields: [(flag: String, isSet: Bool, kinds: [ModelKind])] {
-        [("--ngram", ngram != nil, [.nplm]), ("--hidden-act", hiddenActivation != nil, [.nplm]),
-         ("--kernel-size", kernelSize != nil, [.gatedCNN, .gatedCNNRNN]), ("--rnn-layers", rnnLayers != nil, [.gatedCNNRNN]),
-         ("--attention-window", attentionWindow != nil, [.attentionLSTM]),
-         ("--char-emsize", charEmsize != nil, [.charCNN]), ("--max-filter-width", maxFilterWidth != nil, [.charCNN]),
-         ("--feature-maps", featureMaps != nil, [.charCNN]), ("--highway-layers", highwayLayers != nil, [.charCNN]),
-         ("characters", characters != nil, [.charCNN]), ("max word length", maxWordLength != nil, [.charCNN])]
+    /// The configuration fitted to a vocabulary (`words`, id order): its size, and for kinds that
+    /// spell words, the character vocabulary's size and word length.
+    public func fitted(words: [String]) -> ModelConfig {
+        var c = self
+        c.vocabularySize = words.count
+        if kind.spec.options.contains(.characters) {
+            let characters = CharacterVocabulary(words: words)
+            c.characters = characters.count
+            c.maxWordLength = Swift.max(characters.wordLength, c.filterWidths.upperBound)
+        }
+        return c
     }
 
     /// Checks what a user controls before any layer is built (layers trap on impossible shapes).
     public func validate() throws(ModelConfigError) {
         func fail(_ message: String) -> ModelConfigError { ModelConfigError(description: message) }
+        let spec = kind.spec
         guard vocabularySize > 0 else { throw fail("the vocabulary is empty") }
         guard emsize > 0, nhid > 0, nlayers > 0 else { throw fail("--emsize, --nhid and --nlayers must be positive") }
         guard dropout >= 0, dropout < 1 else { throw fail("--dropout must be in [0, 1), got \(dropout)") }
-        for field in kindSpecificFields where field.isSet && !field.kinds.contains(kind) {
-            throw fail("\(field.flag) does not apply to \(kind.rawValue) (only to \(field.kinds.map(\.rawValue).joined(separator: ", ")))")
+        for option in ModelOption.allCases where option.isSet(in: self) && !spec.options.contains(option) {
+            let kinds = ModelKind.allCases.filter { $0.spec.options.contains(option) }.map(\.rawValue)
+            throw fail("\(option.flag) does not apply to \(kind.rawValue) (only to \(kinds.joined(separator: ", ")))")
         }
-        switch kind {
-        case .transformer:
-            guard nhead > 0, emsize % nhead == 0 else { throw fail("--emsize \(emsize) must be a multiple of --nhead \(nhead)") }
-            if tied { throw fail("--tied is not supported for the Transformer (as in the recipe)") }
-        case .nplm:
-            guard ngramOrder >= 2 else { throw fail("--ngram must be at least 2, got \(ngramOrder)") }
-        case .gatedCNN, .gatedCNNRNN:
-            guard convolutionWidth >= 2 else { throw fail("--kernel-size must be at least 2, got \(convolutionWidth)") }
-            guard recurrentLayers >= 1 else { throw fail("--rnn-layers must be positive, got \(recurrentLayers)") }
-        case .attentionLSTM:
-            guard attentionSpan >= 1 else { throw fail("--attention-window must be positive, got \(attentionSpan)") }
-        case .charCNN:
-            if tied { throw fail("--tied does not apply to CharCNN (its words have no input embedding)") }
-            guard characterEmsize > 0, filterWidths.upperBound >= 1, mapsPerWidth > 0, highwayCount >= 0 else {
-                throw fail("--char-emsize, --max-filter-width and --feature-maps must be positive, --highway-layers non-negative")
+        if let problem = spec.problem(self) { throw fail(problem) }
+        if tied {
+            switch spec.tying {
+            case .unsupported(let why): throw fail(why)
+            case .equalSizes where nhid != emsize:
+                throw fail("--tied needs --nhid equal to --emsize (got nhid \(nhid), emsize \(emsize))")
+            case .equalSizes: break
             }
-            guard let characters, characters > 0, let maxWordLength, maxWordLength >= filterWidths.upperBound else {
-                throw fail("CharCNN needs its character vocabulary and a word length of at least --max-filter-width")
-            }
-        default: break
-        }
-        if tied && kind != .transformer && nhid != emsize {
-            throw fail("--tied needs --nhid equal to --emsize (got nhid \(nhid), emsize \(emsize))")
         }
     }
 }

@@ -55,3 +55,11 @@ public final class NPLMModel: Module, LanguageModel {
         return (features, .tokens(Array(ids.suffix(Swift.min(rows, carriedRows) * batchSize))))
     }
 }
+
+extension NPLMModel {
+    static let spec = ModelKindSpec(
+        options: [.ngram, .hiddenActivation],
+        problem: { c in c.ngramOrder >= 2 ? nil : "--ngram must be at least 2, got \(c.ngramOrder)" },
+        make: { config, _, generator in NPLMModel(config, generator: generator) },
+        parameterCount: { c in c.embeddingAndDecoderParameters + (c.ngramOrder - 1) * c.emsize * c.nhid + c.nhid })
+}

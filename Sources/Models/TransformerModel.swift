@@ -36,6 +36,9 @@ public final class TransformerModel: Module, LanguageModel {
 
     public func initialState(batchSize: Int) -> RecurrentState { .none }
 
+    /// Generation re-reads up to this many tokens (the positional table holds 5000).
+    public var generationContext: Int? { 1024 }
+
     public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
         -> (features: Tensor, state: RecurrentState) {
         let mask = masks[seqLen] ?? MultiheadAttention.causalMask(seqLen)
@@ -56,4 +59,19 @@ public final class TransformerEncoder: Module {
     public func callAsFunction(_ x: Tensor, mask: Tensor? = nil) -> Tensor {
         layers.reduce(x) { $1($0, mask: mask) }
     }
+}
+
+extension TransformerModel {
+    static let spec = ModelKindSpec(
+        tying: .unsupported("--tied is not supported for the Transformer (as in the recipe)"),
+        problem: { c in
+            c.nhead > 0 && c.emsize % c.nhead == 0 ? nil : "--emsize \(c.emsize) must be a multiple of --nhead \(c.nhead)"
+        },
+        make: { config, _, generator in TransformerModel(config, generator: generator) },
+        parameterCount: { c in
+            let (d, f) = (c.emsize, c.nhid)
+            // Per layer: in_proj (3d × d + 3d), out_proj, the feed-forward pair, two layer norms.
+            let layer = 3 * d * d + 3 * d + d * d + d + d * f + f + f * d + d + 4 * d
+            return c.vocabularySize * d + c.nlayers * layer + d * c.vocabularySize + c.vocabularySize
+        })
 }

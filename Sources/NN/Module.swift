@@ -5,12 +5,16 @@ import Tensor
 /// Parameters and submodules are found from stored properties by reflection (as in MLXNN), so the
 /// property names become the state-dict names: a `Tensor` property `weight` of a child `decoder`
 /// is `decoder.weight`; an array of modules `layers` gives `layers.0`, `layers.1`, …. A `Tensor`
-/// property that requires gradients is a parameter; one that does not is a buffer (saved in the
-/// state dict, never trained — BatchNorm's running statistics). Layers whose PyTorch names are not
-/// property names (`weight_ih_l0`) override `ownTensors()`.
+/// property created requiring gradients is a parameter; one created without is a buffer (saved in
+/// the state dict, never trained — BatchNorm's running statistics). `freeze()` stops a parameter
+/// training without making it a buffer: it still counts and travels as a parameter, as a PyTorch
+/// parameter with `requires_grad = False`. Layers whose PyTorch names are not property names
+/// (`weight_ih_l0`) override `ownTensors()`.
 open class Module {
     /// True while training (dropout active, batch norm using batch statistics).
     public private(set) var isTraining = true
+    /// Parameters of this module's tree frozen through it (they no longer require gradients).
+    private var frozen = Set<ObjectIdentifier>()
 
     public init() {}
 
@@ -39,7 +43,7 @@ open class Module {
         var levels: [[(String, Any)]] = []
         while let m = mirror {
             levels.append(m.children.compactMap { child in
-                guard var label = child.label, label != "isTraining" else { return nil }
+                guard var label = child.label, label != "isTraining", label != "frozen" else { return nil }
                 // `lazy var x` is stored as `$__lazy_storage_$_x`.
                 if label.hasPrefix(Self.lazyPrefix) { label.removeFirst(Self.lazyPrefix.count) }
                 // Unwrap optionals: a nil optional contributes nothing.
@@ -64,18 +68,49 @@ open class Module {
         return result
     }
 
-    /// Trainable tensors with their dotted names, in declaration order. A tensor shared by two
-    /// modules (tied weights) is listed once, under its first name, as in PyTorch.
+    /// Parameters (trainable or frozen, not buffers) with their dotted names, in declaration order.
+    /// A tensor shared by two modules (tied weights) is listed once, under its first name, as in PyTorch.
     public func namedParameters() -> [(String, Tensor)] {
+        let frozen = frozenInTree()
         var seen = Set<ObjectIdentifier>()
-        return namedTensors().filter { $0.1.requiresGrad && seen.insert(ObjectIdentifier($0.1)).inserted }
+        return namedTensors().filter { name, tensor in
+            let id = ObjectIdentifier(tensor)
+            return (tensor.requiresGrad || frozen.contains(id)) && seen.insert(id).inserted
+        }
     }
 
-    /// Trainable tensors, in declaration order.
+    /// Parameters, trainable or frozen, in declaration order.
     public func parameters() -> [Tensor] { namedParameters().map(\.1) }
 
-    /// Number of trainable scalars.
+    /// The parameters an optimizer updates (not frozen), in declaration order.
+    public func trainableParameters() -> [Tensor] { parameters().filter(\.requiresGrad) }
+
+    /// Number of parameter scalars, frozen ones included (PyTorch's `sum(p.numel() for p in model.parameters())`).
     public var parameterCount: Int { parameters().reduce(0) { $0 + $1.count } }
+
+    /// Stops every parameter of this module and its submodules from training; they stay parameters.
+    public func freeze() {
+        for tensor in parameters() {
+            tensor.requiresGrad = false
+            frozen.insert(ObjectIdentifier(tensor))
+        }
+    }
+
+    /// Lets the parameters frozen through this module or its submodules train again.
+    public func unfreeze() {
+        let ids = frozenInTree()
+        for (_, tensor) in namedTensors() where ids.contains(ObjectIdentifier(tensor)) { tensor.requiresGrad = true }
+        clearFrozen()
+    }
+
+    private func frozenInTree() -> Set<ObjectIdentifier> {
+        children().reduce(frozen) { $0.union($1.1.frozenInTree()) }
+    }
+
+    private func clearFrozen() {
+        frozen = []
+        for (_, child) in children() { child.clearFrozen() }
+    }
 
     /// Switches this module and all submodules to training (`true`) or evaluation mode.
     public func train(_ on: Bool = true) {

@@ -47,7 +47,7 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
         // The weights stay put for the whole pass: pack the decoder once, and score its logits
         // chunk by chunk without storing them.
         let decoder = PackedLinear(weight: model.decoder.weight, bias: model.decoder.bias)
-        if forwardOutweighsScoring(model.config) {
+        if model.forwardOutweighsScoring {
             // The forward pass splits its products over the cores by itself; overlapping it with
             // the scoring would hold it to one core, the longer of the two.
             for start in stream.windowStarts(bptt: bptt) {
@@ -91,18 +91,6 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
         }
         return sums
     }
-}
-
-/// Whether a window's forward pass costs more than scoring its features: an LSTM (whose fused
-/// stack splits each layer over the cores) with more recurrent multiply-adds per token,
-/// Σ_l 4·nhid·(in_l + nhid), than the decoder's nhid·vocabulary (the medium recipe: 6.8 M
-/// against 4.9 M; the small one: 0.64 M against 1.5 M).
-func forwardOutweighsScoring(_ config: ModelConfig) -> Bool {
-    guard config.kind == .lstm else { return false }
-    let recurrent = (0..<config.nlayers).reduce(0) { sum, l in
-        sum + 4 * config.nhid * ((l == 0 ? config.emsize : config.nhid) + config.nhid)
-    }
-    return recurrent > config.nhid * config.vocabularySize
 }
 
 extension Evaluation.Sums {

@@ -3,9 +3,6 @@ import Models
 import Tensor
 import Text
 
-/// Longest context the Transformer re-reads (its positional table holds 5000 positions).
-let maxTransformerContext = 1024
-
 /// Samples `count` words from `model` after feeding `prompt` (ids), at `temperature`
 /// (softmax(logits / T); lower is more conservative), as the recipe's generate.py.
 public func generate(_ model: any LanguageModel, prompt: [Int], count: Int, temperature: Float,
@@ -16,8 +13,8 @@ public func generate(_ model: any LanguageModel, prompt: [Int], count: Int, temp
         var state = model.initialState(batchSize: 1)
         var context = prompt.isEmpty ? [Int(generator.next() % UInt64(model.config.vocabularySize))] : prompt
         var output: [Int] = []
-        // Recurrent models carry the state and only need the newest token; the Transformer re-reads
-        // the whole context each step (as the recipe does).
+        // Recurrent models carry the state and only need the newest token; a stateless one (the
+        // Transformer) re-reads the whole context each step, as the recipe does.
         var pending = context
         for _ in 0..<count {
             let (logits, next) = model(pending, seqLen: pending.count, batchSize: 1, state: state)
@@ -31,7 +28,7 @@ public func generate(_ model: any LanguageModel, prompt: [Int], count: Int, temp
             }
             output.append(word)
             context.append(word)
-            pending = model.config.kind == .transformer ? Array(context.suffix(maxTransformerContext)) : [word]
+            pending = model.generationContext.map { Array(context.suffix($0)) } ?? [word]
         }
         return output
     }

@@ -1,4 +1,5 @@
-/// What training tells the outside world (console, metrics file).
+/// What training tells the outside world. The library records metrics through it (`RunRecorder`);
+/// the CLI draws the console lines and progress bar through another conformer.
 public protocol TrainingReporter: AnyObject {
     /// After every batch (for a live progress display).
     func batchDone(epoch: Int, batch: Int, batches: Int, tokensPerSecond: Double, secondsLeft: Double)
@@ -7,6 +8,45 @@ public protocol TrainingReporter: AnyObject {
     /// End of an epoch, after validation (`validAccuracy`: top-1 next-word accuracy, 0…1).
     func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
                   tokensPerSecond: Double)
-    /// A one-line notice (early stop, learning-rate change, NaN loss).
+    /// A one-line notice (early stop, learning-rate change, NaN loss, what a run is about to do).
     func notice(_ message: String)
+    /// The end of a run: the test evaluation, the corpus floor when known, and whether training
+    /// was stopped early (Ctrl-C).
+    func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool)
+}
+
+extension TrainingReporter {
+    public func batchDone(epoch: Int, batch: Int, batches: Int, tokensPerSecond: Double, secondsLeft: Double) {}
+    public func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool) {}
+}
+
+/// Several reporters told the same things, in order.
+public final class ReporterGroup: TrainingReporter {
+    let members: [any TrainingReporter]
+
+    public init(_ members: [any TrainingReporter]) { self.members = members }
+
+    public func batchDone(epoch: Int, batch: Int, batches: Int, tokensPerSecond: Double, secondsLeft: Double) {
+        for m in members {
+            m.batchDone(epoch: epoch, batch: batch, batches: batches, tokensPerSecond: tokensPerSecond, secondsLeft: secondsLeft)
+        }
+    }
+
+    public func log(epoch: Int, batch: Int, batches: Int, lr: Float, msPerBatch: Double, loss: Double) {
+        for m in members { m.log(epoch: epoch, batch: batch, batches: batches, lr: lr, msPerBatch: msPerBatch, loss: loss) }
+    }
+
+    public func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
+                         tokensPerSecond: Double) {
+        for m in members {
+            m.epochEnd(epoch: epoch, seconds: seconds, trainLoss: trainLoss, validLoss: validLoss, validAccuracy: validAccuracy,
+                       lr: lr, tokensPerSecond: tokensPerSecond)
+        }
+    }
+
+    public func notice(_ message: String) { for m in members { m.notice(message) } }
+
+    public func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool) {
+        for m in members { m.testResult(test, floor: floor, interrupted: interrupted) }
+    }
 }

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import NN
 import Plot
@@ -37,92 +38,54 @@ public struct RunFolder {
         }
     }
 
+    /// Writes config.json (pretty, sorted keys) atomically.
+    public func writeConfig(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try write(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n", to: config)
+    }
+
     /// Writes a text file atomically.
     public func write(_ text: String, to file: URL) throws {
         try writeAtomically(Data(text.utf8), to: file)
     }
 }
 
-/// Console output in the recipe's format plus the run folder's metrics and curves.
-public final class RunReporter: TrainingReporter {
-    let folder: RunFolder?
-    let live: Bool
-    private var lastBar = Date.distantPast
+/// Records a run in its folder: metrics.jsonl lines and the curves chart (the console is the
+/// CLI's business).
+public final class RunRecorder: TrainingReporter {
+    let folder: RunFolder
     private(set) var trainPoints: [(x: Double, y: Double)] = []
     private(set) var validPoints: [(x: Double, y: Double)] = []
 
-    /// `live`: draw a progress bar (only on a terminal; plain lines otherwise).
-    public init(folder: RunFolder?, live: Bool = isatty(STDOUT_FILENO) != 0) {
-        self.folder = folder
-        self.live = live
-    }
-
-    static let rule = String(repeating: "-", count: 89)
-
-    private func clearBar() { if live { print("\r\u{1B}[K", terminator: "") } }
-
-    public func batchDone(epoch: Int, batch: Int, batches: Int, tokensPerSecond: Double, secondsLeft: Double) {
-        guard live, Date().timeIntervalSince(lastBar) > 0.2 || batch == batches else { return }
-        lastBar = Date()
-        let width = 30, filled = batches > 0 ? width * batch / batches : width
-        let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-        let eta = Int(secondsLeft.rounded())
-        print(String(format: "\r\u{1B}[K| epoch %3d [%@] %d/%d | %.0f tok/s | ETA %d:%02d", epoch, bar, batch, batches,
-                     tokensPerSecond, eta / 60, eta % 60), terminator: "")
-        fflush(stdout)
-    }
+    public init(folder: RunFolder) { self.folder = folder }
 
     public func log(epoch: Int, batch: Int, batches: Int, lr: Float, msPerBatch: Double, loss: Double) {
-        clearBar()
-        print(String(format: "| epoch %3d | %5d/%5d batches | lr %02.2f | ms/batch %5.2f | loss %5.2f | ppl %8.2f",
-                     epoch, batch, batches, lr, msPerBatch, loss, perplexity(loss)))
         let x = Double(epoch - 1) + Double(batch) / Double(max(batches, 1))
         trainPoints.append((x, perplexity(loss)))
-        folder?.appendMetrics(["type": "batch", "epoch": epoch, "batch": batch, "lr": Double(lr),
-                               "ms_per_batch": msPerBatch, "loss": loss, "ppl": perplexity(loss)])
+        folder.appendMetrics(["type": "batch", "epoch": epoch, "batch": batch, "lr": Double(lr),
+                              "ms_per_batch": msPerBatch, "loss": loss, "ppl": perplexity(loss)])
     }
 
     public func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
                          tokensPerSecond: Double) {
-        clearBar()
-        print(Self.rule)
-        print(String(format: "| end of epoch %3d | time: %5.2fs | valid loss %5.2f | valid ppl %8.2f | valid acc %5.2f%%", epoch,
-                     seconds, validLoss, perplexity(validLoss), 100 * validAccuracy))
-        print(Self.rule)
         validPoints.append((Double(epoch), perplexity(validLoss)))
         if trainPoints.last.map({ $0.x < Double(epoch) }) ?? true { trainPoints.append((Double(epoch), perplexity(trainLoss))) }
-        folder?.appendMetrics(["type": "epoch", "epoch": epoch, "seconds": seconds, "train_loss": trainLoss,
-                               "valid_loss": validLoss, "valid_ppl": perplexity(validLoss), "valid_accuracy": validAccuracy,
-                               "lr": Double(lr),
-                               "tokens_per_s": tokensPerSecond])
-        writeCurves()
-    }
-
-    public func notice(_ message: String) {
-        clearBar()
-        print("| \(message)")
-    }
-
-    /// The end-of-training block with the test perplexity and accuracy (and the corpus floor when
-    /// known); `interrupted` (training stopped early by Ctrl-C) is recorded in metrics.jsonl.
-    public func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool = false) {
-        let line = String(repeating: "=", count: 89)
-        print(line)
-        var text = String(format: "| End of training | test loss %5.2f | test ppl %8.2f | test acc %5.2f%%", test.loss,
-                          test.perplexity, 100 * test.accuracy)
-        if let floor { text += String(format: " | corpus floor ppl %8.2f", floor) }
-        print(text)
-        print(line)
-        var record: [String: Any] = ["type": "test", "test_loss": test.loss, "test_ppl": test.perplexity,
-                                     "test_accuracy": test.accuracy, "interrupted": interrupted]
-        if let floor { record["floor_ppl"] = floor }
-        folder?.appendMetrics(record)
-    }
-
-    func writeCurves() {
-        guard let folder else { return }
+        folder.appendMetrics(["type": "epoch", "epoch": epoch, "seconds": seconds, "train_loss": trainLoss,
+                              "valid_loss": validLoss, "valid_ppl": perplexity(validLoss), "valid_accuracy": validAccuracy,
+                              "lr": Double(lr), "tokens_per_s": tokensPerSecond])
         let chart = LineChart(title: "Perplexity", xLabel: "epoch", yLabel: "perplexity", logY: true,
                               series: [.init(name: "train", points: trainPoints), .init(name: "valid", points: validPoints)])
         try? folder.write(chart.svg(), to: folder.curves)
+    }
+
+    public func notice(_ message: String) {}
+
+    /// Records the test result (`interrupted`: training stopped early by Ctrl-C).
+    public func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool) {
+        var record: [String: Any] = ["type": "test", "test_loss": test.loss, "test_ppl": test.perplexity,
+                                     "test_accuracy": test.accuracy, "interrupted": interrupted]
+        if let floor { record["floor_ppl"] = floor }
+        folder.appendMetrics(record)
     }
 }

@@ -77,7 +77,7 @@ public final class Trainer {
     /// Trains for `options.epochs` epochs or until interrupted (Ctrl-C) or diverged, then restores
     /// the best weights into the model.
     public func run() throws -> Summary {
-        let optimizer = SGD(model.parameters(), lr: start?.lr ?? options.lr)
+        let optimizer = SGD(model.trainableParameters(), lr: start?.lr ?? options.lr)
         var plateau = DivideOnPlateau(factor: 4)
         var summary = Summary(bestValidLoss: .infinity, epochsRun: 0, interrupted: false, diverged: nil, trainTokensPerSecond: 0)
         if let start {

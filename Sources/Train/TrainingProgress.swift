@@ -1,3 +1,6 @@
+import Foundation
+import Models
+
 /// Where training stood when a checkpoint was written; saved in its metadata so that
 /// `perplex train --resume` can go on from there.
 public struct TrainingProgress: Codable, Equatable, Sendable {
@@ -12,5 +15,23 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
         self.epoch = epoch
         self.lr = lr
         self.bestValidLoss = bestValidLoss
+    }
+}
+
+extension TrainingProgress {
+    /// The checkpoint metadata key the progress travels under.
+    public static let metadataKey = "perplex.training"
+
+    /// The progress as checkpoint metadata (sorted JSON keys: one state, one byte sequence).
+    public var metadata: [String: String] {
+        guard let json = try? Checkpoint.sortedJSON.encode(self) else { return [:] }
+        return [Self.metadataKey: String(decoding: json, as: UTF8.self)]
+    }
+
+    /// The progress a checkpoint's metadata records, or nil (a file written by PyTorch has none).
+    public init?(metadata: [String: String]) {
+        guard let json = metadata[Self.metadataKey],
+              let progress = try? JSONDecoder().decode(TrainingProgress.self, from: Data(json.utf8)) else { return nil }
+        self = progress
     }
 }

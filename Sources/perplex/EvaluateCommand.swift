@@ -17,7 +17,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         guard batchSize > 0, bptt > 0 else { throw fail("--batch-size and --bptt must be positive") }
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
-        do { loaded = try Checkpoint.load(.checkpoint(checkpoint)) } catch { throw fail("\(error)") }
+        do { loaded = try Checkpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
         let ids: [Int]
         do { ids = try Corpus.encodeFile(text, with: loaded.vocabulary) } catch { throw fail("\(error)") }
         let stream = BatchedStream(ids, batchSize: batchSize)

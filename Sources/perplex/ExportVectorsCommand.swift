@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Models
 
 /// `perplex export-vectors`: a checkpoint's input embedding as a fastText-style `.vec` file.
 struct ExportVectorsCommand: ParsableCommand {
@@ -12,7 +13,7 @@ struct ExportVectorsCommand: ParsableCommand {
 
     func run() throws {
         let vectors: WordVectors
-        do { vectors = try WordVectors(checkpoint: .checkpoint(checkpoint)) } catch { throw fail("\(error)") }
+        do { vectors = try WordVectors(checkpoint: Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
         do { try vectors.writeVecFile(to: URL(fileURLWithPath: output)) } catch {
             throw fail("cannot write \(output): \(error.localizedDescription)")
         }

@@ -6,15 +6,3 @@ func fail(_ message: String) -> ExitCode {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     return ExitCode.failure
 }
-
-extension URL {
-    /// A checkpoint path: a run folder means its model.safetensors.
-    static func checkpoint(_ path: String) -> URL {
-        var isDirectory: ObjCBool = false
-        let url = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return url.appendingPathComponent("model.safetensors")
-        }
-        return url
-    }
-}

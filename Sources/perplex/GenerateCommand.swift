@@ -20,7 +20,7 @@ struct GenerateCommand: ParsableCommand {
         guard words >= 0 else { throw fail("--words must be non-negative") }
         guard temperature > 1e-3, temperature.isFinite else { throw fail("--temperature must be at least 1e-3, got \(temperature)") }
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
-        do { loaded = try Checkpoint.load(.checkpoint(checkpoint)) } catch { throw fail("\(error)") }
+        do { loaded = try Checkpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
         var promptIds: [Int] = []
         for word in (prompt ?? "").split(whereSeparator: \.isWhitespace).map(String.init) {
             guard let id = loaded.vocabulary.id(of: word) else { throw fail("prompt word '\(word)' is not in the vocabulary") }

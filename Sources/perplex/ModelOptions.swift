@@ -35,21 +35,25 @@ struct ModelOptions: ParsableArguments {
     @Option(name: [.customLong("highway-layers"), .customLong("highway_layers")], help: "CharCNN: highway layers (default 1).")
     var highwayLayers: Int?
 
-    /// The configuration for a vocabulary of `vocabularySize` words; a CharCNN takes the size of its
-    /// character vocabulary and its word length (at least the widest filter) from `characters`.
-    func config(vocabularySize: Int, dropout: Float, characters: (count: Int, wordLength: Int)?)
-        throws(ModelConfigError) -> ModelConfig {
+    /// The configuration the flags give before the data fixes the vocabulary (see
+    /// `ModelConfig.fitted(words:)`); not yet validated.
+    func template(dropout: Float) throws(ModelConfigError) -> ModelConfig {
         if model == .charCNN, emsize != nil {
             throw ModelConfigError(description: "--emsize does not apply to CharCNN (its word vectors come from characters; see --char-emsize)")
         }
-        var config = ModelConfig(kind: model, vocabularySize: vocabularySize, emsize: emsize ?? 200, nhid: nhid, nlayers: nlayers,
-                                 nhead: nhead, dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct,
-                                 kernelSize: kernelSize, rnnLayers: rnnLayers, attentionWindow: attentionWindow,
-                                 charEmsize: charEmsize, maxFilterWidth: maxFilterWidth, featureMaps: featureMaps,
-                                 highwayLayers: highwayLayers)
-        if model == .charCNN, let characters {
-            config.characters = characters.count
-            config.maxWordLength = Swift.max(characters.wordLength, config.filterWidths.upperBound)
+        return ModelConfig(kind: model, vocabularySize: 0, emsize: emsize ?? 200, nhid: nhid, nlayers: nlayers, nhead: nhead,
+                           dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct, kernelSize: kernelSize,
+                           rnnLayers: rnnLayers, attentionWindow: attentionWindow, charEmsize: charEmsize,
+                           maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers)
+    }
+
+    /// The validated configuration for a vocabulary of `vocabularySize` words (and, for kinds that
+    /// spell words, `characters` characters), kind-specific fields resolved.
+    func config(vocabularySize: Int, dropout: Float, characters: Int) throws(ModelConfigError) -> ModelConfig {
+        var config = try template(dropout: dropout)
+        config.vocabularySize = vocabularySize
+        if config.kind.spec.options.contains(.characters) {
+            (config.characters, config.maxWordLength) = (characters, config.filterWidths.upperBound)
         }
         try config.validate()
         return config.resolved()

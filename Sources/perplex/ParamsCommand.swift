@@ -15,7 +15,7 @@ struct ParamsCommand: ParsableCommand {
     func run() throws {
         guard characters > 0 else { throw fail("--characters must be positive") }
         let config: ModelConfig
-        do { config = try modelOptions.config(vocabularySize: vocab, dropout: 0, characters: (characters, 0)) } catch { throw fail("\(error)") }
+        do { config = try modelOptions.config(vocabularySize: vocab, dropout: 0, characters: characters) } catch { throw fail("\(error)") }
         let count: ParameterCount
         do { count = try ParameterCount(config) } catch { throw fail("\(error)") }
         let width = max(9, count.entries.map(\.name.count).max() ?? 0)

@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Models
 
 /// `--vectors FILE.vec` or `--checkpoint RUN`: where a command's word vectors come from.
 struct VectorsOptions: ParsableArguments {
@@ -14,7 +15,7 @@ struct VectorsOptions: ParsableArguments {
         case (let path?, nil):
             do { return try WordVectors(contentsOfVecFile: path) } catch { throw fail("\(error)") }
         case (nil, let path?):
-            do { return try WordVectors(checkpoint: .checkpoint(path)) } catch { throw fail("\(error)") }
+            do { return try WordVectors(checkpoint: Checkpoint.url(path)) } catch { throw fail("\(error)") }
         }
     }
 }

@@ -23,12 +23,12 @@ public final class ClassifierTrainer {
     public let model: any SentenceClassifier
     public let options: ClassifierOptions
     let train: EncodedSentences, dev: EncodedSentences?
-    let reporter: ClassifierReporter?
+    let reporter: (any ClassifierTrainingReporter)?
     /// Called whenever the kept model changes (a better dev accuracy, or every epoch without dev).
     let onBest: ((any SentenceClassifier) throws -> Void)?
 
     public init(model: any SentenceClassifier, train: EncodedSentences, dev: EncodedSentences?, options: ClassifierOptions,
-                reporter: ClassifierReporter? = nil, onBest: ((any SentenceClassifier) throws -> Void)? = nil) throws(TrainError) {
+                reporter: (any ClassifierTrainingReporter)? = nil, onBest: ((any SentenceClassifier) throws -> Void)? = nil) throws(TrainError) {
         if let problem = options.problem() { throw TrainError(description: problem) }
         guard train.count > 0 else { throw TrainError(description: "no training sentences") }
         self.model = model
@@ -43,8 +43,8 @@ public final class ClassifierTrainer {
         let start = Date()
         var shuffler = RandomGenerator(seed: options.seed &+ 0x5EED)
         let optimizer: Optimizer = switch options.optimizer {
-        case .adam: Adam(model.parameters(), lr: options.lr)
-        case .adadelta: Adadelta(model.parameters(), lr: options.lr, rho: 0.95, epsilon: 1e-6)
+        case .adam: Adam(model.trainableParameters(), lr: options.lr)
+        case .adadelta: Adadelta(model.trainableParameters(), lr: options.lr, rho: 0.95, epsilon: 1e-6)
         }
         model.constrain()
         var summary = Summary(bestDevAccuracy: nil, bestEpoch: 0, epochsRun: 0, interrupted: false, diverged: nil, seconds: 0)

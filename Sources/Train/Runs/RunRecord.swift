@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Models
 import NN
@@ -108,10 +109,10 @@ public struct RunRecord: Sendable {
         return data
     }
 
-    /// Builds the model config.json's `model` describes and counts its parameters.
+    /// Counts the parameters of the model config.json's `model` describes (nil when it is not a valid one).
     static func countParameters(_ configData: Data) -> Int? {
         struct Shape: Decodable { let model: ModelConfig }
-        guard let shape = try? JSONDecoder().decode(Shape.self, from: configData) else { return nil }
-        return (try? makeLanguageModel(shape.model, generator: RandomGenerator(seed: 0)))?.parameterCount
+        guard let shape = try? JSONDecoder().decode(Shape.self, from: configData), (try? shape.model.validate()) != nil else { return nil }
+        return shape.model.parameterCount
     }
 }

@@ -1,3 +1,4 @@
+import Formats
 import NN
 /// A run's config.json flattened to `key: value` pairs named like `perplex train`'s options
 /// (`model`, `emsize`, `batch-size`, …), for tables and report pages.

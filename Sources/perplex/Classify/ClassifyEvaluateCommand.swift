@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Models
 import Text
 import Train
 
@@ -14,7 +15,7 @@ struct ClassifyEvaluateCommand: ParsableCommand {
 
     func run() throws {
         let loaded: LoadedClassifier
-        do { loaded = try ClassifierCheckpoint.load(.checkpoint(checkpoint)) } catch { throw fail("\(error)") }
+        do { loaded = try ClassifierCheckpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
         let encoded: EncodedSentences
         do {
             encoded = try EncodedSentences(try LabelledSentences(contentsOf: data), vocabulary: loaded.vocabulary, labels: loaded.labels)

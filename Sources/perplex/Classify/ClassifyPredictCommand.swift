@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Models
 import Text
 import Train
 
@@ -15,7 +16,7 @@ struct ClassifyPredictCommand: ParsableCommand {
 
     func run() throws {
         let loaded: LoadedClassifier
-        do { loaded = try ClassifierCheckpoint.load(.checkpoint(checkpoint)) } catch { throw fail("\(error)") }
+        do { loaded = try ClassifierCheckpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
         var inputs = sentences
         if inputs.isEmpty {
             while let line = readLine() { inputs.append(line) }

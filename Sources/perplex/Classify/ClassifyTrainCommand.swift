@@ -1,7 +1,7 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Models
-import Tensor
 import Text
 import Train
 
@@ -56,9 +56,10 @@ struct ClassifyTrainCommand: ParsableCommand {
         options.freezeEmbedding = freeze
         if let problem = options.problem() { throw fail(problem) }
         if freeze && vectors == nil { throw fail("--freeze keeps pretrained vectors fixed: it needs --vectors") }
-        let pretrained = try vectors.map(PretrainedVectors.init(path:))
+        let pretrained: WordVectors?
+        do { pretrained = try vectors.map { path in try WordVectors(contentsOfVecFile: path) } } catch { throw fail("\(error)") }
         if let pretrained, let emsize, emsize != pretrained.dimension {
-            throw fail("--emsize \(emsize) does not match the \(pretrained.dimension)-dimensional vectors in \(pretrained.path)")
+            throw fail("--emsize \(emsize) does not match the \(pretrained.dimension)-dimensional vectors in \(vectors ?? "")")
         }
         let widths = filterWidths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
@@ -80,106 +81,28 @@ struct ClassifyTrainCommand: ParsableCommand {
             if let fold, fold < 1 || fold > folds { throw fail("--fold must be between 1 and --folds \(folds), got \(fold)") }
         }
 
+        let model = ClassifierConfig(kind: self.model, vocabularySize: 0, classCount: labels.count,
+                                     emsize: pretrained?.dimension ?? emsize ?? 300, filterWidths: widths.compactMap { $0 },
+                                     featureMaps: featureMaps, nhid: nhid, pool: pool, dropout: dropout, maxNorm: maxNorm)
+        let run = ClassifierRun(model: model, options: options, labels: labels,
+                                initialVectors: pretrained.map { vectors in { vectors.copy(into: $0, vocabulary: $1) } })
         let folder: RunFolder
-        do { folder = try RunFolder(path: save) } catch { throw fail("\(error)") }
-        let reporter = ClassifierReporter(folder: folder)
-        let setup = Setup(command: self, options: options, labels: labels, widths: widths.compactMap { $0 }, pretrained: pretrained)
-        try setup.writeConfig(folder)
+        do {
+            folder = try RunFolder(path: save)
+            try folder.writeConfig(ClassifierRunConfig(train: train, test: test, dev: dev, vectors: vectors,
+                                                       folds: test == nil ? folds : nil, labels: labels, model: model,
+                                                       training: options))
+        } catch { throw fail("\(error)") }
+        let console = ClassifierConsole(live: isatty(STDOUT_FILENO) != 0)
         Interrupt.install()
-        if let testData {
-            let result = try setup.trainAndTest(train: trainData, dev: devData, test: testData, folder: folder, reporter: reporter)
-            reporter.result(result.metrics, title: test ?? "test", extra: ["seconds": result.seconds])
-        } else {
-            let kfold = KFold(count: trainData.count, folds: folds, seed: seed)
-            let runFolds = fold.map { [$0 - 1] } ?? Array(0..<min(maxFolds ?? folds, folds))
-            var accuracies: [Double] = []
-            let start = Date()
-            for i in runFolds {
-                let (trainIndices, testIndices) = kfold.split(i)
-                reporter.prefix = "fold \(i + 1)/\(folds) | "
-                reporter.resetCurves()
-                let result = try setup.trainAndTest(train: trainData.subset(trainIndices), dev: devData,
-                                                    test: trainData.subset(testIndices), folder: folder, reporter: reporter)
-                reporter.prefix = ""
-                reporter.result(result.metrics, title: "fold \(i + 1)/\(folds)", extra: ["fold": i + 1, "seconds": result.seconds])
-                accuracies.append(result.metrics.accuracy)
-                if Interrupt.requested { break }
+        do {
+            if let testData {
+                _ = try run.run(train: trainData, dev: devData, test: testData, title: test ?? "test", folder: folder, reporter: console)
+            } else {
+                let selected = fold.map { [$0 - 1] } ?? Array(0..<min(maxFolds ?? folds, folds))
+                _ = try CrossValidation(run: run, folds: folds, selected: selected).run(trainData, dev: devData, folder: folder,
+                                                                                         reporter: console)
             }
-            let mean = accuracies.reduce(0, +) / Double(accuracies.count)
-            let sd = (accuracies.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(accuracies.count - 1, 1))).squareRoot()
-            let seconds = Date().timeIntervalSince(start)
-            print(String(format: "| cross-validation | %d of %d folds | mean accuracy %.2f%% ± %.2f | %.1fs", accuracies.count, folds,
-                         mean * 100, sd * 100, seconds))
-            folder.appendMetrics(["type": "cross_validation", "folds": folds, "folds_run": accuracies.count,
-                                  "accuracies": accuracies, "mean_accuracy": mean, "sd": sd, "seconds": seconds])
-        }
-    }
-
-    /// What every training run of one command shares.
-    struct Setup {
-        let command: ClassifyTrainCommand
-        let options: ClassifierOptions
-        let labels: [Int]
-        let widths: [Int]
-        let pretrained: PretrainedVectors?
-
-        func config(vocabularySize: Int) -> ClassifierConfig {
-            ClassifierConfig(kind: command.model, vocabularySize: vocabularySize, classCount: labels.count,
-                             emsize: pretrained?.dimension ?? command.emsize ?? 300,
-                             filterWidths: widths, featureMaps: command.featureMaps, nhid: command.nhid, pool: command.pool,
-                             dropout: command.dropout, maxNorm: command.maxNorm)
-        }
-
-        func writeConfig(_ folder: RunFolder) throws {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            struct RunConfig: Encodable {
-                let train: String, test: String?, dev: String?, vectors: String?, folds: Int?, labels: [Int]
-                let model: ClassifierConfig, training: ClassifierOptions
-            }
-            let json = try encoder.encode(RunConfig(train: command.train, test: command.test, dev: command.dev, vectors: command.vectors,
-                                                    folds: command.test == nil ? command.folds : nil, labels: labels,
-                                                    model: config(vocabularySize: 0), training: options))
-            try folder.write(String(decoding: json, as: UTF8.self) + "\n", to: folder.config)
-        }
-
-        /// Builds the vocabulary from `train`, trains, writes the checkpoint, scores `test`.
-        func trainAndTest(train: LabelledSentences, dev: LabelledSentences?, test: LabelledSentences, folder: RunFolder,
-                          reporter: ClassifierReporter) throws -> (metrics: ClassificationMetrics, seconds: Double) {
-            let vocabulary = ClassificationVocabulary.build(from: train)
-            let encodedTrain: EncodedSentences, encodedDev: EncodedSentences?, encodedTest: EncodedSentences
-            do {
-                encodedTrain = try EncodedSentences(train, vocabulary: vocabulary, labels: labels)
-                encodedDev = try dev.map { d throws(LabelledSentencesError) in try EncodedSentences(d, vocabulary: vocabulary, labels: labels) }
-                encodedTest = try EncodedSentences(test, vocabulary: vocabulary, labels: labels)
-            } catch { throw fail("\(error)") }
-            RandomGenerator.global.seed(options.seed)
-            let classifier: any SentenceClassifier
-            do { classifier = try makeSentenceClassifier(config(vocabularySize: vocabulary.count)) } catch { throw fail("\(error)") }
-            if let pretrained {
-                let found = pretrained.copy(into: classifier, vocabulary: vocabulary)
-                reporter.notice(String(format: "pretrained vectors for %d of %d words (%.1f%%)%@", found, vocabulary.count - 2,
-                                       100 * Double(found) / Double(max(vocabulary.count - 2, 1)), options.freezeEmbedding ? ", frozen" : ""))
-            }
-            if options.freezeEmbedding { classifier.embedding.weight.requiresGrad = false }
-            try folder.write(vocabulary.words.joined(separator: "\n") + "\n", to: folder.vocabulary)
-            reporter.notice("\(command.model.rawValue) classifier: \(classifier.parameterCount) parameters, vocabulary \(vocabulary.count), "
-                            + "\(labels.count) classes, \(encodedTrain.count) training sentences")
-            let trainer: ClassifierTrainer
-            do {
-                trainer = try ClassifierTrainer(model: classifier, train: encodedTrain, dev: encodedDev, options: options,
-                                                reporter: reporter) { best in
-                    try ClassifierCheckpoint.save(best, vocabulary: vocabulary, labels: labels, to: folder.model)
-                }
-            } catch { throw fail("\(error)") }
-            let summary = try trainer.run()
-            if let diverged = summary.diverged { throw fail(diverged) }
-            if let best = summary.bestDevAccuracy {
-                reporter.notice(String(format: "best dev accuracy %.2f%% at epoch %d of %d", best * 100, summary.bestEpoch, summary.epochsRun))
-            }
-            let names = labels.map(String.init)
-            let metrics = ClassificationMetrics(names: names, truth: encodedTest.classes, predicted: predictClasses(classifier, on: encodedTest))
-            return (metrics, summary.seconds)
-        }
+        } catch { throw fail("\(error)") }
     }
 }

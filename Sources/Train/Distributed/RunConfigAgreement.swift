@@ -1,12 +1,11 @@
 import Foundation
 import Text
-import Train
 
 extension RunConfig {
     /// Flat "section.key" → value pairs of this configuration plus the corpus' sizes, for
     /// `Communicator.checkAgreement`: what every rank of a distributed run must agree on (the rank
     /// count is left out: it is the same by definition).
-    func settings(corpus: Corpus) -> [String: String] {
+    public func settings(corpus: Corpus) -> [String: String] {
         var result = ["corpus.tokens": "\(corpus.train.count)/\(corpus.valid.count)/\(corpus.test.count)",
                       "corpus.words": "\(corpus.vocabulary.count)"]
         guard let json = try? JSONEncoder().encode(self),

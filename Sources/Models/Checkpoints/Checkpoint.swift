@@ -1,5 +1,5 @@
+import Formats
 import Foundation
-import Models
 import NN
 import Tensor
 import Text
@@ -10,39 +10,49 @@ public struct CheckpointError: Error, CustomStringConvertible {
 }
 
 /// A model checkpoint: the recipe's state dict as safetensors, with the model configuration and
-/// the vocabulary in the metadata so the file alone can evaluate and generate.
+/// the vocabulary in the metadata so the file alone can evaluate and generate. Other metadata
+/// (training progress, which Train reads) travels as strings under keys of the writer's choosing.
 public enum Checkpoint {
-    static let configKey = "perplex.config", vocabularyKey = "perplex.vocabulary", progressKey = "perplex.training"
+    static let configKey = "perplex.config", vocabularyKey = "perplex.vocabulary"
+
+    /// The checkpoint a path names: a run folder means its model.safetensors.
+    public static func url(_ path: String) -> URL {
+        var isDirectory: ObjCBool = false
+        let url = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return url.appendingPathComponent("model.safetensors")
+        }
+        return url
+    }
 
     /// Keys in a fixed order, so that one model saved twice (even by two processes, whose
     /// dictionaries iterate in different orders) gives the same bytes.
-    static var sortedJSON: JSONEncoder {
+    public static var sortedJSON: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return encoder
     }
 
     /// Writes atomically (temporary file, then rename): an interrupted write leaves the old file.
-    /// `progress` (epoch, learning rate, validation loss) lets a later run resume from the file.
-    public static func save(_ model: any LanguageModel, vocabulary: Vocabulary, progress: TrainingProgress? = nil,
+    /// `extra` adds metadata entries beside the configuration and vocabulary (their keys win).
+    public static func save(_ model: any LanguageModel, vocabulary: Vocabulary, extra: [String: String] = [:],
                             to url: URL) throws {
         let config = String(decoding: try sortedJSON.encode(model.config), as: UTF8.self)
-        var metadata = [configKey: config, vocabularyKey: vocabulary.words.joined(separator: "\n")]
-        if let progress, let json = try? sortedJSON.encode(progress) { metadata[progressKey] = String(decoding: json, as: UTF8.self) }
+        var metadata = extra
+        (metadata[configKey], metadata[vocabularyKey]) = (config, vocabulary.words.joined(separator: "\n"))
         let file = SafeTensors(tensors: model.namedTensors().map { (name: $0.0, tensor: $0.1) }, metadata: metadata)
         try file.write(to: url)
     }
 
     /// Reads a checkpoint written by `save` or by scripts/torch_interop.py.
     public static func load(_ url: URL) throws(CheckpointError) -> (model: any LanguageModel, vocabulary: Vocabulary) {
-        let loaded = try loadResumable(url)
+        let loaded = try loadWithMetadata(url)
         return (loaded.model, loaded.vocabulary)
     }
 
-    /// Reads a checkpoint with the training progress saved beside the weights (nil when the file
-    /// has none, e.g. one written by PyTorch).
-    public static func loadResumable(_ url: URL) throws(CheckpointError)
-        -> (model: any LanguageModel, vocabulary: Vocabulary, progress: TrainingProgress?) {
+    /// Reads a checkpoint with all of its metadata (the configuration and vocabulary included).
+    public static func loadWithMetadata(_ url: URL) throws(CheckpointError)
+        -> (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String]) {
         let where_ = url.path
         guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError(description: "checkpoint not found: \(where_)") }
         let file: SafeTensors
@@ -59,7 +69,6 @@ public enum Checkpoint {
         do { model = try makeLanguageModel(config, words: words) } catch { throw CheckpointError(description: "\(where_): \(error)") }
         do { try model.loadStateDict(file.dictionary) } catch { throw CheckpointError(description: "\(where_): \(error)") }
         model.eval()
-        let progress = file.metadata[progressKey].flatMap { try? JSONDecoder().decode(TrainingProgress.self, from: Data($0.utf8)) }
-        return (model, Vocabulary(words: words), progress)
+        return (model, Vocabulary(words: words), file.metadata)
     }
 }

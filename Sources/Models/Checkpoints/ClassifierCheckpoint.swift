@@ -1,5 +1,5 @@
+import Formats
 import Foundation
-import Models
 import NN
 import Tensor
 import Text

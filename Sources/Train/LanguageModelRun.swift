@@ -1,0 +1,207 @@
+import Foundation
+import Models
+import Tensor
+import Text
+
+/// One whole `perplex train`, as a library call: read the corpus (a data folder or the built-in
+/// grammar corpus), build the model or resume a checkpoint, write the run folder (config.json,
+/// vocab.txt, metrics.jsonl, model.safetensors, curves.svg), train, and score the test text.
+///
+/// ```swift
+/// var run = LanguageModelRun(data: .directory("data/ptb"), model: ModelConfig(kind: .lstm, vocabularySize: 0))
+/// run.training.epochs = 6
+/// let result = try run.run()
+/// print(result.test.perplexity)
+/// ```
+public struct LanguageModelRun {
+    /// Where the text comes from.
+    public enum Data: Sendable {
+        /// A folder with train.txt, valid.txt and test.txt.
+        case directory(String)
+        /// The built-in grammar corpus: this many training sentences (valid and test a tenth each).
+        case builtIn(sentences: Int)
+        /// Texts already read.
+        case corpus(Corpus)
+    }
+
+    public var data: Data
+    /// The model's shape; its vocabulary size (and a CharCNN's character table) come from the
+    /// corpus. Ignored when resuming.
+    public var model: ModelConfig
+    public var training: TrainOptions
+    /// A run folder or checkpoint file to go on from (its model, epoch and learning rate).
+    public var resume: String?
+    /// The run folder.
+    public var save: String
+    /// Add wall time per stage and per op (`StageProfile`).
+    public var profile = false
+    /// Called on every rank after each optimizer step with the steps so far (tests make a rank fail with it).
+    public var afterStep: ((Int) -> Void)?
+
+    public init(data: Data, model: ModelConfig, training: TrainOptions = TrainOptions(), resume: String? = nil,
+                save: String = "runs/last") {
+        self.data = data
+        self.model = model
+        self.training = training
+        self.resume = resume
+        self.save = save
+    }
+
+    /// What one run gives back.
+    public struct Result {
+        public let model: any LanguageModel
+        public let corpus: Corpus
+        public let summary: Trainer.Summary
+        public let test: Evaluation
+        /// The built-in corpus' floor perplexity on its test text (nil for a data folder).
+        public let floor: Double?
+        public let folder: RunFolder?
+        public let profile: StageProfile?
+    }
+
+    /// What can be refused before any text is read (`perplex sweep` checks every run with it):
+    /// the training options, the model's shape, and that the data folder holds its three files.
+    /// Returns a one-line problem or nil.
+    public func problem() -> String? {
+        if let problem = training.problem() { return problem }
+        switch data {
+        case .builtIn(let sentences): if sentences < 1 { return "--builtin-sentences must be positive" }
+        case .directory(let path):
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                return TextError.missingDirectory(path).description
+            }
+            for name in ["train.txt", "valid.txt", "test.txt"] {
+                let file = (path as NSString).appendingPathComponent(name)
+                if !FileManager.default.fileExists(atPath: file) { return TextError.missingFile(file).description }
+            }
+        case .corpus: break
+        }
+        do { try model.fitted(words: ["w"]).validate() } catch { return "\(error)" }
+        return nil
+    }
+
+    /// Trains and tests. Rank 0 of `world` alone reports and writes the run folder; `reporter`
+    /// (the console, say) is told what the run folder records.
+    public func run(in world: any Communicator = SingleProcess(), reporter: (any TrainingReporter)? = nil) throws(TrainError)
+        -> Result {
+        if let problem = problem() { throw TrainError(description: problem) }
+        let say: (String) -> Void = { message in if world.isRoot { reporter?.notice(message) } }
+        let (corpus, floor) = try readCorpus(say: say)
+
+        RandomGenerator.global.seed(training.seed)
+        let lm: any LanguageModel, start: TrainingProgress?
+        if let resume {
+            (lm, start) = try resumed(from: resume, vocabulary: corpus.vocabulary, say: say)
+        } else {
+            do { lm = try makeLanguageModel(model.fitted(words: corpus.vocabulary.words), words: corpus.vocabulary.words) } catch {
+                throw TrainError(description: "\(error)")
+            }
+            start = nil
+        }
+        let record = RunConfig(data: dataName, builtinSentences: builtinSentences, resume: resume, ranks: world.size,
+                               model: lm.config, training: training, parameters: lm.parameterCount)
+        do { try world.checkAgreement(record.settings(corpus: corpus)) } catch { throw TrainError(description: "\(error)") }
+        // Identical weights everywhere; then each rank its own dropout stream.
+        world.broadcastState(of: lm)
+        if world.rank > 0 { RandomGenerator.global.seed(Distributed.seed(training.seed, rank: world.rank)) }
+
+        var folder: RunFolder?
+        if world.isRoot {
+            let opened = try RunFolder(path: save, appending: resume != nil)
+            do { try opened.writeRunFiles(record, vocabulary: corpus.vocabulary) } catch {
+                throw TrainError(description: "cannot write the run folder \(save): \(error.localizedDescription)")
+            }
+            folder = opened
+        }
+        say("\(lm.config.kind.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(URL(fileURLWithPath: save).path)")
+        if world.size > 1 {
+            say("data-parallel over \(world.size) ranks (\(Distributed.mpiDescription)): batch \(training.batchSize) per rank, \(training.batchSize * world.size) in all")
+            if world.isRoot {
+                TerminationNotice.install("error: rank 0 was stopped by the MPI launcher (another rank failed or the job was cancelled); go on from the last checkpoint in \(save) with --resume \(save)")
+            }
+        }
+        let reporters = world.isRoot ? [reporter, folder.map(RunRecorder.init)].compactMap { $0 } : []
+        let report = ReporterGroup(reporters)
+        let stages = profile ? StageProfile() : nil
+        let checkpoint = URL(fileURLWithPath: save).appendingPathComponent("model.safetensors")
+        let vocabulary = corpus.vocabulary
+        let trainer = try Trainer(model: lm, corpus: corpus, options: training, communicator: world, start: start,
+                                  reporter: report, profile: stages) { best, progress in
+            try Checkpoint.save(best, vocabulary: vocabulary, extra: progress.metadata, to: checkpoint)
+        }
+        guard corpus.test.count >= 2 * training.evalBatchSize else {
+            throw TrainError(description: "the test text has \(corpus.test.count) tokens, too few for one evaluation batch (need \(2 * training.evalBatchSize))")
+        }
+        trainer.afterStep = afterStep
+        let summary: Trainer.Summary
+        do { summary = try trainer.run() } catch let error as TrainError { throw error } catch {
+            throw TrainError(description: "\(error)")
+        }
+        if let diverged = summary.diverged {
+            let kept = FileManager.default.fileExists(atPath: checkpoint.path)
+            throw TrainError(description: "\(diverged); " + (kept ? "the best model so far is in \(checkpoint.path)" : "no model was saved"))
+        }
+        let test = stages.measure(.test) {
+            evaluate(lm, on: BatchedStream(corpus.test, batchSize: training.evalBatchSize), bptt: training.bptt, communicator: world)
+        }
+        report.testResult(test, floor: floor, interrupted: summary.interrupted)
+        return Result(model: lm, corpus: corpus, summary: summary, test: test, floor: floor, folder: folder, profile: stages)
+    }
+
+    var dataName: String {
+        switch data {
+        case .directory(let path): path
+        case .builtIn: "built-in"
+        case .corpus: "corpus"
+        }
+    }
+
+    var builtinSentences: Int? {
+        if case .builtIn(let sentences) = data { return sentences }
+        return nil
+    }
+
+    func readCorpus(say: (String) -> Void) throws(TrainError) -> (Corpus, floor: Double?) {
+        switch data {
+        case .directory(let path):
+            do { return (try Corpus(directory: path), nil) } catch { throw TrainError(description: "\(error)") }
+        case .corpus(let corpus): return (corpus, nil)
+        case .builtIn(let sentences):
+            let tenth = max(1, sentences / 10)
+            let builtIn = BuiltInCorpus.make(train: sentences, valid: tenth, test: tenth, seed: training.seed)
+            let corpus = builtIn.corpus
+            say(String(format: "built-in corpus: %d/%d/%d tokens, %d words, floor perplexity %.2f (test)", corpus.train.count,
+                       corpus.valid.count, corpus.test.count, corpus.vocabulary.count, builtIn.test.floorPerplexity))
+            return (corpus, builtIn.test.floorPerplexity)
+        }
+    }
+
+    /// The model and progress of the checkpoint `path` names, checked against the data's vocabulary.
+    func resumed(from path: String, vocabulary: Vocabulary, say: (String) -> Void) throws(TrainError)
+        -> (any LanguageModel, TrainingProgress?) {
+        let loaded: (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String])
+        do { loaded = try Checkpoint.loadWithMetadata(Checkpoint.url(path)) } catch {
+            throw TrainError(description: "--resume: \(error)")
+        }
+        guard loaded.vocabulary.words == vocabulary.words else {
+            throw TrainError(description: "--resume \(path): the checkpoint's vocabulary (\(loaded.vocabulary.count) words) is not the data's (\(vocabulary.count) words); resume with the data it was trained on")
+        }
+        loaded.model.train()
+        let progress = TrainingProgress(metadata: loaded.metadata)
+        if let progress {
+            say(String(format: "resuming %@ after epoch %d: lr %.4g, valid loss %.2f", path, progress.epoch, progress.lr, progress.bestValidLoss))
+        } else {
+            say("resuming \(path): the checkpoint records no training progress; starting at epoch 1 with --lr")
+        }
+        return (loaded.model, progress)
+    }
+}
+
+extension RunFolder {
+    /// config.json and vocab.txt, written atomically.
+    func writeRunFiles(_ record: RunConfig, vocabulary: Vocabulary) throws {
+        try writeConfig(record)
+        try write(vocabulary.words.joined(separator: "\n") + "\n", to: self.vocabulary)
+    }
+}
