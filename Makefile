@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN = .build/release/perplex
 
-.PHONY: setup setup-mpi build mpi run test bench clean
+.PHONY: setup setup-mpi build mpi run test example docs bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -24,13 +24,31 @@ mpi: setup-mpi
 
 # Resident-memory tests measure the whole process, so they run on their own after the rest.
 # DistributedTests run .build-mpi/release/perplex under mpirun (built by `mpi`).
+# Last, the example package against a tagged clone of HEAD (`make example`).
 test: setup-mpi mpi
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip ResidentMemoryTests
 	$(SWIFT) test -c release --filter ResidentMemoryTests
+	SWIFT="$(SWIFT)" bash scripts/example_check.sh
+
+# Examples/TrainLSTM against a tagged clone of HEAD, Perplex required by version (as a user's package).
+example: setup
+	SWIFT="$(SWIFT)" bash scripts/example_check.sh
+
+# DocC archives of the library targets in .build-docs/plugins/Swift-DocC/outputs; any warning fails.
+# PERPLEX_DOCS=1 adds the DocC plugin to the package; Package.resolved is put back afterwards.
+DOC_TARGETS = Train Tensor NN Text Models Formats Analysis
+docs: setup
+	@mkdir -p .build-docs && rm -f .build-docs/Package.resolved.saved
+	@if [ -f Package.resolved ]; then cp Package.resolved .build-docs/Package.resolved.saved; fi
+	@PERPLEX_DOCS=1 $(SWIFT) package --scratch-path .build-docs generate-documentation \
+	    $(DOC_TARGETS:%=--target %) --disable-indexing >.build-docs/docs.log 2>&1; rc=$$?; \
+	if [ -f .build-docs/Package.resolved.saved ]; then mv .build-docs/Package.resolved.saved Package.resolved; fi; \
+	cat .build-docs/docs.log; [ $$rc -eq 0 ] || exit $$rc; \
+	if grep -q "warning:" .build-docs/docs.log; then echo "docs: warnings above; make docs fails on any" >&2; exit 1; fi
 
 bench: build
 	$(BIN) bench kernels
 
 clean:
-	rm -rf .build .build-mpi
+	rm -rf .build .build-mpi .build-example .build-docs

@@ -22,6 +22,13 @@ let mpiTargets: [Target] = mpi ? [
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 ] : []
 
+// Documentation: `PERPLEX_DOCS=1` adds the DocC plugin (`make docs`); without the variable nothing
+// changes, so packages that depend on Perplex never inherit it.
+let docs = ["1", "yes", "true"].contains(Context.environment["PERPLEX_DOCS"]?.lowercased() ?? "")
+let docsDependencies: [Package.Dependency] = docs ? [
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+] : []
+
 let package = Package(
     name: "Perplex",
     products: [
@@ -38,7 +45,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    ],
+    ] + docsDependencies,
     targets: mpiTargets + [
         .systemLibrary(
             name: "CBLAS",
@@ -149,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PerplexCLITests",
-            dependencies: ["perplex", "Train"],
+            dependencies: ["perplex", "Train", "Models"],
             swiftSettings: fastSwift
         ),
     ],

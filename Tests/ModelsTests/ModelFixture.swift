@@ -15,6 +15,12 @@ struct ModelFixture {
 
     struct Missing: Error, CustomStringConvertible { let description: String }
 
+    /// The names of every fixture file in the folder (scripts/fixtures/models.py writes them).
+    static var all: [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return files.filter { $0.hasSuffix(".safetensors") }.map { String($0.dropLast(".safetensors".count)) }.sorted()
+    }
+
     init(_ name: String) throws {
         self.name = name
         file = try SafeTensors.read(contentsOf: Self.directory.appendingPathComponent("\(name).safetensors"))
@@ -52,11 +58,13 @@ struct ModelFixture {
         }
         let steps = (0..<parts.count).compactMap { parts["steps.\($0)"] }
         switch kind {
+        case .transformer: return .none
+        case .rnnTanh, .rnnRelu, .gru: return .hidden(try part("h"))
+        case .lstm, .charCNN: return .lstm(h: try part("h"), c: try part("c"))
         case .nplm: return .tokens(try part("tokens").scalars.map { Int($0) })
         case .gatedCNN: return .steps(steps)
         case .gatedCNNRNN: return .pair(.steps(steps), .lstm(h: try part("h"), c: try part("c")))
         case .attentionLSTM: return .attention(h: try part("h"), c: try part("c"), memory: try part("memory"))
-        default: return .lstm(h: try part("h"), c: try part("c"))
         }
     }
 

@@ -4,16 +4,14 @@ import NN
 import Tensor
 import Testing
 
-/// One training window of each model kind against PyTorch (scripts/zoo_torch.py): the same
-/// weights and carried state give the same log-probabilities, loss, gradients and next state.
+/// One training window of each model kind against PyTorch (scripts/fixtures/models.py, with the
+/// models of scripts/recipe_torch.py and scripts/zoo_torch.py): the same weights and carried state
+/// give the same log-probabilities, loss, gradients and next state.
 @Suite struct ModelFixtureTests {
     /// Relative tolerance (|a − ref| / (1 + |ref|)), the bound.
     static let tolerance: Float = 1e-4
 
-    static let cases = ["nplm_tanh", "nplm_linear_start", "nplm_bigram_tied", "gated_cnn", "gated_cnn_start", "gated_cnn_rnn",
-                        "attention_lstm", "attention_lstm_start_tied", "char_cnn", "char_cnn_deep"]
-
-    @Test(arguments: cases)
+    @Test(arguments: ModelFixture.all)
     func matchesPyTorch(_ name: String) throws {
         let f = try ModelFixture(name)
         let config = try f.config

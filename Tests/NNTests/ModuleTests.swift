@@ -25,6 +25,20 @@ final class TinyModel: Module {
         #expect(model.parameterCount == 40 + 20 + 16 + 40 + 10)
     }
 
+    /// Freezing stops training, not being a parameter: counts and names stay, buffers stay buffers.
+    @Test func frozenParametersStayParametersButStopTraining() {
+        let model = TinyModel()
+        model.encoder.freeze()
+        #expect(model.namedParameters().map(\.0) == ["encoder.weight", "layers.0.weight", "layers.0.bias", "layers.1.weight",
+                                                     "decoder.weight", "decoder.bias"])
+        #expect(model.parameterCount == 40 + 20 + 16 + 40 + 10)
+        #expect(model.trainableParameters().count == 5 && !model.encoder.weight.requiresGrad)
+        #expect(!model.namedParameters().contains { $0.0 == "runningMean" })
+        model.unfreeze()
+        #expect(model.trainableParameters().count == 6 && model.encoder.weight.requiresGrad)
+        #expect(!model.runningMean.requiresGrad)
+    }
+
     @Test func tiedWeightsAreOneParameterButTwoStateDictNames() {
         final class Tied: Module {
             let encoder = Embedding(5, 3)

@@ -1,0 +1,110 @@
+import Foundation
+import Models
+import Tensor
+import Testing
+
+/// What every model kind must have: a PyTorch fixture, a parameter count checked against PyTorch's,
+/// and a PyTorch twin in scripts/. Adding a kind without them fails here (CONTRIBUTING.md lists
+/// the files a new kind touches).
+@Suite struct ModelKindTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let config: ModelConfig
+        let expected: Int
+        init(_ kind: ModelKind, vocab: Int, emsize: Int, nhid: Int, nlayers: Int, nhead: Int = 2, tied: Bool = false, _ expected: Int) {
+            self.init(ModelConfig(kind: kind, vocabularySize: vocab, emsize: emsize, nhid: nhid, nlayers: nlayers, nhead: nhead, tied: tied),
+                      expected)
+        }
+        init(_ config: ModelConfig, _ expected: Int) {
+            self.config = config
+            self.expected = expected
+        }
+        var testDescription: String { "\(config.kind.rawValue) \(config.emsize)/\(config.nhid)×\(config.nlayers)\(config.tied ? " tied" : "")" }
+    }
+
+    /// Totals printed by scripts/param_counts.py (PyTorch: sum(p.numel() for p in model.parameters())
+    /// on the recipe's RNNModel / TransformerModel and scripts/zoo_torch.py's models).
+    static let pytorchTotals: [Case] = [
+        Case(.lstm, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_653_200),
+        Case(.lstm, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, tied: true, 2_653_200),
+        Case(.gru, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_492_400),
+        Case(.gru, vocab: 5000, emsize: 100, nhid: 100, nlayers: 1, tied: true, 565_600),
+        Case(.rnnTanh, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_170_800),
+        Case(.rnnTanh, vocab: 7596, emsize: 64, nhid: 128, nlayers: 3, 1_556_908),
+        Case(.rnnRelu, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_170_800),
+        Case(.rnnRelu, vocab: 1000, emsize: 50, nhid: 50, nlayers: 1, tied: true, 56_100),
+        Case(.transformer, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_494_000),
+        Case(.transformer, vocab: 33278, emsize: 256, nhid: 1024, nlayers: 4, nhead: 8, 20_230_654),
+        Case(ModelConfig(kind: .nplm, vocabularySize: 10000, ngram: 4), 4_130_200),
+        Case(ModelConfig(kind: .nplm, vocabularySize: 8000, emsize: 16, nhid: 128, ngram: 4, hiddenActivation: .linear), 1_166_272),
+        Case(ModelConfig(kind: .nplm, vocabularySize: 5000, emsize: 100, nhid: 100, tied: true, ngram: 6), 555_100),
+        Case(ModelConfig(kind: .gatedCNN, vocabularySize: 10000, kernelSize: 3), 4_490_800),
+        Case(ModelConfig(kind: .gatedCNN, vocabularySize: 10000, emsize: 100, nhid: 100, nlayers: 10, kernelSize: 3), 2_612_000),
+        Case(ModelConfig(kind: .gatedCNN, vocabularySize: 5000, emsize: 64, nhid: 128, nlayers: 3, kernelSize: 5), 1_375_368),
+        Case(ModelConfig(kind: .gatedCNNRNN, vocabularySize: 10000, emsize: 100, nhid: 100, nlayers: 10, kernelSize: 3, rnnLayers: 2),
+             2_773_600),
+        Case(ModelConfig(kind: .gatedCNNRNN, vocabularySize: 10000, tied: true, kernelSize: 4, rnnLayers: 1), 2_972_400),
+        Case(ModelConfig(kind: .attentionLSTM, vocabularySize: 10000, attentionWindow: 10), 4_733_400),
+        Case(ModelConfig(kind: .attentionLSTM, vocabularySize: 10000, nlayers: 1, tied: true, attentionWindow: 5), 2_411_800),
+        Case(ModelConfig(kind: .charCNN, vocabularySize: 10000, nhid: 300, nlayers: 2, characters: 51, maxWordLength: 21), 5_312_515),
+        Case(ModelConfig(kind: .charCNN, vocabularySize: 7596, nhid: 200, nlayers: 1, charEmsize: 10, maxFilterWidth: 4,
+                         featureMaps: 20, highwayLayers: 2, characters: 50, maxWordLength: 8), 2_015_896),
+    ]
+
+    /// Counted from the configuration and from the built model (a tied weight once, frozen ones
+    /// included, buffers not), both equal to PyTorch's.
+    @Test(arguments: pytorchTotals)
+    func totalsMatchPyTorch(_ c: Case) throws {
+        #expect(c.config.parameterCount == c.expected)
+        #expect(try makeLanguageModel(c.config, generator: RandomGenerator(seed: 0)).parameterCount == c.expected)
+    }
+
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts")
+        .standardized
+
+    static func script(_ name: String) throws -> String {
+        try String(contentsOf: scripts.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    @Test(arguments: ModelKind.allCases)
+    func hasAFixture(_ kind: ModelKind) throws {
+        let kinds = try ModelFixture.all.map { try ModelFixture($0).config.kind }
+        #expect(kinds.contains(kind), "no fixture in Tests/ModelsTests/Fixtures for \(kind.rawValue) (scripts/fixtures/models.py writes them)")
+    }
+
+    @Test(arguments: ModelKind.allCases)
+    func hasAParameterCountCheckedAgainstPyTorch(_ kind: ModelKind) {
+        #expect(Self.pytorchTotals.contains { $0.config.kind == kind },
+                "no PyTorch parameter total for \(kind.rawValue) (scripts/param_counts.py prints them)")
+    }
+
+    @Test(arguments: ModelKind.allCases)
+    func hasAPyTorchTwin(_ kind: ModelKind) throws {
+        let quoted = "\"\(kind.rawValue)\""
+        // make_model in recipe_torch.py builds every kind of its KINDS tuple.
+        let recipe = try Self.script("recipe_torch.py")
+        let kinds = recipe.range(of: "KINDS = (").map { recipe[$0.upperBound...].prefix { $0 != ")" } } ?? ""
+        #expect(kinds.contains(quoted), "scripts/recipe_torch.py's KINDS lacks \(kind.rawValue)")
+        #expect(try Self.script("param_counts.py").contains("ModelConfig(\(quoted)"), "scripts/param_counts.py has no \(kind.rawValue) configuration")
+    }
+
+    @Test(arguments: ModelKind.allCases)
+    func optionsOfOtherKindsAreRefused(_ kind: ModelKind) {
+        for option in ModelOption.allCases where !kind.spec.options.contains(option) {
+            var config = ModelConfig(kind: kind, vocabularySize: 10, emsize: 4, nhid: 4, nlayers: 1, dropout: 0)
+            switch option {
+            case .ngram: config.ngram = 3
+            case .hiddenActivation: config.hiddenActivation = .linear
+            case .kernelSize: config.kernelSize = 3
+            case .rnnLayers: config.rnnLayers = 1
+            case .attentionWindow: config.attentionWindow = 2
+            case .charEmsize: config.charEmsize = 3
+            case .maxFilterWidth: config.maxFilterWidth = 2
+            case .featureMaps: config.featureMaps = 2
+            case .highwayLayers: config.highwayLayers = 1
+            case .characters: config.characters = 5
+            case .maxWordLength: config.maxWordLength = 4
+            }
+            #expect(throws: ModelConfigError.self, "\(option.flag) accepted by \(kind.rawValue)") { try config.validate() }
+        }
+    }
+}
