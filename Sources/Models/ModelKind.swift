@@ -108,11 +108,8 @@ public struct ModelKindSpec: Sendable {
                 problem: @escaping @Sendable (ModelConfig) -> String? = { _ in nil },
                 make: @escaping @Sendable (ModelConfig, [String]?, RandomGenerator) -> any LanguageModel,
                 parameterCount: @escaping @Sendable (ModelConfig) -> Int) {
-        self.options = options
-        self.tying = tying
-        self.problem = problem
-        self.make = make
-        self.parameterCount = parameterCount
+        (self.options, self.tying, self.problem) = (options, tying, problem)
+        (self.make, self.parameterCount) = (make, parameterCount)
     }
 }
 

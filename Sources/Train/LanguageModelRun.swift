@@ -40,11 +40,8 @@ public struct LanguageModelRun {
 
     public init(data: Data, model: ModelConfig, training: TrainOptions = TrainOptions(), resume: String? = nil,
                 save: String = "runs/last") {
-        self.data = data
-        self.model = model
-        self.training = training
-        self.resume = resume
-        self.save = save
+        (self.data, self.model, self.training) = (data, model, training)
+        (self.resume, self.save) = (resume, save)
     }
 
     /// What one run gives back.

@@ -7,7 +7,7 @@ extension HiddenActivation: ExpressibleByArgument {}
 /// The flags that shape a model, shared by `train` and `params`. Kind-specific flags stay nil
 /// unless given, so `ModelConfig.validate()` can reject one given to a kind it does not fit.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "RNN_TANH, RNN_RELU, LSTM, GRU, Transformer, NPLM, GatedCNN, GatedCNN_RNN, CharCNN or AttentionLSTM.")
+    @Option(help: "The model kind: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: ModelKind = .lstm
     @Option(help: "Size of word embeddings (default 200; not for CharCNN).") var emsize: Int?
     @Option(help: "Hidden units per layer (Transformer: feed-forward width; GatedCNN: channels).") var nhid = 200
@@ -38,8 +38,9 @@ struct ModelOptions: ParsableArguments {
     /// The configuration the flags give before the data fixes the vocabulary (see
     /// `ModelConfig.fitted(words:)`); not yet validated.
     func template(dropout: Float) throws(ModelConfigError) -> ModelConfig {
-        if model == .charCNN, emsize != nil {
-            throw ModelConfigError(description: "--emsize does not apply to CharCNN (its word vectors come from characters; see --char-emsize)")
+        // A kind that spells its words has no word embedding.
+        if model.spec.options.contains(.characters), emsize != nil {
+            throw ModelConfigError(description: "--emsize does not apply to \(model.rawValue) (its word vectors come from characters; see --char-emsize)")
         }
         return ModelConfig(kind: model, vocabularySize: 0, emsize: emsize ?? 200, nhid: nhid, nlayers: nlayers, nhead: nhead,
                            dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct, kernelSize: kernelSize,

@@ -11,11 +11,11 @@ import Tensor
         let (l, n, e) = (qkv.shape[0], qkv.shape[1], qkv.shape[2] / 3)
         let d = e / heads
         let parts = qkv.split(sizes: [e, e, e], axis: 2)
-        func heads_(_ t: Tensor) -> Tensor { t.reshaped([l, n * heads, d]).permuted([1, 0, 2]) }
-        var scores = Tensor.matmul(heads_(parts[0]) * (1 / Float(d).squareRoot()), heads_(parts[1]), transposeB: true)
+        func splitHeads(_ t: Tensor) -> Tensor { t.reshaped([l, n * heads, d]).permuted([1, 0, 2]) }
+        var scores = Tensor.matmul(splitHeads(parts[0]) * (1 / Float(d).squareRoot()), splitHeads(parts[1]), transposeB: true)
         if let mask { scores = scores + mask }
         let weights = scores.softmax().dropout(p: p, training: p > 0, generator: RandomGenerator(seed: seed))
-        return Tensor.matmul(weights, heads_(parts[2])).permuted([1, 0, 2]).reshaped([l, n, e])
+        return Tensor.matmul(weights, splitHeads(parts[2])).permuted([1, 0, 2]).reshaped([l, n, e])
     }
 
     static func fused(_ qkv: Tensor, heads: Int, mask: Tensor?, dropout p: Float, seed: UInt64) -> Tensor {

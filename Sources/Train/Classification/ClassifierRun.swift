@@ -17,10 +17,7 @@ public struct ClassifierRun {
 
     public init(model: ClassifierConfig, options: ClassifierOptions, labels: [Int],
                 initialVectors: ((any SentenceClassifier, Vocabulary) -> Int)? = nil) {
-        self.model = model
-        self.options = options
-        self.labels = labels
-        self.initialVectors = initialVectors
+        (self.model, self.options, self.labels, self.initialVectors) = (model, options, labels, initialVectors)
     }
 
     /// The test scores and the training's wall time.

@@ -37,7 +37,7 @@ struct ChildProcess {
         posix_spawnattr_setsigdefault(&attributes, &signals)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, nil, &attributes, argv, environment)
         guard status == 0 else {
