@@ -3,7 +3,6 @@ import Models
 import Tensor
 import Text
 
-
 extension WordVectors {
     /// The input embedding of a language model (its `encoder.weight`, [vocabulary, emsize]) as
     /// word vectors, row `i` for `vocabulary[i]`.

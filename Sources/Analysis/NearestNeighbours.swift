@@ -21,7 +21,8 @@ public struct CosineIndex {
         self.vectors = vectors
         let (n, d) = (vectors.count, vectors.dimension)
         normalized = Tensor(uninitializedShape: [n, d])
-        let src = vectors.matrix.pointer, dst = normalized.pointer
+        let src = vectors.matrix.pointer
+        let dst = normalized.pointer
         for i in 0..<n {
             var squares = 0.0
             for t in 0..<d { squares += Double(src[i * d + t]) * Double(src[i * d + t]) }

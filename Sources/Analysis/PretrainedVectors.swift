@@ -8,9 +8,12 @@ extension WordVectors {
     @discardableResult
     public func copy(into classifier: any SentenceClassifier, vocabulary: Vocabulary) -> Int {
         let weight = classifier.embedding.weight
-        precondition(weight.shape == [vocabulary.count, dimension], "WordVectors.copy: embedding \(weight.shape) vs \(vocabulary.count)×\(dimension)")
+        precondition(
+            weight.shape == [vocabulary.count, dimension],
+            "WordVectors.copy: embedding \(weight.shape) vs \(vocabulary.count)×\(dimension)")
         var found = 0
-        for (id, word) in vocabulary.words.enumerated() where id != ClassificationVocabulary.padID && id != ClassificationVocabulary.unkID {
+        for (id, word) in vocabulary.words.enumerated()
+        where id != ClassificationVocabulary.padID && id != ClassificationVocabulary.unkID {
             guard let row = index(of: word) else { continue }
             (weight.pointer + id * dimension).update(from: matrix.pointer + row * dimension, count: dimension)
             found += 1

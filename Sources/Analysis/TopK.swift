@@ -1,7 +1,9 @@
 /// Indices of the `k` largest of `count` scores, largest first, by partial selection: a min-heap of
 /// the best `k` seen so far, O(count · log k). Equal scores keep the lower index first; indices for
 /// which `include` is false are skipped.
-public func topK(_ k: Int, count: Int, score: (Int) -> Float, include: (Int) -> Bool = { _ in true }) -> [(index: Int, score: Float)] {
+public func topK(_ k: Int, count: Int, score: (Int) -> Float, include: (Int) -> Bool = { _ in true }) -> [(
+    index: Int, score: Float
+)] {
     guard k > 0 else { return [] }
     // "a worse than b": lower score, or equal score and higher index.
     func worse(_ a: (index: Int, score: Float), _ b: (index: Int, score: Float)) -> Bool {
@@ -12,7 +14,8 @@ public func topK(_ k: Int, count: Int, score: (Int) -> Float, include: (Int) -> 
     func siftDown(_ start: Int) {
         var i = start
         while true {
-            let l = 2 * i + 1, r = l + 1
+            let l = 2 * i + 1
+            let r = l + 1
             var m = i
             if l < heap.count, worse(heap[l], heap[m]) { m = l }
             if r < heap.count, worse(heap[r], heap[m]) { m = r }

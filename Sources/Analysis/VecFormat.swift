@@ -19,17 +19,21 @@ extension WordVectors {
         var values: [Float] = []
         var firstLine: [String: Int] = [:]
         var header: (count: Int, dimension: Int)?
-        var dimension = 0, dimensionLine = 0
+        var dimension = 0
+        var dimensionLine = 0
         var lineNumber = 0
         // Bytes, not Characters: grapheme breaking made a 18 MB file take seconds. Separators are
         // ASCII, so splitting UTF-8 on them never cuts a multi-byte word.
-        let (newline, space, tab, carriageReturn) = (UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"))
+        let (newline, space, tab, carriageReturn) = (
+            UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")
+        )
         for rawLine in text.utf8.split(separator: newline, omittingEmptySubsequences: false) {
             lineNumber += 1
             let fields = rawLine.split(whereSeparator: { $0 == space || $0 == tab || $0 == carriageReturn }).map { Substring($0) }
             if fields.isEmpty { continue }
             if words.isEmpty, header == nil, dimension == 0, fields.count == 2,
-               let count = Int(fields[0]), let dim = Int(fields[1]), count >= 0, dim > 0 {
+                let count = Int(fields[0]), let dim = Int(fields[1]), count >= 0, dim > 0
+            {
                 header = (count, dim)
                 continue
             }
@@ -38,21 +42,25 @@ extension WordVectors {
                 (dimension, dimensionLine) = (fields.count - 1, lineNumber)
                 values.reserveCapacity(dimension * (header?.count ?? 1000))
             } else if fields.count - 1 != dimension {
-                throw .raggedRow(path: path, line: lineNumber, values: fields.count - 1, expected: dimension, firstLine: dimensionLine)
+                throw .raggedRow(
+                    path: path, line: lineNumber, values: fields.count - 1, expected: dimension, firstLine: dimensionLine)
             }
             let word = String(fields[0])
             if let first = firstLine[word] { throw .duplicateWord(path: path, word: word, line: lineNumber, firstLine: first) }
             firstLine[word] = lineNumber
             words.append(word)
             for field in fields.dropFirst() {
-                guard let value = Float(field), value.isFinite else { throw .notANumber(path: path, line: lineNumber, value: String(field)) }
+                guard let value = Float(field), value.isFinite else {
+                    throw .notANumber(path: path, line: lineNumber, value: String(field))
+                }
                 values.append(value)
             }
         }
         guard !words.isEmpty else { throw .empty(path) }
         if let header, header.count != words.count || header.dimension != dimension {
-            throw .headerMismatch(path: path, headerCount: header.count, headerDimension: header.dimension,
-                                  rows: words.count, dimension: dimension)
+            throw .headerMismatch(
+                path: path, headerCount: header.count, headerDimension: header.dimension,
+                rows: words.count, dimension: dimension)
         }
         try self.init(words: words, matrix: Tensor(shape: [words.count, dimension], values))
     }

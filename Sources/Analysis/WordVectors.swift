@@ -71,10 +71,14 @@ public struct WordVectors {
     /// cos(a, b) = a·b / (‖a‖ ‖b‖), and 0 when either vector is zero.
     public func cosineSimilarity(_ i: Int, _ j: Int) -> Double {
         let d = dimension
-        let a = matrix.pointer + i * d, b = matrix.pointer + j * d
-        var dot = 0.0, aa = 0.0, bb = 0.0
+        let a = matrix.pointer + i * d
+        let b = matrix.pointer + j * d
+        var dot = 0.0
+        var aa = 0.0
+        var bb = 0.0
         for t in 0..<d {
-            let x = Double(a[t]), y = Double(b[t])
+            let x = Double(a[t])
+            let y = Double(b[t])
             dot += x * y
             aa += x * x
             bb += y * y

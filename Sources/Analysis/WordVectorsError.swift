@@ -37,7 +37,8 @@ public enum WordVectorsError: Error, Equatable, CustomStringConvertible {
             "\(path): line \(line): word '\(word)' already appeared on line \(firstLine)"
         case .shapeMismatch(let words, let shape): "\(words) words do not match a vector matrix of shape \(shape)"
         case .unknownWord(let word, let suggestions):
-            suggestions.isEmpty ? "word '\(word)' is not in the vocabulary"
+            suggestions.isEmpty
+                ? "word '\(word)' is not in the vocabulary"
                 : "word '\(word)' is not in the vocabulary; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?"
         case .noEmbedding(let path): "\(path): no input embedding 'encoder.weight' in the model"
         }

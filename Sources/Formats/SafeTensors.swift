@@ -96,7 +96,8 @@ public struct SafeTensors {
                 count = product
             }
             guard count.multipliedReportingOverflow(by: size) == (end - begin, false) else {
-                throw .badTensor(name: name, "shape \(shape) of \(dtype) needs \(count) elements, offsets hold \(end - begin) bytes")
+                throw .badTensor(
+                    name: name, "shape \(shape) of \(dtype) needs \(count) elements, offsets hold \(end - begin) bytes")
             }
             entries.append((name, dtype, shape, begin, end))
         }
@@ -105,16 +106,22 @@ public struct SafeTensors {
         var position = 0
         for entry in entries {
             guard entry.begin == position else {
-                throw .badTensor(name: entry.name, entry.begin < position
-                    ? "data overlaps the previous tensor" : "gap before its data at offset \(position)")
+                throw .badTensor(
+                    name: entry.name,
+                    entry.begin < position
+                        ? "data overlaps the previous tensor" : "gap before its data at offset \(position)")
             }
             position = entry.end
         }
         guard position == body.count else { throw .badHeader("\(body.count - position) data bytes belong to no tensor") }
 
         let tensors = entries.map { entry in
-            (entry.name, convert(body[(body.startIndex + entry.begin)..<(body.startIndex + entry.end)],
-                                 dtype: entry.dtype, shape: entry.shape))
+            (
+                entry.name,
+                convert(
+                    body[(body.startIndex + entry.begin)..<(body.startIndex + entry.end)],
+                    dtype: entry.dtype, shape: entry.shape)
+            )
         }
         return SafeTensors(tensors: tensors, metadata: metadata)
     }
@@ -126,10 +133,24 @@ public struct SafeTensors {
             let n = tensor.count
             switch dtype {
             case "F32" where isLittleEndian: UnsafeMutableRawPointer(out).copyMemory(from: raw.baseAddress!, byteCount: 4 * n)
-            case "F32": for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
-            case "F64": for i in 0..<n { out[i] = Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
-            case "BF16": for i in 0..<n { out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16) }
-            default: for i in 0..<n { out[i] = halfToFloat(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+            case "F32":
+                for i in 0..<n {
+                    out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                }
+            case "F64":
+                for i in 0..<n {
+                    out[i] = Float(
+                        Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+                }
+            case "BF16":
+                for i in 0..<n {
+                    out[i] = Float(
+                        bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
+                }
+            default:
+                for i in 0..<n {
+                    out[i] = halfToFloat(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                }
             }
         }
         return tensor
@@ -138,7 +159,8 @@ public struct SafeTensors {
     /// IEEE binary16 → binary32, denormals and specials included.
     static func halfToFloat(_ h: UInt16) -> Float {
         let sign: Float = h & 0x8000 != 0 ? -1 : 1
-        let exponent = Int(h >> 10) & 0x1F, mantissa = Float(h & 0x3FF)
+        let exponent = Int(h >> 10) & 0x1F
+        let mantissa = Float(h & 0x3FF)
         switch exponent {
         case 0: return sign * mantissa * 0x1p-24
         case 31: return mantissa == 0 ? sign * .infinity : .nan
@@ -152,7 +174,9 @@ public struct SafeTensors {
         var offset = 0
         for (name, tensor) in tensors {
             let bytes = tensor.count * 4
-            entries.append("\(Self.jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            entries.append(
+                "\(Self.jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            )
             offset += bytes
         }
         if !metadata.isEmpty {

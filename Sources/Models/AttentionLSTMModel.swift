@@ -37,15 +37,17 @@ public final class AttentionLSTMModel: Module, LanguageModel {
 
     public func initialState(batchSize: Int) -> RecurrentState {
         let (layers, h) = (config.nlayers, config.nhid)
-        return .attention(h: Tensor.zeros([layers, batchSize, h]), c: Tensor.zeros([layers, batchSize, h]),
-                          memory: Tensor.zeros([config.attentionSpan, batchSize, h]))
+        return .attention(
+            h: Tensor.zeros([layers, batchSize, h]), c: Tensor.zeros([layers, batchSize, h]),
+            memory: Tensor.zeros([config.attentionSpan, batchSize, h]))
     }
 
     /// Added to the scores [L, K + L] of a window of L steps: 0 where step t may look (keys
     /// t … t + K − 1, i.e. the K outputs before it), −∞ elsewhere.
     func band(_ steps: Int) -> Tensor {
         if let mask = masks[steps] { return mask }
-        let k = config.attentionSpan, width = k + steps
+        let k = config.attentionSpan
+        let width = k + steps
         let mask = Tensor(shape: [steps, width], repeating: -.infinity)
         for t in 0..<steps { (mask.pointer + t * width + t).update(repeating: 0, count: k) }
         masks[steps] = mask
@@ -53,7 +55,8 @@ public final class AttentionLSTMModel: Module, LanguageModel {
     }
 
     public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (features: Tensor, state: RecurrentState) {
+        -> (features: Tensor, state: RecurrentState)
+    {
         guard case .attention(let h0, let c0, let memory) = state else {
             preconditionFailure("AttentionLSTMModel: state \(state) is not .attention")
         }

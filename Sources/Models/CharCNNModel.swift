@@ -40,8 +40,9 @@ public final class CharCNNModel: Module, LanguageModel {
         convs = config.filterWidths.map { Conv1d(e, config.mapsPerWidth * $0, kernelSize: $0, generator: generator) }
         let features = convs.reduce(0) { $0 + $1.weight.shape[0] }
         highway = Highway(features, layerCount: config.highwayCount, generator: generator)
-        rnn = LSTM(inputSize: features, hiddenSize: config.nhid, numLayers: config.nlayers, dropout: config.dropout,
-                   generator: generator)
+        rnn = LSTM(
+            inputSize: features, hiddenSize: config.nhid, numLayers: config.nlayers, dropout: config.dropout,
+            generator: generator)
         decoder = recipeDecoder(config, inFeatures: config.nhid, tiedTo: nil, generator)
         wordChars = Tensor.zeros([config.vocabularySize, wordLength])
         if let words, words.count == config.vocabularySize {
@@ -84,13 +85,19 @@ public final class CharCNNModel: Module, LanguageModel {
     }
 
     public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (features: Tensor, state: RecurrentState) {
+        -> (features: Tensor, state: RecurrentState)
+    {
         guard case .lstm(let h0, let c0) = state else { preconditionFailure("CharCNNModel: state \(state) is not .lstm") }
         // The window's distinct words in first-seen order, and each position's index among them.
-        var slot: [Int: Int] = [:], distinct: [Int] = [], positions: [Int] = []
+        var slot: [Int: Int] = [:]
+        var distinct: [Int] = []
+        var positions: [Int] = []
         positions.reserveCapacity(input.count)
         for id in input {
-            if let s = slot[id] { positions.append(s); continue }
+            if let s = slot[id] {
+                positions.append(s)
+                continue
+            }
             slot[id] = distinct.count
             positions.append(distinct.count)
             distinct.append(id)

@@ -25,7 +25,8 @@ public final class GatedCNNModel: Module, LanguageModel {
         encoder = Embedding(v, e, generator: generator)
         fillUniform(encoder.weight, bound: 0.1, generator)
         blocks = (0..<config.nlayers).map { GatedConvBlock($0 == 0 ? e : h, h, kernelSize: k, generator: generator) }
-        rnn = underLSTM
+        rnn =
+            underLSTM
             ? LSTM(inputSize: h, hiddenSize: h, numLayers: config.recurrentLayers, dropout: config.dropout, generator: generator)
             : nil
         decoder = recipeDecoder(config, inFeatures: h, tiedTo: encoder, generator)
@@ -39,8 +40,10 @@ public final class GatedCNNModel: Module, LanguageModel {
     }
 
     public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (features: Tensor, state: RecurrentState) {
-        let contexts: [Tensor], lstmState: (h: Tensor, c: Tensor)?
+        -> (features: Tensor, state: RecurrentState)
+    {
+        let contexts: [Tensor]
+        let lstmState: (h: Tensor, c: Tensor)?
         switch state {
         case .steps(let c) where rnn == nil && c.count == blocks.count: (contexts, lstmState) = (c, nil)
         case .pair(.steps(let c), .lstm(let h, let cell)) where rnn != nil && c.count == blocks.count:

@@ -28,8 +28,9 @@ public final class GatedConvBlock: Module {
     /// k − 1 steps of context and x together).
     public func callAsFunction(_ x: Tensor, context: Tensor) -> (output: Tensor, context: Tensor) {
         let (steps, batch) = (x.shape[0], x.shape[1])
-        precondition(context.shape == [kernelSize - 1, batch, inChannels] && x.shape[2] == inChannels,
-                     "GatedConvBlock: input \(x.shape) / context \(context.shape) do not fit \(inChannels) channels, width \(kernelSize)")
+        precondition(
+            context.shape == [kernelSize - 1, batch, inChannels] && x.shape[2] == inChannels,
+            "GatedConvBlock: input \(x.shape) / context \(context.shape) do not fit \(inChannels) channels, width \(kernelSize)")
         let padded = Tensor.concat([context, x], axis: 0)  // [k − 1 + L, batch, in]
         // The kernel as a matrix over windows laid out oldest step first: [2·out, k·in].
         let kernel = conv.weight.permuted([0, 2, 1]).reshaped([conv.weight.shape[0], kernelSize * inChannels])

@@ -56,7 +56,8 @@ extension LanguageModel {
 
     /// Logits [seqLen·batch, vocabularySize] for every position, and the state after the window.
     public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (logits: Tensor, state: RecurrentState) {
+        -> (logits: Tensor, state: RecurrentState)
+    {
         let (features, next) = features(input, seqLen: seqLen, batchSize: batchSize, state: state)
         return (decoder(features), next)
     }

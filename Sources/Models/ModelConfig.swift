@@ -48,11 +48,13 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// CharCNN: characters per word (markers and padding included); set from the words.
     public var maxWordLength: Int?
 
-    public init(kind: ModelKind, vocabularySize: Int, emsize: Int = 200, nhid: Int = 200, nlayers: Int = 2,
-                nhead: Int = 2, dropout: Float = 0.2, tied: Bool = false, ngram: Int? = nil,
-                hiddenActivation: HiddenActivation? = nil, kernelSize: Int? = nil, rnnLayers: Int? = nil,
-                attentionWindow: Int? = nil, charEmsize: Int? = nil, maxFilterWidth: Int? = nil,
-                featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil) {
+    public init(
+        kind: ModelKind, vocabularySize: Int, emsize: Int = 200, nhid: Int = 200, nlayers: Int = 2,
+        nhead: Int = 2, dropout: Float = 0.2, tied: Bool = false, ngram: Int? = nil,
+        hiddenActivation: HiddenActivation? = nil, kernelSize: Int? = nil, rnnLayers: Int? = nil,
+        attentionWindow: Int? = nil, charEmsize: Int? = nil, maxFilterWidth: Int? = nil,
+        featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil
+    ) {
         self.kind = kind
         self.vocabularySize = vocabularySize
         self.emsize = emsize

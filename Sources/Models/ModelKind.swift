@@ -5,8 +5,15 @@ import Tensor
 /// models. What a kind is (its flags, checks, factory, parameter count) is its `spec`, declared in
 /// the kind's own file; this enum only names them.
 public enum ModelKind: String, CaseIterable, Codable, Sendable {
-    case rnnTanh = "RNN_TANH", rnnRelu = "RNN_RELU", lstm = "LSTM", gru = "GRU", transformer = "Transformer"
-    case nplm = "NPLM", gatedCNN = "GatedCNN", gatedCNNRNN = "GatedCNN_RNN", charCNN = "CharCNN"
+    case rnnTanh = "RNN_TANH"
+    case rnnRelu = "RNN_RELU"
+    case lstm = "LSTM"
+    case gru = "GRU"
+    case transformer = "Transformer"
+    case nplm = "NPLM"
+    case gatedCNN = "GatedCNN"
+    case gatedCNNRNN = "GatedCNN_RNN"
+    case charCNN = "CharCNN"
     case attentionLSTM = "AttentionLSTM"
 
     /// The kind's declaration.
@@ -104,10 +111,12 @@ public struct ModelKindSpec: Sendable {
     /// weight once, as PyTorch's `sum(p.numel() for p in model.parameters())`).
     public let parameterCount: @Sendable (ModelConfig) -> Int
 
-    public init(options: [ModelOption] = [], tying: Tying = .equalSizes,
-                problem: @escaping @Sendable (ModelConfig) -> String? = { _ in nil },
-                make: @escaping @Sendable (ModelConfig, [String]?, RandomGenerator) -> any LanguageModel,
-                parameterCount: @escaping @Sendable (ModelConfig) -> Int) {
+    public init(
+        options: [ModelOption] = [], tying: Tying = .equalSizes,
+        problem: @escaping @Sendable (ModelConfig) -> String? = { _ in nil },
+        make: @escaping @Sendable (ModelConfig, [String]?, RandomGenerator) -> any LanguageModel,
+        parameterCount: @escaping @Sendable (ModelConfig) -> Int
+    ) {
         (self.options, self.tying, self.problem) = (options, tying, problem)
         (self.make, self.parameterCount) = (make, parameterCount)
     }
@@ -132,7 +141,8 @@ func recurrentParameters(gates: Int, input: Int, hidden: Int, layers: Int) -> In
 /// defaults). `words` (the vocabulary, id order) spell the CharCNN's words; without them its
 /// character table is left empty, to be filled by a state dict.
 public func makeLanguageModel(_ config: ModelConfig, words: [String]? = nil, generator: RandomGenerator = .global)
-    throws(ModelConfigError) -> any LanguageModel {
+    throws(ModelConfigError) -> any LanguageModel
+{
     try config.validate()
     return config.kind.spec.make(config.resolved(), words, generator)
 }

@@ -37,13 +37,16 @@ public final class NPLMModel: Module, LanguageModel {
     public func initialState(batchSize: Int) -> RecurrentState { .tokens([]) }
 
     public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (features: Tensor, state: RecurrentState) {
+        -> (features: Tensor, state: RecurrentState)
+    {
         guard case .tokens(let previous) = state, previous.count % batchSize == 0,
-              previous.count / batchSize <= carriedRows else {
+            previous.count / batchSize <= carriedRows
+        else {
             preconditionFailure("NPLMModel: state \(state) is not the last ≤ \(carriedRows) rows of \(batchSize) token ids")
         }
         let ids = previous + input
-        let rows = ids.count / batchSize, missing = carriedRows - previous.count / batchSize
+        let rows = ids.count / batchSize
+        let missing = carriedRows - previous.count / batchSize
         var embedded = encoder(ids, shape: [rows, batchSize])  // [rows, batch, E]
         if missing > 0 {
             embedded = Tensor.concat([Tensor.zeros([missing, batchSize, config.emsize]), embedded], axis: 0)

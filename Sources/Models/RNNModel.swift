@@ -64,9 +64,11 @@ public final class RNNModel: Module, LanguageModel {
     }
 
     public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (features: Tensor, state: RecurrentState) {
+        -> (features: Tensor, state: RecurrentState)
+    {
         let embedded = drop(encoder(input, shape: [seqLen, batchSize]))
-        let output: Tensor, next: RecurrentState
+        let output: Tensor
+        let next: RecurrentState
         switch (rnn, state) {
         case (let lstm as LSTM, .lstm(let h, let c)):
             let result = lstm(embedded, (h, c))

@@ -19,8 +19,9 @@ public final class TransformerModel: Module, LanguageModel {
         positionalEncoding = PositionalEncoding(dModel: config.emsize, dropout: config.dropout, generator: generator)
         transformerEncoder = TransformerEncoder(
             layers: (0..<config.nlayers).map { _ in
-                TransformerEncoderLayer(dModel: config.emsize, numHeads: config.nhead, dimFeedforward: config.nhid,
-                                        dropout: config.dropout, generator: generator)
+                TransformerEncoderLayer(
+                    dModel: config.emsize, numHeads: config.nhead, dimFeedforward: config.nhid,
+                    dropout: config.dropout, generator: generator)
             })
         encoder = Embedding(config.vocabularySize, config.emsize, generator: generator)
         decoder = Linear(config.emsize, config.vocabularySize, generator: generator)
@@ -30,8 +31,10 @@ public final class TransformerModel: Module, LanguageModel {
     }
 
     override public func children() -> [(String, Module)] {
-        [("pos_encoder", positionalEncoding), ("transformer_encoder", transformerEncoder),
-         ("encoder", encoder), ("decoder", decoder)]
+        [
+            ("pos_encoder", positionalEncoding), ("transformer_encoder", transformerEncoder),
+            ("encoder", encoder), ("decoder", decoder)
+        ]
     }
 
     public func initialState(batchSize: Int) -> RecurrentState { .none }
@@ -40,7 +43,8 @@ public final class TransformerModel: Module, LanguageModel {
     public var generationContext: Int? { 1024 }
 
     public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
-        -> (features: Tensor, state: RecurrentState) {
+        -> (features: Tensor, state: RecurrentState)
+    {
         let mask = masks[seqLen] ?? MultiheadAttention.causalMask(seqLen)
         masks[seqLen] = mask
         let embedded = encoder(input, shape: [seqLen, batchSize]) * Float(config.emsize).squareRoot()

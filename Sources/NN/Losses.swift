@@ -9,8 +9,10 @@ public enum Reduction: Sendable {
 public enum Loss {
     /// Softmax cross-entropy of logits [N, C] against class indices (fused, numerically stable).
     /// `mean` divides by the number of rows whose target is not `ignoreIndex`.
-    public static func crossEntropy(_ logits: Tensor, targets: [Int], ignoreIndex: Int? = nil,
-                                    reduction: Reduction = .mean) -> Tensor {
+    public static func crossEntropy(
+        _ logits: Tensor, targets: [Int], ignoreIndex: Int? = nil,
+        reduction: Reduction = .mean
+    ) -> Tensor {
         let loss = Tensor.crossEntropy(logits: logits, targets: targets, ignoreIndex: ignoreIndex)
         switch reduction {
         case .mean: return loss
@@ -21,10 +23,13 @@ public enum Loss {
     }
 
     /// Negative log-likelihood of log-probabilities [N, C]: -x[n, target[n]], reduced.
-    public static func nll(_ logProbabilities: Tensor, targets: [Int], ignoreIndex: Int? = nil,
-                           reduction: Reduction = .mean) -> Tensor {
-        precondition(logProbabilities.rank == 2 && logProbabilities.shape[0] == targets.count,
-                     "nll: input \(logProbabilities.shape) does not match \(targets.count) targets")
+    public static func nll(
+        _ logProbabilities: Tensor, targets: [Int], ignoreIndex: Int? = nil,
+        reduction: Reduction = .mean
+    ) -> Tensor {
+        precondition(
+            logProbabilities.rank == 2 && logProbabilities.shape[0] == targets.count,
+            "nll: input \(logProbabilities.shape) does not match \(targets.count) targets")
         let classes = logProbabilities.shape[1]
         let used = targets.enumerated().filter { $0.element != ignoreIndex }
         for (_, t) in used { precondition(t >= 0 && t < classes, "nll: target \(t) out of range for \(classes) classes") }

@@ -27,8 +27,9 @@ open class Module {
     open func children() -> [(String, Module)] {
         var result: [(String, Module)] = []
         for (name, value) in reflectedChildren() {
-            if let module = value as? Module { result.append((name, module)) }
-            else if let modules = value as? [Module] {
+            if let module = value as? Module {
+                result.append((name, module))
+            } else if let modules = value as? [Module] {
                 for (i, module) in modules.enumerated() { result.append(("\(name).\(i)", module)) }
             }
         }
@@ -42,19 +43,20 @@ open class Module {
         var mirror: Mirror? = Mirror(reflecting: self)
         var levels: [[(String, Any)]] = []
         while let m = mirror {
-            levels.append(m.children.compactMap { child in
-                guard var label = child.label, label != "isTraining", label != "frozen" else { return nil }
-                // `lazy var x` is stored as `$__lazy_storage_$_x`.
-                if label.hasPrefix(Self.lazyPrefix) { label.removeFirst(Self.lazyPrefix.count) }
-                // Unwrap optionals: a nil optional contributes nothing.
-                let value = child.value
-                let unwrapped = Mirror(reflecting: value)
-                if unwrapped.displayStyle == .optional {
-                    guard let some = unwrapped.children.first else { return nil }
-                    return (label, some.value)
-                }
-                return (label, value)
-            })
+            levels.append(
+                m.children.compactMap { child in
+                    guard var label = child.label, label != "isTraining", label != "frozen" else { return nil }
+                    // `lazy var x` is stored as `$__lazy_storage_$_x`.
+                    if label.hasPrefix(Self.lazyPrefix) { label.removeFirst(Self.lazyPrefix.count) }
+                    // Unwrap optionals: a nil optional contributes nothing.
+                    let value = child.value
+                    let unwrapped = Mirror(reflecting: value)
+                    if unwrapped.displayStyle == .optional {
+                        guard let some = unwrapped.children.first else { return nil }
+                        return (label, some.value)
+                    }
+                    return (label, value)
+                })
             mirror = m.superclassMirror
         }
         for level in levels.reversed() { result += level }  // base-class properties first

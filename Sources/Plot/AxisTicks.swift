@@ -31,7 +31,8 @@ enum AxisTicks {
         guard low.isFinite, high.isFinite, high > low else { return (low, high) }
         if log {
             func snap(_ value: Double, down: Bool) -> Double {
-                let exponent = value.rounded(.down), mantissa = Foundation.pow(10, value - exponent)
+                let exponent = value.rounded(.down)
+                let mantissa = Foundation.pow(10, value - exponent)
                 let digit = down ? (mantissa * (1 + 1e-9)).rounded(.down) : (mantissa * (1 - 1e-9)).rounded(.up)
                 return exponent + Foundation.log10(digit)
             }

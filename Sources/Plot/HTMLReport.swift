@@ -31,8 +31,10 @@ public struct HTMLReport {
         /// The embedding plot's SVG document, when the run folder has one.
         public var embeddingSVG: Data?
 
-        public init(name: String, path: String, status: String, config: [(key: String, value: String)],
-                    embeddingFile: String, embeddingSVG: Data?) {
+        public init(
+            name: String, path: String, status: String, config: [(key: String, value: String)],
+            embeddingFile: String, embeddingSVG: Data?
+        ) {
             self.name = name
             self.path = path
             self.status = status
@@ -88,7 +90,8 @@ public struct HTMLReport {
 
             """
         out += Self.table(results)
-        out += "<h2>Learning curves</h2>\n<figure>\n\(Self.inlineSVG(curvesSVG))<figcaption>\(Markup.escape(curvesCaption))</figcaption>\n</figure>\n"
+        out +=
+            "<h2>Learning curves</h2>\n<figure>\n\(Self.inlineSVG(curvesSVG))<figcaption>\(Markup.escape(curvesCaption))</figcaption>\n</figure>\n"
         out += "<h2>Runs</h2>\n"
         for (index, run) in runs.enumerated() {
             out += "<h3 id=\"run-\(index + 1)\">\(Markup.escape(run.name))</h3>\n"
@@ -99,7 +102,8 @@ public struct HTMLReport {
                 let alt = Markup.escape("embedding plot of \(run.name)")
                 out += "<figure><img src=\"data:image/svg+xml;base64,\(svg.base64EncodedString())\" alt=\"\(alt)\"/></figure>\n"
             } else {
-                out += "<p class=\"note\">No \(Markup.escape(run.embeddingFile)) in this run folder; "
+                out +=
+                    "<p class=\"note\">No \(Markup.escape(run.embeddingFile)) in this run folder; "
                     + "an SVG saved there under that name (e.g. by perplex embed-plot) appears here.</p>\n"
             }
         }
@@ -111,7 +115,8 @@ public struct HTMLReport {
             let numeric = column < table.numeric.count && table.numeric[column]
             return "<\(tag)\(numeric ? " class=\"num\"" : "")>\(Markup.escape(text))</\(tag)>"
         }
-        var out = "<table>\n<thead><tr>" + table.header.enumerated().map { cell("th", $1, $0) }.joined() + "</tr></thead>\n<tbody>\n"
+        var out =
+            "<table>\n<thead><tr>" + table.header.enumerated().map { cell("th", $1, $0) }.joined() + "</tr></thead>\n<tbody>\n"
         for row in table.rows {
             out += "<tr>" + row.enumerated().map { cell("td", $1, $0) }.joined() + "</tr>\n"
         }
@@ -122,9 +127,11 @@ public struct HTMLReport {
     static func pairTable(_ pairs: [(key: String, value: String)], perRow: Int) -> String {
         var out = "<table class=\"pairs\">\n<tbody>\n"
         for start in stride(from: 0, to: pairs.count, by: perRow) {
-            out += "<tr>" + pairs[start..<min(start + perRow, pairs.count)].map {
-                "<th>\(Markup.escape($0.key))</th><td>\(Markup.escape($0.value))</td>"
-            }.joined() + "</tr>\n"
+            out +=
+                "<tr>"
+                + pairs[start..<min(start + perRow, pairs.count)].map {
+                    "<th>\(Markup.escape($0.key))</th><td>\(Markup.escape($0.value))</td>"
+                }.joined() + "</tr>\n"
         }
         return out + "</tbody>\n</table>\n"
     }

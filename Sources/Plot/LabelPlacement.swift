@@ -42,12 +42,15 @@ public struct LabelPlacement: Sendable {
     public private(set) var shrunk = 0
 
     /// Places `texts[i]` next to `anchors[i]` inside `bounds`; nil texts are markers without a label.
-    public init(anchors: [(x: Double, y: Double)], texts: [String?], fontSize: Double, markerRadius: Double,
-                bounds: Box, shrink: Double = 0.8, spatialCell: Double = 40) {
+    public init(
+        anchors: [(x: Double, y: Double)], texts: [String?], fontSize: Double, markerRadius: Double,
+        bounds: Box, shrink: Double = 0.8, spatialCell: Double = 40
+    ) {
         var grid = BoxGrid(bounds: bounds, cell: spatialCell)
         var markers = BoxGrid(bounds: bounds, cell: spatialCell)
         for a in anchors {
-            markers.insert(Box(minX: a.x - markerRadius, minY: a.y - markerRadius, maxX: a.x + markerRadius, maxY: a.y + markerRadius))
+            markers.insert(
+                Box(minX: a.x - markerRadius, minY: a.y - markerRadius, maxX: a.x + markerRadius, maxY: a.y + markerRadius))
         }
         for (i, text) in texts.enumerated() {
             guard let text, !text.isEmpty, i < anchors.count else { continue }
@@ -69,8 +72,10 @@ public struct LabelPlacement: Sendable {
     }
 
     /// The best free candidate box for one label, if any.
-    private static func best(_ index: Int, _ text: String, _ anchor: (x: Double, y: Double), _ size: Double,
-                             _ radius: Double, _ bounds: Box, _ labels: BoxGrid, _ markers: BoxGrid) -> Label? {
+    private static func best(
+        _ index: Int, _ text: String, _ anchor: (x: Double, y: Double), _ size: Double,
+        _ radius: Double, _ bounds: Box, _ labels: BoxGrid, _ markers: BoxGrid
+    ) -> Label? {
         let width = textWidth(text, fontSize: size)
         let (ascent, descent) = (0.8 * size, 0.25 * size)
         let height = ascent + descent
@@ -82,14 +87,19 @@ public struct LabelPlacement: Sendable {
                 // The box touches the marker's gap circle on the side (dx, dy) points to.
                 let diagonal = dx != 0 && dy != 0 ? 0.7 : 1
                 let minX = dx > 0 ? anchor.x + gap * diagonal : dx < 0 ? anchor.x - gap * diagonal - width : anchor.x - width / 2
-                let minY = dy > 0 ? anchor.y + gap * diagonal : dy < 0 ? anchor.y - gap * diagonal - height : anchor.y - height / 2
+                let minY =
+                    dy > 0 ? anchor.y + gap * diagonal : dy < 0 ? anchor.y - gap * diagonal - height : anchor.y - height / 2
                 let box = Box(minX: minX, minY: minY, maxX: minX + width, maxY: minY + height)
                 guard bounds.contains(box), !labels.anyOverlap(box, padding: 1) else { continue }
                 let covered = markers.overlapCount(box)
                 let cost = Double(covered) * 3 + Double(ring) * 4 + Double(order) * 0.1
                 if choice == nil || cost < choice!.cost {
-                    choice = (cost, Label(index: index, box: box, x: box.minX, y: box.minY + ascent, fontSize: size,
-                                          needsLeader: ring > 0))
+                    choice = (
+                        cost,
+                        Label(
+                            index: index, box: box, x: box.minX, y: box.minY + ascent, fontSize: size,
+                            needsLeader: ring > 0)
+                    )
                 }
             }
             if let choice, choice.cost < 1 { return choice.label }  // a free spot right beside the marker
@@ -133,8 +143,10 @@ struct BoxGrid {
 
     private func cells(_ box: Box) -> (ClosedRange<Int>, ClosedRange<Int>) {
         func clamp(_ v: Double, _ limit: Int) -> Int { min(limit - 1, max(0, Int(v / cell))) }
-        let c0 = clamp(box.minX - bounds.minX, columns), c1 = clamp(box.maxX - bounds.minX, columns)
-        let r0 = clamp(box.minY - bounds.minY, rows), r1 = clamp(box.maxY - bounds.minY, rows)
+        let c0 = clamp(box.minX - bounds.minX, columns)
+        let c1 = clamp(box.maxX - bounds.minX, columns)
+        let r0 = clamp(box.minY - bounds.minY, rows)
+        let r1 = clamp(box.maxY - bounds.minY, rows)
         return (c0...c1, r0...r1)
     }
 

@@ -12,8 +12,10 @@ public struct LineChart {
         public var dashed: Bool
         /// List the series in the legend.
         public var inLegend: Bool
-        public init(name: String, points: [(x: Double, y: Double)], color: String? = nil, dashed: Bool = false,
-                    inLegend: Bool = true) {
+        public init(
+            name: String, points: [(x: Double, y: Double)], color: String? = nil, dashed: Bool = false,
+            inLegend: Bool = true
+        ) {
             self.name = name
             self.points = points
             self.color = color
@@ -31,8 +33,10 @@ public struct LineChart {
     /// Put the legend in a column right of the plot (for many or long names) instead of inside it.
     public var legendOnRight: Bool
 
-    public init(title: String, xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false, series: [Series],
-                legendOnRight: Bool = false) {
+    public init(
+        title: String, xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false, series: [Series],
+        legendOnRight: Bool = false
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -43,8 +47,10 @@ public struct LineChart {
     }
 
     /// The palette series without a colour of their own take in turn.
-    public static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                                "#bcbd22", "#17becf"]
+    public static let colors = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+        "#bcbd22", "#17becf"
+    ]
 
     /// Legend names longer than this are cut (with an ellipsis).
     static let legendCharacters = 48
@@ -52,19 +58,29 @@ public struct LineChart {
     /// The chart as a standalone SVG document (640×400, wider with the legend on the right).
     public func svg() -> String {
         let (width, height, left, right, top, bottom) = (640.0, 400.0, 70.0, 20.0, 40.0, 50.0)
-        let names = series.map { $0.name.count > Self.legendCharacters ? String($0.name.prefix(Self.legendCharacters - 1)) + "…" : $0.name }
+        let names = series.map {
+            $0.name.count > Self.legendCharacters ? String($0.name.prefix(Self.legendCharacters - 1)) + "…" : $0.name
+        }
         let legend = series.indices.filter { series[$0].inLegend }
         let legendWidth = legendOnRight ? 50 + 7 * Double(legend.map { names[$0].count }.max() ?? 0) : 0
         let (logX, logY) = (self.logX, self.logY)
-        let plottable = { (p: (x: Double, y: Double)) in p.x.isFinite && p.y.isFinite && (!logX || p.x > 0) && (!logY || p.y > 0) }
+        let plottable = { (p: (x: Double, y: Double)) in p.x.isFinite && p.y.isFinite && (!logX || p.x > 0) && (!logY || p.y > 0)
+        }
         let finite = series.flatMap(\.points).filter(plottable)
         let tx: (Double) -> Double = { logX ? Foundation.log10($0) : $0 }
         let ty: (Double) -> Double = { logY ? Foundation.log10($0) : $0 }
-        let xs = finite.map { tx($0.x) }, ys = finite.map { ty($0.y) }
+        let xs = finite.map { tx($0.x) }
+        let ys = finite.map { ty($0.y) }
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
         var (y0, y1) = (ys.min() ?? 0, ys.max() ?? 1)
-        if x1 <= x0 { x0 -= 0.5; x1 += 0.5 }
-        if y1 <= y0 { y0 -= 0.5; y1 += 0.5 }
+        if x1 <= x0 {
+            x0 -= 0.5
+            x1 += 0.5
+        }
+        if y1 <= y0 {
+            y0 -= 0.5
+            y1 += 0.5
+        }
         let integerX = finite.allSatisfy { $0.x == $0.x.rounded() }
         (x0, x1) = AxisTicks.widened(x0, x1, log: logX, integers: integerX)
         (y0, y1) = AxisTicks.widened(y0, y1, log: logY)
@@ -88,7 +104,8 @@ public struct LineChart {
             out += "<line x1=\"\(x)\" y1=\"\(top)\" x2=\"\(x)\" y2=\"\(height - bottom)\" stroke=\"#e4e4e4\"/>\n"
             out += "<text x=\"\(x)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(AxisTicks.label(value))</text>\n"
         }
-        out += "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width - right)\" y2=\"\(height - bottom)\" stroke=\"black\"/>\n"
+        out +=
+            "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width - right)\" y2=\"\(height - bottom)\" stroke=\"black\"/>\n"
         out += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(height - bottom)\" stroke=\"black\"/>\n"
         for (k, s) in series.enumerated() {
             let color = Markup.escape(s.color ?? Self.colors[k % Self.colors.count])
@@ -102,10 +119,12 @@ public struct LineChart {
             guard let row = legend.firstIndex(of: k) else { continue }
             if legendOnRight {
                 let (x, y) = (width - right + 20, top + 16 * Double(row) + 4)
-                out += "<line x1=\"\(x)\" y1=\"\(y)\" x2=\"\(x + 24)\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
+                out +=
+                    "<line x1=\"\(x)\" y1=\"\(y)\" x2=\"\(x + 24)\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
                 out += "<text x=\"\(x + 30)\" y=\"\(y + 4)\">\(Self.escape(names[k]))</text>\n"
             } else {
-                out += "<text x=\"\(width - right - 5)\" y=\"\(top + 15 * Double(row + 1))\" text-anchor=\"end\" fill=\"\(color)\">\(Self.escape(names[k]))</text>\n"
+                out +=
+                    "<text x=\"\(width - right - 5)\" y=\"\(top + 15 * Double(row + 1))\" text-anchor=\"end\" fill=\"\(color)\">\(Self.escape(names[k]))</text>\n"
             }
         }
         return out + "</svg>\n"

@@ -36,8 +36,10 @@ public struct ScatterPlot {
     /// plot area, which leaves more room for labels.
     public var equalAspect = false
 
-    public init(title: String, xLabel: String = "", yLabel: String = "", points: [Point],
-                width: Double = 1200, height: Double = 900, fontSize: Double = 11, equalAspect: Bool = false) {
+    public init(
+        title: String, xLabel: String = "", yLabel: String = "", points: [Point],
+        width: Double = 1200, height: Double = 900, fontSize: Double = 11, equalAspect: Bool = false
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -56,11 +58,16 @@ public struct ScatterPlot {
         let area = Box(minX: left, minY: top, maxX: width - right, maxY: height - bottom)
         let shown = points.filter { $0.x.isFinite && $0.y.isFinite }
         let (xRange, yRange) = ranges(shown, area)
-        let px = { (x: Double) in area.minX + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * (area.maxX - area.minX) }
-        let py = { (y: Double) in area.maxY - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * (area.maxY - area.minY) }
+        let px = { (x: Double) in
+            area.minX + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * (area.maxX - area.minX)
+        }
+        let py = { (y: Double) in
+            area.maxY - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * (area.maxY - area.minY)
+        }
         let anchors = shown.map { (x: px($0.x), y: py($0.y)) }
-        let placement = LabelPlacement(anchors: anchors, texts: shown.map(\.label), fontSize: fontSize,
-                                       markerRadius: markerRadius, bounds: area)
+        let placement = LabelPlacement(
+            anchors: anchors, texts: shown.map(\.label), fontSize: fontSize,
+            markerRadius: markerRadius, bounds: area)
 
         var out = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -81,12 +88,15 @@ public struct ScatterPlot {
         out += "</g>\n"
         // A white halo under each label, drawn as its own layer: renderers without SVG 2's
         // paint-order (WeasyPrint, older browsers) would paint it over the text.
-        for (layer, style) in [("halo", "fill=\"none\" stroke=\"white\" stroke-width=\"2.2\" stroke-linejoin=\"round\""),
-                               ("text", "fill=\"#1a1a1a\"")] {
+        for (layer, style) in [
+            ("halo", "fill=\"none\" stroke=\"white\" stroke-width=\"2.2\" stroke-linejoin=\"round\""),
+            ("text", "fill=\"#1a1a1a\"")
+        ] {
             out += "<g class=\"\(layer)\" font-size=\"\(fmt(fontSize))\" \(style)>\n"
             for label in placement.labels {
                 let size = label.fontSize == fontSize ? "" : " font-size=\"\(fmt(label.fontSize))\""
-                out += "<text x=\"\(fmt(label.x))\" y=\"\(fmt(label.y))\"\(size)>\(Markup.escape(shown[label.index].label ?? ""))</text>\n"
+                out +=
+                    "<text x=\"\(fmt(label.x))\" y=\"\(fmt(label.y))\"\(size)>\(Markup.escape(shown[label.index].label ?? ""))</text>\n"
             }
             out += "</g>\n"
         }
@@ -94,7 +104,8 @@ public struct ScatterPlot {
         var note = "\(shown.count) points, \(placement.labels.count) of \(labelled) labels shown"
         if placement.shrunk > 0 { note += ", \(placement.shrunk) in a smaller font" }
         if !placement.dropped.isEmpty { note += "; \(placement.dropped.count) left out (no free space)" }
-        out += "<text x=\"\(fmt(width - right))\" y=\"\(fmt(height - 8))\" text-anchor=\"end\" font-size=\"10\" fill=\"#666\">\(Markup.escape(note))</text>\n"
+        out +=
+            "<text x=\"\(fmt(width - right))\" y=\"\(fmt(height - 8))\" text-anchor=\"end\" font-size=\"10\" fill=\"#666\">\(Markup.escape(note))</text>\n"
         return Rendering(svg: out + "</svg>\n", placement: placement)
     }
 
@@ -106,7 +117,8 @@ public struct ScatterPlot {
             let pad = 0.04 * (high - low)
             return (low - pad, high + pad)
         }
-        var (x0, x1) = span(points.map(\.x)), (y0, y1) = span(points.map(\.y))
+        var (x0, x1) = span(points.map(\.x))
+        var (y0, y1) = span(points.map(\.y))
         if equalAspect {
             let (w, h) = (area.maxX - area.minX, area.maxY - area.minY)
             let unitsPerPixel = max((x1 - x0) / w, (y1 - y0) / h)
@@ -118,28 +130,40 @@ public struct ScatterPlot {
     }
 
     /// Frame, light grid, ticks with their values, and the axis titles.
-    private func axes(_ area: Box, _ xRange: ClosedRange<Double>, _ yRange: ClosedRange<Double>,
-                      _ px: (Double) -> Double, _ py: (Double) -> Double) -> String {
+    private func axes(
+        _ area: Box, _ xRange: ClosedRange<Double>, _ yRange: ClosedRange<Double>,
+        _ px: (Double) -> Double, _ py: (Double) -> Double
+    ) -> String {
         let xTicks = AxisTicks.values(from: xRange.lowerBound, to: xRange.upperBound, log: false)
         let yTicks = AxisTicks.values(from: yRange.lowerBound, to: yRange.upperBound, log: false)
         var out = "<g stroke=\"#eee\" stroke-width=\"1\">\n"
-        for x in xTicks { out += "<line x1=\"\(fmt(px(x)))\" y1=\"\(fmt(area.minY))\" x2=\"\(fmt(px(x)))\" y2=\"\(fmt(area.maxY))\"/>\n" }
-        for y in yTicks { out += "<line x1=\"\(fmt(area.minX))\" y1=\"\(fmt(py(y)))\" x2=\"\(fmt(area.maxX))\" y2=\"\(fmt(py(y)))\"/>\n" }
+        for x in xTicks {
+            out += "<line x1=\"\(fmt(px(x)))\" y1=\"\(fmt(area.minY))\" x2=\"\(fmt(px(x)))\" y2=\"\(fmt(area.maxY))\"/>\n"
+        }
+        for y in yTicks {
+            out += "<line x1=\"\(fmt(area.minX))\" y1=\"\(fmt(py(y)))\" x2=\"\(fmt(area.maxX))\" y2=\"\(fmt(py(y)))\"/>\n"
+        }
         out += "</g>\n"
-        out += "<rect x=\"\(fmt(area.minX))\" y=\"\(fmt(area.minY))\" width=\"\(fmt(area.maxX - area.minX))\" height=\"\(fmt(area.maxY - area.minY))\" fill=\"none\" stroke=\"#333\"/>\n"
+        out +=
+            "<rect x=\"\(fmt(area.minX))\" y=\"\(fmt(area.minY))\" width=\"\(fmt(area.maxX - area.minX))\" height=\"\(fmt(area.maxY - area.minY))\" fill=\"none\" stroke=\"#333\"/>\n"
         out += "<g font-size=\"11\" fill=\"#333\">\n"
         for x in xTicks {
-            out += "<line x1=\"\(fmt(px(x)))\" y1=\"\(fmt(area.maxY))\" x2=\"\(fmt(px(x)))\" y2=\"\(fmt(area.maxY + 5))\" stroke=\"#333\"/>\n"
+            out +=
+                "<line x1=\"\(fmt(px(x)))\" y1=\"\(fmt(area.maxY))\" x2=\"\(fmt(px(x)))\" y2=\"\(fmt(area.maxY + 5))\" stroke=\"#333\"/>\n"
             out += "<text x=\"\(fmt(px(x)))\" y=\"\(fmt(area.maxY + 18))\" text-anchor=\"middle\">\(AxisTicks.label(x))</text>\n"
         }
         for y in yTicks {
-            out += "<line x1=\"\(fmt(area.minX - 5))\" y1=\"\(fmt(py(y)))\" x2=\"\(fmt(area.minX))\" y2=\"\(fmt(py(y)))\" stroke=\"#333\"/>\n"
+            out +=
+                "<line x1=\"\(fmt(area.minX - 5))\" y1=\"\(fmt(py(y)))\" x2=\"\(fmt(area.minX))\" y2=\"\(fmt(py(y)))\" stroke=\"#333\"/>\n"
             out += "<text x=\"\(fmt(area.minX - 8))\" y=\"\(fmt(py(y) + 4))\" text-anchor=\"end\">\(AxisTicks.label(y))</text>\n"
         }
         out += "</g>\n"
-        let midX = (area.minX + area.maxX) / 2, midY = (area.minY + area.maxY) / 2
-        out += "<text x=\"\(fmt(midX))\" y=\"\(fmt(area.maxY + 38))\" text-anchor=\"middle\" font-size=\"12\">\(Markup.escape(xLabel))</text>\n"
-        out += "<text x=\"16\" y=\"\(fmt(midY))\" text-anchor=\"middle\" font-size=\"12\" transform=\"rotate(-90 16 \(fmt(midY)))\">\(Markup.escape(yLabel))</text>\n"
+        let midX = (area.minX + area.maxX) / 2
+        let midY = (area.minY + area.maxY) / 2
+        out +=
+            "<text x=\"\(fmt(midX))\" y=\"\(fmt(area.maxY + 38))\" text-anchor=\"middle\" font-size=\"12\">\(Markup.escape(xLabel))</text>\n"
+        out +=
+            "<text x=\"16\" y=\"\(fmt(midY))\" text-anchor=\"middle\" font-size=\"12\" transform=\"rotate(-90 16 \(fmt(midY)))\">\(Markup.escape(yLabel))</text>\n"
         return out
     }
 }

@@ -51,8 +51,9 @@ extension Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else {
             return Tensor(shape: shape, storage: storage, gradFn: nil)
         }
-        return Tensor(shape: shape, storage: storage,
-                      gradFn: GradFn(name: name, inputs: inputs, backward: backward))
+        return Tensor(
+            shape: shape, storage: storage,
+            gradFn: GradFn(name: name, inputs: inputs, backward: backward))
     }
 
     /// Name of the op that produced this tensor, for diagnostics.
@@ -65,10 +66,12 @@ extension Tensor {
     public func backward(_ gradient: Tensor? = nil) {
         precondition(requiresGrad, "backward: tensor does not require grad")
         precondition(isLeaf || gradFn != nil, "backward: the graph was already freed by an earlier backward()")
-        let seed = gradient ?? {
-            precondition(count == 1, "backward: gradient must be given for a non-scalar of shape \(shape)")
-            return Tensor(shape: shape, repeating: 1)
-        }()
+        let seed =
+            gradient
+            ?? {
+                precondition(count == 1, "backward: gradient must be given for a non-scalar of shape \(shape)")
+                return Tensor(shape: shape, repeating: 1)
+            }()
         precondition(seed.shape == shape, "backward: gradient shape \(seed.shape) differs from \(shape)")
 
         let order = topologicalOrder()
@@ -85,8 +88,9 @@ extension Tensor {
                     let inputGrads = timed(OpProfile.key(fn.name, g.shape)) { fn.backward(g) }
                     for (input, inputGrad) in zip(fn.inputs, inputGrads) {
                         guard input.requiresGrad, let inputGrad else { continue }
-                        precondition(inputGrad.shape == input.shape,
-                                     "\(fn.name) backward: gradient \(inputGrad.shape) for input \(input.shape)")
+                        precondition(
+                            inputGrad.shape == input.shape,
+                            "\(fn.name) backward: gradient \(inputGrad.shape) for input \(input.shape)")
                         let key = ObjectIdentifier(input)
                         grads[key] = timed(OpProfile.accumulation) { grads[key].map { $0 + inputGrad } ?? inputGrad }
                     }
@@ -104,11 +108,16 @@ extension Tensor {
         var visited = Set<ObjectIdentifier>()
         var stack: [(Tensor, Bool)] = [(self, false)]
         while let (node, expanded) = stack.popLast() {
-            if expanded { order.append(node); continue }
+            if expanded {
+                order.append(node)
+                continue
+            }
             guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
             stack.append((node, true))
-            for input in node.gradFn?.inputs ?? [] where input.requiresGrad
-                && !visited.contains(ObjectIdentifier(input)) {
+            for input in node.gradFn?.inputs ?? []
+            where input.requiresGrad
+                && !visited.contains(ObjectIdentifier(input))
+            {
                 stack.append((input, false))
             }
         }

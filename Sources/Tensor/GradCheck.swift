@@ -18,7 +18,10 @@ public enum GradCheck {
         _ inputs: [Tensor], eps: Float = 1e-2, atol: Double = 1e-2, rtol: Double = 1e-2,
         seed: UInt64 = 7, _ f: ([Tensor]) -> Tensor
     ) -> Result {
-        for x in inputs { x.requiresGrad = true; x.grad = nil }
+        for x in inputs {
+            x.requiresGrad = true
+            x.grad = nil
+        }
         let probe = withNoGrad { f(inputs) }
         let weights = Tensor.uniform(probe.shape, low: -1, high: 1, generator: RandomGenerator(seed: seed))
         func weightedSum() -> Double {

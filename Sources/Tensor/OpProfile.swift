@@ -84,15 +84,24 @@ public final class OpProfile: @unchecked Sendable {
         let total = times.values.reduce(0) { $0 + $1.total }
         guard total > 0, batches > 0 else { return "" }
         let perBatch = 1000 / Double(batches)
-        var lines = ["| op, output shape                     | forward ms | backward ms |  share |",
-                     "| ------------------------------------ | ---------: | ----------: | -----: |"]
+        var lines = [
+            "| op, output shape                     | forward ms | backward ms |  share |",
+            "| ------------------------------------ | ---------: | ----------: | -----: |"
+        ]
         func line(_ name: String, _ t: Times) {
-            lines.append(String(format: "| %@ | %10.2f | %11.2f | %5.1f%% |", name.padding(toLength: 36, withPad: " ", startingAt: 0),
-                                t.forward * perBatch, t.backward * perBatch, 100 * t.total / total))
+            lines.append(
+                String(
+                    format: "| %@ | %10.2f | %11.2f | %5.1f%% |", name.padding(toLength: 36, withPad: " ", startingAt: 0),
+                    t.forward * perBatch, t.backward * perBatch, 100 * t.total / total))
         }
         var rest = Times()
         for (name, t) in times.sorted(by: { $0.value.total > $1.value.total }) {
-            if t.total >= 0.01 * total { line(name, t) } else { rest.forward += t.forward; rest.backward += t.backward }
+            if t.total >= 0.01 * total {
+                line(name, t)
+            } else {
+                rest.forward += t.forward
+                rest.backward += t.backward
+            }
         }
         if rest.total > 0 { line("(other ops)", rest) }
         return lines.joined(separator: "\n")

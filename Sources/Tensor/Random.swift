@@ -32,7 +32,10 @@ public final class RandomGenerator: RandomNumberGenerator {
     private static func step(_ s: inout (UInt64, UInt64, UInt64, UInt64)) -> UInt64 {
         let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
         let t = s.1 << 17
-        s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
         s.2 ^= t
         s.3 = s.3 << 45 | s.3 >> 19
         return result
@@ -53,7 +56,10 @@ public final class RandomGenerator: RandomNumberGenerator {
 
     /// Standard normal (Box–Muller in Double; the second value of each pair is kept for next time).
     public func nextNormal() -> Double {
-        if let spare = spareNormal { spareNormal = nil; return spare }
+        if let spare = spareNormal {
+            spareNormal = nil
+            return spare
+        }
         var u1 = 0.0
         repeat { u1 = Double(next() >> 11) * 0x1p-53 } while u1 == 0
         let u2 = Double(next() >> 11) * 0x1p-53
@@ -65,8 +71,10 @@ public final class RandomGenerator: RandomNumberGenerator {
 
 extension Tensor {
     /// Uniform samples in [low, high).
-    public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1,
-                               generator: RandomGenerator = .global, requiresGrad: Bool = false) -> Tensor {
+    public static func uniform(
+        _ shape: [Int], low: Float = 0, high: Float = 1,
+        generator: RandomGenerator = .global, requiresGrad: Bool = false
+    ) -> Tensor {
         let t = Tensor(uninitializedShape: shape)
         for i in 0..<t.count { t.pointer[i] = low + (high - low) * generator.nextFloat() }
         t.requiresGrad = requiresGrad
@@ -74,8 +82,10 @@ extension Tensor {
     }
 
     /// Normal samples with the given mean and standard deviation.
-    public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1,
-                              generator: RandomGenerator = .global, requiresGrad: Bool = false) -> Tensor {
+    public static func normal(
+        _ shape: [Int], mean: Float = 0, std: Float = 1,
+        generator: RandomGenerator = .global, requiresGrad: Bool = false
+    ) -> Tensor {
         let t = Tensor(uninitializedShape: shape)
         for i in 0..<t.count { t.pointer[i] = mean + std * Float(generator.nextNormal()) }
         t.requiresGrad = requiresGrad

@@ -60,7 +60,10 @@ public enum BufferCache {
     }
 
     static func release(_ buffer: UnsafeMutableRawPointer, bytes: Int) {
-        guard bytes >= minimumBytes else { buffer.deallocate(); return }
+        guard bytes >= minimumBytes else {
+            buffer.deallocate()
+            return
+        }
         let size = bucket(bytes)
         lock.lock()
         if cachedBytes + size <= capacityBytes {

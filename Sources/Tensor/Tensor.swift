@@ -16,8 +16,9 @@ public final class Tensor {
     public let isLeaf: Bool
 
     init(shape: [Int], storage: TensorStorage, gradFn: GradFn?) {
-        precondition(Shape.count(shape) == storage.count,
-                     "shape \(shape) needs \(Shape.count(shape)) elements, storage has \(storage.count)")
+        precondition(
+            Shape.count(shape) == storage.count,
+            "shape \(shape) needs \(Shape.count(shape)) elements, storage has \(storage.count)")
         self.shape = shape
         self.storage = storage
         self.gradFn = gradFn
@@ -43,8 +44,9 @@ public final class Tensor {
 
     /// A leaf tensor holding `values` in row-major order.
     public convenience init(shape: [Int], _ values: [Float], requiresGrad: Bool = false) {
-        precondition(values.count == Shape.count(shape),
-                     "Tensor(shape:): \(values.count) values do not fill shape \(shape)")
+        precondition(
+            values.count == Shape.count(shape),
+            "Tensor(shape:): \(values.count) values do not fill shape \(shape)")
         self.init(uninitializedShape: shape)
         values.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: values.count) }
         self.requiresGrad = requiresGrad

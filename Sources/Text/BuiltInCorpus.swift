@@ -23,7 +23,8 @@ public enum BuiltInCorpus {
     /// Train, valid and test splits of `sentences` lines each (defaults: ~64k/6k/6k tokens) and
     /// the corpus over them.
     public static func make(train: Int = 6_000, valid: Int = 600, test: Int = 600, seed: UInt64 = 1)
-        -> (corpus: Corpus, train: Split, valid: Split, test: Split) {
+        -> (corpus: Corpus, train: Split, valid: Split, test: Split)
+    {
         var generator = Generator(seed: seed)
         let splits = [train, valid, test].map { generator.split(sentences: $0) }
         var vocabulary = Vocabulary()
@@ -53,7 +54,8 @@ public enum BuiltInCorpus {
         /// (Zipf). Groups must not share words, so the word tells which group was chosen.
         @discardableResult
         mutating func choose(_ groups: [(Double, [String])]) -> String {
-            var words: [String] = [], weights: [Double] = []
+            var words: [String] = []
+            var weights: [Double] = []
             for (weight, group) in groups where weight > 0 {
                 let harmonic = (1...group.count).reduce(0.0) { $0 + 1 / Double($1) }
                 for (k, word) in group.enumerated() {
@@ -65,7 +67,10 @@ public enum BuiltInCorpus {
             var u = random.nextUnit() * total
             var pick = words.count - 1
             for (k, w) in weights.enumerated() {
-                if u < w { pick = k; break }
+                if u < w {
+                    pick = k
+                    break
+                }
                 u -= w
             }
             logProbabilities.append(Foundation.log(weights[pick] / total))
@@ -76,7 +81,9 @@ public enum BuiltInCorpus {
         /// Subject noun phrase, optional relative clause, agreeing verb phrase, optional ending.
         mutating func sentence() {
             let plural = nounPhrase()
-            let next = choose([(0.3, ["that"]), (0.5, Lexicon.transitive(plural: plural)), (0.2, Lexicon.intransitive(plural: plural))])
+            let next = choose([
+                (0.3, ["that"]), (0.5, Lexicon.transitive(plural: plural)), (0.2, Lexicon.intransitive(plural: plural))
+            ])
             if next == "that" {
                 relativeClause(headPlural: plural)
                 verbPhrase(verb: choose([(0.7, Lexicon.transitive(plural: plural)), (0.3, Lexicon.intransitive(plural: plural))]))
@@ -95,11 +102,18 @@ public enum BuiltInCorpus {
         /// whether the noun is plural; "a"/"every" force singular, "these"/"many" plural.
         @discardableResult
         mutating func nounPhrase(after drawn: String? = nil) -> Bool {
-            let determiner = drawn ?? choose([(0.35, Lexicon.singularDeterminers), (0.35, Lexicon.pluralDeterminers),
-                                              (0.3, Lexicon.neutralDeterminers)])
-            let forced: Bool? = Lexicon.singularDeterminers.contains(determiner) ? false
+            let determiner =
+                drawn
+                ?? choose([
+                    (0.35, Lexicon.singularDeterminers), (0.35, Lexicon.pluralDeterminers),
+                    (0.3, Lexicon.neutralDeterminers)
+                ])
+            let forced: Bool? =
+                Lexicon.singularDeterminers.contains(determiner)
+                ? false
                 : Lexicon.pluralDeterminers.contains(determiner) ? true : nil
-            let nouns: [(Double, [String])] = forced.map { [(1, $0 ? Lexicon.pluralNouns : Lexicon.singularNouns)] }
+            let nouns: [(Double, [String])] =
+                forced.map { [(1, $0 ? Lexicon.pluralNouns : Lexicon.singularNouns)] }
                 ?? [(0.5, Lexicon.singularNouns), (0.5, Lexicon.pluralNouns)]
             for adjectiveWeight in [0.3, 0.1, 0] {
                 let word = choose([(adjectiveWeight, Lexicon.adjectives)] + nouns.map { ($0.0 * (1 - adjectiveWeight), $0.1) })
@@ -152,7 +166,8 @@ enum Lexicon {
     static let transitiveStems = """
         see chase help follow meet watch call find know love visit admire ignore trust remember         greet push pull teach thank warn praise invite avoid blame
         """.split(separator: " ").map(String.init)
-    static let intransitiveStems = "run sleep sing laugh wait smile dance shout rest travel work swim".split(separator: " ").map(String.init)
+    static let intransitiveStems = "run sleep sing laugh wait smile dance shout rest travel work swim".split(separator: " ").map(
+        String.init)
     static func third(_ stem: String) -> String {
         if stem.hasSuffix("ch") || stem.hasSuffix("sh") || stem.hasSuffix("s") { return stem + "es" }
         return stem + "s"

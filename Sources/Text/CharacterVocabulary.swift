@@ -10,7 +10,9 @@ public struct CharacterVocabulary: Sendable, Equatable {
     private let ids: [Unicode.Scalar: Int]
 
     public init(words: [String]) {
-        var scalars: [Unicode.Scalar] = [], ids: [Unicode.Scalar: Int] = [:], longest = 0
+        var scalars: [Unicode.Scalar] = []
+        var ids: [Unicode.Scalar: Int] = [:]
+        var longest = 0
         for word in words {
             var length = 0
             for scalar in word.unicodeScalars {

@@ -40,7 +40,10 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
     // Evaluation's shapes (its batch size) differ from training's: hand the cached training
     // buffers back first and the evaluation ones after, so the two working sets never add up.
     BufferCache.empty()
-    defer { model.train(); BufferCache.empty() }
+    defer {
+        model.train()
+        BufferCache.empty()
+    }
     return withNoGrad {
         var state = model.initialState(batchSize: stream.batchSize)
         var sums = Evaluation.Sums()
@@ -74,7 +77,10 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
             var forward: (features: Tensor, state: RecurrentState)?
             let scoring = pending
             Parallel.forEach(chunks: 1 + (scoring?.chunks ?? 0)) { chunk in
-                if chunk > 0 { scoring?.run(chunk: chunk - 1); return }
+                if chunk > 0 {
+                    scoring?.run(chunk: chunk - 1)
+                    return
+                }
                 guard let window else { return }
                 // Grad mode is per thread: this may run on a pool worker.
                 forward = withNoGrad {

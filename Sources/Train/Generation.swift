@@ -5,8 +5,10 @@ import Text
 
 /// Samples `count` words from `model` after feeding `prompt` (ids), at `temperature`
 /// (softmax(logits / T); lower is more conservative), as the recipe's generate.py.
-public func generate(_ model: any LanguageModel, prompt: [Int], count: Int, temperature: Float,
-                     generator: RandomGenerator) -> [Int] {
+public func generate(
+    _ model: any LanguageModel, prompt: [Int], count: Int, temperature: Float,
+    generator: RandomGenerator
+) -> [Int] {
     precondition(temperature > 0, "generate: temperature must be positive")
     model.eval()
     return withNoGrad {
@@ -21,9 +23,13 @@ public func generate(_ model: any LanguageModel, prompt: [Int], count: Int, temp
             state = next
             let last = logits.slice(axis: 0, (pending.count - 1)..<pending.count)
             let probabilities = (last / temperature).softmax().scalars
-            var u = generator.nextFloat(), word = probabilities.count - 1
+            var u = generator.nextFloat()
+            var word = probabilities.count - 1
             for (k, p) in probabilities.enumerated() {
-                if u < p { word = k; break }
+                if u < p {
+                    word = k
+                    break
+                }
                 u -= p
             }
             output.append(word)

@@ -38,8 +38,10 @@ public struct LanguageModelRun {
     /// Called on every rank after each optimizer step with the steps so far (tests make a rank fail with it).
     public var afterStep: ((Int) -> Void)?
 
-    public init(data: Data, model: ModelConfig, training: TrainOptions = TrainOptions(), resume: String? = nil,
-                save: String = "runs/last") {
+    public init(
+        data: Data, model: ModelConfig, training: TrainOptions = TrainOptions(), resume: String? = nil,
+        save: String = "runs/last"
+    ) {
         (self.data, self.model, self.training) = (data, model, training)
         (self.resume, self.save) = (resume, save)
     }
@@ -81,23 +83,27 @@ public struct LanguageModelRun {
     /// Trains and tests. Rank 0 of `world` alone reports and writes the run folder; `reporter`
     /// (the console, say) is told what the run folder records.
     public func run(in world: any Communicator = SingleProcess(), reporter: (any TrainingReporter)? = nil) throws(TrainError)
-        -> Result {
+        -> Result
+    {
         if let problem = problem() { throw TrainError(description: problem) }
         let say: (String) -> Void = { message in if world.isRoot { reporter?.notice(message) } }
         let (corpus, floor) = try readCorpus(say: say)
 
         RandomGenerator.global.seed(training.seed)
-        let lm: any LanguageModel, start: TrainingProgress?
+        let lm: any LanguageModel
+        let start: TrainingProgress?
         if let resume {
             (lm, start) = try resumed(from: resume, vocabulary: corpus.vocabulary, say: say)
         } else {
-            do { lm = try makeLanguageModel(model.fitted(words: corpus.vocabulary.words), words: corpus.vocabulary.words) } catch {
+            do { lm = try makeLanguageModel(model.fitted(words: corpus.vocabulary.words), words: corpus.vocabulary.words) } catch
+            {
                 throw TrainError(description: "\(error)")
             }
             start = nil
         }
-        let record = RunConfig(data: dataName, builtinSentences: builtinSentences, resume: resume, ranks: world.size,
-                               model: lm.config, training: training, parameters: lm.parameterCount)
+        let record = RunConfig(
+            data: dataName, builtinSentences: builtinSentences, resume: resume, ranks: world.size,
+            model: lm.config, training: training, parameters: lm.parameterCount)
         do { try world.checkAgreement(record.settings(corpus: corpus)) } catch { throw TrainError(description: "\(error)") }
         // Identical weights everywhere; then each rank its own dropout stream.
         world.broadcastState(of: lm)
@@ -111,11 +117,17 @@ public struct LanguageModelRun {
             }
             folder = opened
         }
-        say("\(lm.config.kind.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(URL(fileURLWithPath: save).path)")
+        say(
+            "\(lm.config.kind.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(URL(fileURLWithPath: save).path)"
+        )
         if world.size > 1 {
-            say("data-parallel over \(world.size) ranks (\(Distributed.mpiDescription)): batch \(training.batchSize) per rank, \(training.batchSize * world.size) in all")
+            say(
+                "data-parallel over \(world.size) ranks (\(Distributed.mpiDescription)): batch \(training.batchSize) per rank, \(training.batchSize * world.size) in all"
+            )
             if world.isRoot {
-                TerminationNotice.install("error: rank 0 was stopped by the MPI launcher (another rank failed or the job was cancelled); go on from the last checkpoint in \(save) with --resume \(save)")
+                TerminationNotice.install(
+                    "error: rank 0 was stopped by the MPI launcher (another rank failed or the job was cancelled); go on from the last checkpoint in \(save) with --resume \(save)"
+                )
             }
         }
         let reporters = world.isRoot ? [reporter, folder.map(RunRecorder.init)].compactMap { $0 } : []
@@ -123,12 +135,17 @@ public struct LanguageModelRun {
         let stages = profile ? StageProfile() : nil
         let checkpoint = URL(fileURLWithPath: save).appendingPathComponent("model.safetensors")
         let vocabulary = corpus.vocabulary
-        let trainer = try Trainer(model: lm, corpus: corpus, options: training, communicator: world, start: start,
-                                  reporter: report, profile: stages) { best, progress in
+        let trainer = try Trainer(
+            model: lm, corpus: corpus, options: training, communicator: world, start: start,
+            reporter: report, profile: stages
+        ) { best, progress in
             try Checkpoint.save(best, vocabulary: vocabulary, extra: progress.metadata, to: checkpoint)
         }
         guard corpus.test.count >= 2 * training.evalBatchSize else {
-            throw TrainError(description: "the test text has \(corpus.test.count) tokens, too few for one evaluation batch (need \(2 * training.evalBatchSize))")
+            throw TrainError(
+                description:
+                    "the test text has \(corpus.test.count) tokens, too few for one evaluation batch (need \(2 * training.evalBatchSize))"
+            )
         }
         trainer.afterStep = afterStep
         let summary: Trainer.Summary
@@ -137,10 +154,12 @@ public struct LanguageModelRun {
         }
         if let diverged = summary.diverged {
             let kept = FileManager.default.fileExists(atPath: checkpoint.path)
-            throw TrainError(description: "\(diverged); " + (kept ? "the best model so far is in \(checkpoint.path)" : "no model was saved"))
+            throw TrainError(
+                description: "\(diverged); " + (kept ? "the best model so far is in \(checkpoint.path)" : "no model was saved"))
         }
         let test = stages.measure(.test) {
-            evaluate(lm, on: BatchedStream(corpus.test, batchSize: training.evalBatchSize), bptt: training.bptt, communicator: world)
+            evaluate(
+                lm, on: BatchedStream(corpus.test, batchSize: training.evalBatchSize), bptt: training.bptt, communicator: world)
         }
         report.testResult(test, floor: floor, interrupted: summary.interrupted)
         return Result(model: lm, corpus: corpus, summary: summary, test: test, floor: floor, folder: folder, profile: stages)
@@ -168,26 +187,35 @@ public struct LanguageModelRun {
             let tenth = max(1, sentences / 10)
             let builtIn = BuiltInCorpus.make(train: sentences, valid: tenth, test: tenth, seed: training.seed)
             let corpus = builtIn.corpus
-            say(String(format: "built-in corpus: %d/%d/%d tokens, %d words, floor perplexity %.2f (test)", corpus.train.count,
-                       corpus.valid.count, corpus.test.count, corpus.vocabulary.count, builtIn.test.floorPerplexity))
+            say(
+                String(
+                    format: "built-in corpus: %d/%d/%d tokens, %d words, floor perplexity %.2f (test)", corpus.train.count,
+                    corpus.valid.count, corpus.test.count, corpus.vocabulary.count, builtIn.test.floorPerplexity))
             return (corpus, builtIn.test.floorPerplexity)
         }
     }
 
     /// The model and progress of the checkpoint `path` names, checked against the data's vocabulary.
     func resumed(from path: String, vocabulary: Vocabulary, say: (String) -> Void) throws(TrainError)
-        -> (any LanguageModel, TrainingProgress?) {
+        -> (any LanguageModel, TrainingProgress?)
+    {
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String])
         do { loaded = try Checkpoint.loadWithMetadata(Checkpoint.url(path)) } catch {
             throw TrainError(description: "--resume: \(error)")
         }
         guard loaded.vocabulary.words == vocabulary.words else {
-            throw TrainError(description: "--resume \(path): the checkpoint's vocabulary (\(loaded.vocabulary.count) words) is not the data's (\(vocabulary.count) words); resume with the data it was trained on")
+            throw TrainError(
+                description:
+                    "--resume \(path): the checkpoint's vocabulary (\(loaded.vocabulary.count) words) is not the data's (\(vocabulary.count) words); resume with the data it was trained on"
+            )
         }
         loaded.model.train()
         let progress = TrainingProgress(metadata: loaded.metadata)
         if let progress {
-            say(String(format: "resuming %@ after epoch %d: lr %.4g, valid loss %.2f", path, progress.epoch, progress.lr, progress.bestValidLoss))
+            say(
+                String(
+                    format: "resuming %@ after epoch %d: lr %.4g, valid loss %.2f", path, progress.epoch, progress.lr,
+                    progress.bestValidLoss))
         } else {
             say("resuming \(path): the checkpoint records no training progress; starting at epoch 1 with --lr")
         }

@@ -6,8 +6,9 @@ public protocol TrainingReporter: AnyObject {
     /// Every `logInterval` batches: the classic log line's values.
     func log(epoch: Int, batch: Int, batches: Int, lr: Float, msPerBatch: Double, loss: Double)
     /// End of an epoch, after validation (`validAccuracy`: top-1 next-word accuracy, 0…1).
-    func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
-                  tokensPerSecond: Double)
+    func epochEnd(
+        epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
+        tokensPerSecond: Double)
     /// A one-line notice (early stop, learning-rate change, NaN loss, what a run is about to do).
     func notice(_ message: String)
     /// The end of a run: the test evaluation, the corpus floor when known, and whether training
@@ -36,11 +37,14 @@ public final class ReporterGroup: TrainingReporter {
         for m in members { m.log(epoch: epoch, batch: batch, batches: batches, lr: lr, msPerBatch: msPerBatch, loss: loss) }
     }
 
-    public func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
-                         tokensPerSecond: Double) {
+    public func epochEnd(
+        epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
+        tokensPerSecond: Double
+    ) {
         for m in members {
-            m.epochEnd(epoch: epoch, seconds: seconds, trainLoss: trainLoss, validLoss: validLoss, validAccuracy: validAccuracy,
-                       lr: lr, tokensPerSecond: tokensPerSecond)
+            m.epochEnd(
+                epoch: epoch, seconds: seconds, trainLoss: trainLoss, validLoss: validLoss, validAccuracy: validAccuracy,
+                lr: lr, tokensPerSecond: tokensPerSecond)
         }
     }
 

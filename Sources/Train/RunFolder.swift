@@ -29,7 +29,8 @@ public struct RunFolder {
     /// Appends one JSON object as a line of metrics.jsonl.
     public func appendMetrics(_ object: [String: Any]) {
         guard JSONSerialization.isValidJSONObject(object),
-              var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+            var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        else { return }
         line.append(0x0A)
         if let handle = try? FileHandle(forWritingTo: metrics) {
             handle.seekToEndOfFile()
@@ -63,19 +64,26 @@ public final class RunRecorder: TrainingReporter {
     public func log(epoch: Int, batch: Int, batches: Int, lr: Float, msPerBatch: Double, loss: Double) {
         let x = Double(epoch - 1) + Double(batch) / Double(max(batches, 1))
         trainPoints.append((x, perplexity(loss)))
-        folder.appendMetrics(["type": "batch", "epoch": epoch, "batch": batch, "lr": Double(lr),
-                              "ms_per_batch": msPerBatch, "loss": loss, "ppl": perplexity(loss)])
+        folder.appendMetrics([
+            "type": "batch", "epoch": epoch, "batch": batch, "lr": Double(lr),
+            "ms_per_batch": msPerBatch, "loss": loss, "ppl": perplexity(loss)
+        ])
     }
 
-    public func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
-                         tokensPerSecond: Double) {
+    public func epochEnd(
+        epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
+        tokensPerSecond: Double
+    ) {
         validPoints.append((Double(epoch), perplexity(validLoss)))
         if trainPoints.last.map({ $0.x < Double(epoch) }) ?? true { trainPoints.append((Double(epoch), perplexity(trainLoss))) }
-        folder.appendMetrics(["type": "epoch", "epoch": epoch, "seconds": seconds, "train_loss": trainLoss,
-                              "valid_loss": validLoss, "valid_ppl": perplexity(validLoss), "valid_accuracy": validAccuracy,
-                              "lr": Double(lr), "tokens_per_s": tokensPerSecond])
-        let chart = LineChart(title: "Perplexity", xLabel: "epoch", yLabel: "perplexity", logY: true,
-                              series: [.init(name: "train", points: trainPoints), .init(name: "valid", points: validPoints)])
+        folder.appendMetrics([
+            "type": "epoch", "epoch": epoch, "seconds": seconds, "train_loss": trainLoss,
+            "valid_loss": validLoss, "valid_ppl": perplexity(validLoss), "valid_accuracy": validAccuracy,
+            "lr": Double(lr), "tokens_per_s": tokensPerSecond
+        ])
+        let chart = LineChart(
+            title: "Perplexity", xLabel: "epoch", yLabel: "perplexity", logY: true,
+            series: [.init(name: "train", points: trainPoints), .init(name: "valid", points: validPoints)])
         try? folder.write(chart.svg(), to: folder.curves)
     }
 
@@ -83,8 +91,10 @@ public final class RunRecorder: TrainingReporter {
 
     /// Records the test result (`interrupted`: training stopped early by Ctrl-C).
     public func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool) {
-        var record: [String: Any] = ["type": "test", "test_loss": test.loss, "test_ppl": test.perplexity,
-                                     "test_accuracy": test.accuracy, "interrupted": interrupted]
+        var record: [String: Any] = [
+            "type": "test", "test_loss": test.loss, "test_ppl": test.perplexity,
+            "test_accuracy": test.accuracy, "interrupted": interrupted
+        ]
         if let floor { record["floor_ppl"] = floor }
         folder.appendMetrics(record)
     }

@@ -6,7 +6,11 @@ import Tensor
 /// included), validation, test; and within the forward and backward stages, time per op.
 public final class StageProfile {
     public enum Stage: String, CaseIterable, Sendable {
-        case batchify, getBatch = "get batch", forward, backward, allReduce = "all-reduce", optimizer = "optimizer step"
+        case batchify
+        case getBatch = "get batch"
+        case forward, backward
+        case allReduce = "all-reduce"
+        case optimizer = "optimizer step"
         case validation, test
     }
 
@@ -23,7 +27,9 @@ public final class StageProfile {
         let start = DispatchTime.now().uptimeNanoseconds
         defer { seconds[stage, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
         switch stage {
-        case .forward: forwardPasses += 1; return try ops.measure(.forward, body)
+        case .forward:
+            forwardPasses += 1
+            return try ops.measure(.forward, body)
         case .backward: return try ops.measure(.backward, body)
         default: return try body()
         }
@@ -35,8 +41,10 @@ public final class StageProfile {
         var lines = ["| stage          | seconds |  share |", "| -------------- | ------: | -----: |"]
         for stage in Stage.allCases where stage != .allReduce || seconds[stage] != nil {
             let s = seconds[stage, default: 0]
-            lines.append(String(format: "| %@ | %7.2f | %5.1f%% |", stage.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0),
-                                s, total > 0 ? 100 * s / total : 0))
+            lines.append(
+                String(
+                    format: "| %@ | %7.2f | %5.1f%% |", stage.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0),
+                    s, total > 0 ? 100 * s / total : 0))
         }
         lines.append(String(format: "| total          | %7.2f |        |", total))
         let opTable = ops.table(batches: forwardPasses)

@@ -45,13 +45,18 @@ public final class Trainer {
 
     /// `start`: the progress of a resumed run (training goes on after its epoch, with its
     /// learning rate, and keeps the loaded model unless validation improves on its loss).
-    public init(model: any LanguageModel, corpus: Corpus, options: TrainOptions,
-                communicator: any Communicator = SingleProcess(), start: TrainingProgress? = nil,
-                reporter: TrainingReporter? = nil, profile: StageProfile? = nil,
-                onBest: ((any LanguageModel, TrainingProgress) throws -> Void)? = nil) throws(TrainError) {
+    public init(
+        model: any LanguageModel, corpus: Corpus, options: TrainOptions,
+        communicator: any Communicator = SingleProcess(), start: TrainingProgress? = nil,
+        reporter: TrainingReporter? = nil, profile: StageProfile? = nil,
+        onBest: ((any LanguageModel, TrainingProgress) throws -> Void)? = nil
+    ) throws(TrainError) {
         if let problem = options.problem() { throw TrainError(description: problem) }
         if let start, start.epoch >= options.epochs {
-            throw TrainError(description: "the checkpoint has already been trained for \(start.epoch) epochs; raise --epochs above \(start.epoch) to go on")
+            throw TrainError(
+                description:
+                    "the checkpoint has already been trained for \(start.epoch) epochs; raise --epochs above \(start.epoch) to go on"
+            )
         }
         self.model = model
         self.options = options
@@ -63,12 +68,18 @@ public final class Trainer {
             (BatchedStream(corpus.train, batchSize: columns), BatchedStream(corpus.valid, batchSize: options.evalBatchSize))
         }
         guard all.rows >= 2 else {
-            throw TrainError(description: "the training text has \(corpus.train.count) tokens, too few for one batch of \(columns) columns (need \(2 * columns))")
+            throw TrainError(
+                description:
+                    "the training text has \(corpus.train.count) tokens, too few for one batch of \(columns) columns (need \(2 * columns))"
+            )
         }
         self.valid = valid
         train = all.columns(communicator.rank * options.batchSize..<(communicator.rank + 1) * options.batchSize)
         guard valid.rows >= 2 else {
-            throw TrainError(description: "the validation text has \(corpus.valid.count) tokens, too few for one evaluation batch (need \(2 * options.evalBatchSize))")
+            throw TrainError(
+                description:
+                    "the validation text has \(corpus.valid.count) tokens, too few for one evaluation batch (need \(2 * options.evalBatchSize))"
+            )
         }
         self.reporter = reporter
         self.onBest = onBest
@@ -90,14 +101,21 @@ public final class Trainer {
         let averager = GradientAverager(optimizer.parameters, communicator: communicator)
         let ranks = communicator.size
         var steps = 0
-        var trainTokens = 0, trainSeconds = 0.0, validSeconds = 0.0, validTokens = 0
+        var trainTokens = 0
+        var trainSeconds = 0.0
+        var validSeconds = 0.0
+        var validTokens = 0
         epochs: for epoch in (start?.epoch ?? 0) + 1...options.epochs {
             let windows = trainingWindows(rows: train.rows, bptt: options.bptt, epoch: epoch, curriculum: options.curriculum)
-            let batches = options.dryRun ? 1 : options.maxBatches > 0 ? Swift.min(options.maxBatches, windows.count) : windows.count
+            let batches =
+                options.dryRun ? 1 : options.maxBatches > 0 ? Swift.min(options.maxBatches, windows.count) : windows.count
             model.train()
             let start = Date()
             var state = model.initialState(batchSize: options.batchSize)
-            var intervalLoss = 0.0, intervalStart = Date(), epochLoss = 0.0, tokens = 0
+            var intervalLoss = 0.0
+            var intervalStart = Date()
+            var epochLoss = 0.0
+            var tokens = 0
             for (batch, window) in windows.prefix(batches).enumerated() {
                 let (input, target, seqLen) = profile.measure(.getBatch) { train.batch(at: window.start, bptt: window.length) }
                 state = state.detached()
@@ -106,8 +124,9 @@ public final class Trainer {
                     let (features, next) = model.features(input, seqLen: seqLen, batchSize: options.batchSize, state: state)
                     state = next
                     // The decoder and the loss as one op: the logits never get a buffer of their own.
-                    return Tensor.linearCrossEntropy(features, weight: model.decoder.weight, bias: model.decoder.bias,
-                                                     targets: target)
+                    return Tensor.linearCrossEntropy(
+                        features, weight: model.decoder.weight, bias: model.decoder.bias,
+                        targets: target)
                 }
                 var value = Double(loss.item)
                 profile.measure(.backward) { loss.backward() }
@@ -120,7 +139,8 @@ public final class Trainer {
                     (value, stop) = (agreed[0] / Double(ranks), agreed[1] > 0)
                 }
                 guard value.isFinite else {
-                    summary.diverged = "the training loss became \(value) at epoch \(epoch), batch \(batch + 1); lower --lr or --clip"
+                    summary.diverged =
+                        "the training loss became \(value) at epoch \(epoch), batch \(batch + 1); lower --lr or --clip"
                     break epochs
                 }
                 profile.measure(.optimizer) {
@@ -133,16 +153,21 @@ public final class Trainer {
                 epochLoss += value
                 tokens += seqLen * options.batchSize * ranks
                 let elapsed = Date().timeIntervalSince(start)
-                reporter?.batchDone(epoch: epoch, batch: batch + 1, batches: batches, tokensPerSecond: Double(tokens) / elapsed,
-                                    secondsLeft: elapsed / Double(batch + 1) * Double(batches - batch - 1))
+                reporter?.batchDone(
+                    epoch: epoch, batch: batch + 1, batches: batches, tokensPerSecond: Double(tokens) / elapsed,
+                    secondsLeft: elapsed / Double(batch + 1) * Double(batches - batch - 1))
                 if (batch + 1) % options.logInterval == 0 {
                     let ms = Date().timeIntervalSince(intervalStart) * 1000 / Double(options.logInterval)
-                    reporter?.log(epoch: epoch, batch: batch + 1, batches: batches, lr: optimizer.learningRate,
-                                  msPerBatch: ms, loss: intervalLoss / Double(options.logInterval))
+                    reporter?.log(
+                        epoch: epoch, batch: batch + 1, batches: batches, lr: optimizer.learningRate,
+                        msPerBatch: ms, loss: intervalLoss / Double(options.logInterval))
                     intervalLoss = 0
                     intervalStart = Date()
                 }
-                if stop { summary.interrupted = true; break }
+                if stop {
+                    summary.interrupted = true
+                    break
+                }
             }
             let seconds = Date().timeIntervalSince(start)
             trainTokens += tokens
@@ -152,15 +177,18 @@ public final class Trainer {
                 break
             }
             let validStart = Date()
-            let validation = profile.measure(.validation) { evaluate(model, on: valid, bptt: options.bptt, communicator: communicator) }
+            let validation = profile.measure(.validation) {
+                evaluate(model, on: valid, bptt: options.bptt, communicator: communicator)
+            }
             let validLoss = validation.loss
             validSeconds += Date().timeIntervalSince(validStart)
             validTokens += (valid.rows - 1) * valid.batchSize
             summary.epochsRun = epoch
             let lr = optimizer.learningRate
             let batchesRun = Swift.max(1, Swift.min(batches, windows.count))
-            reporter?.epochEnd(epoch: epoch, seconds: seconds, trainLoss: epochLoss / Double(batchesRun), validLoss: validLoss,
-                               validAccuracy: validation.accuracy, lr: lr, tokensPerSecond: Double(tokens) / seconds)
+            reporter?.epochEnd(
+                epoch: epoch, seconds: seconds, trainLoss: epochLoss / Double(batchesRun), validLoss: validLoss,
+                validAccuracy: validation.accuracy, lr: lr, tokensPerSecond: Double(tokens) / seconds)
             if plateau.step(validationLoss: Float(validLoss), optimizer) {
                 summary.bestValidLoss = validLoss
                 bestState = Dictionary(uniqueKeysWithValues: model.stateDict())
@@ -170,7 +198,11 @@ public final class Trainer {
             } else {
                 reporter?.notice(String(format: "validation loss did not improve: lr %.4g → %.4g", lr, optimizer.learningRate))
             }
-            if communicator.any(Interrupt.requested) { summary.interrupted = true; reporter?.notice("Exiting from training early"); break }
+            if communicator.any(Interrupt.requested) {
+                summary.interrupted = true
+                reporter?.notice("Exiting from training early")
+                break
+            }
         }
         if !bestState.isEmpty { try model.loadStateDict(bestState) }
         summary.trainTokensPerSecond = trainSeconds > 0 ? Double(trainTokens) / trainSeconds : 0

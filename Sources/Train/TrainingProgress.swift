@@ -31,7 +31,8 @@ extension TrainingProgress {
     /// The progress a checkpoint's metadata records, or nil (a file written by PyTorch has none).
     public init?(metadata: [String: String]) {
         guard let json = metadata[Self.metadataKey],
-              let progress = try? JSONDecoder().decode(TrainingProgress.self, from: Data(json.utf8)) else { return nil }
+            let progress = try? JSONDecoder().decode(TrainingProgress.self, from: Data(json.utf8))
+        else { return nil }
         self = progress
     }
 }

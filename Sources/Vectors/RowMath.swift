@@ -16,7 +16,10 @@ enum RowMath {
     /// a · b over `chunks` vectors of 8, with four accumulators.
     @inline(__always)
     static func dot(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, chunks: Int) -> Float {
-        var s0 = Vector(), s1 = Vector(), s2 = Vector(), s3 = Vector()
+        var s0 = Vector()
+        var s1 = Vector()
+        var s2 = Vector()
+        var s3 = Vector()
         var i = 0
         while i + 4 <= chunks {
             s0.addProduct(load(a, i), load(b, i))

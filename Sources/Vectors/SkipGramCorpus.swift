@@ -48,7 +48,9 @@ public struct SkipGramCorpus: Sendable {
     }
 
     private init(counter: WordCounter, raw: [Int32], fileEnds: [Int], minCount: Int, paths: [String]) throws(VectorsError) {
-        guard minCount >= 1 else { throw .invalidSetting(name: "min-count", value: "\(minCount)", requirement: "must be at least 1") }
+        guard minCount >= 1 else {
+            throw .invalidSetting(name: "min-count", value: "\(minCount)", requirement: "must be at least 1")
+        }
         // Only newlines (`</s>`) is no text either.
         let onlyEndOfLine = counter.count == 1 && counter.word(0) == Tokenizer.endOfLine
         guard counter.count > 0, !onlyEndOfLine else { throw .emptyCorpus(paths) }
@@ -64,8 +66,9 @@ public struct SkipGramCorpus: Sendable {
         }
         var newID = [Int32](repeating: -1, count: counter.count)
         for (i, old) in order.enumerated() { newID[old] = Int32(i) }
-        vocabulary = SkipGramVocabulary(words: order.map { counter.word($0) }, utf8: order.map { Array(counter.wordBytes($0)) },
-                                        counts: order.map { counter.counts[$0] }, tokenCount: raw.count)
+        vocabulary = SkipGramVocabulary(
+            words: order.map { counter.word($0) }, utf8: order.map { Array(counter.wordBytes($0)) },
+            counts: order.map { counter.counts[$0] }, tokenCount: raw.count)
 
         let endOfLine = vocabulary.endOfLineID.map(Int32.init) ?? -1
         var tokens: [Int32] = []

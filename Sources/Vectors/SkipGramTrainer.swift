@@ -38,13 +38,15 @@ public struct SkipGramTrainer {
     /// Trains; `progress` is called from the first thread every `progressInterval` seconds and
     /// once at the end.
     public func train(progress: ((TrainingProgress) -> Void)? = nil) -> Result {
-        let subwords = SubwordTable(vocabulary: corpus.vocabulary, minLength: configuration.minN,
-                                    maxLength: configuration.maxN, buckets: configuration.buckets)
+        let subwords = SubwordTable(
+            vocabulary: corpus.vocabulary, minLength: configuration.minN,
+            maxLength: configuration.maxN, buckets: configuration.buckets)
         let input = EmbeddingMatrix(rows: subwords.rowCount, dimension: configuration.dimension)
         input.fillUniform(bound: 1 / Float(configuration.dimension), seed: configuration.seed)
         let output = EmbeddingMatrix(rows: corpus.vocabulary.count, dimension: configuration.dimension)
-        let context = TrainingContext(corpus: corpus, subwords: subwords, configuration: configuration,
-                                      input: input, output: output)
+        let context = TrainingContext(
+            corpus: corpus, subwords: subwords, configuration: configuration,
+            input: input, output: output)
 
         let threads = configuration.threads
         let start = DispatchTime.now().uptimeNanoseconds
@@ -65,10 +67,11 @@ public struct SkipGramTrainer {
         let total = Double(context.totalTokens)
         func snapshot(done: Int, learningRate: Float, lossSum: Double, lossCount: Int) -> TrainingProgress {
             let seconds = elapsed()
-            return TrainingProgress(fraction: min(1, Double(done) / total),
-                                    wordsPerSecondPerThread: seconds > 0 ? Double(done) / seconds / Double(threads) : 0,
-                                    learningRate: Double(learningRate), averageLoss: lossCount > 0 ? lossSum / Double(lossCount) : 0,
-                                    elapsed: seconds)
+            return TrainingProgress(
+                fraction: min(1, Double(done) / total),
+                wordsPerSecondPerThread: seconds > 0 ? Double(done) / seconds / Double(threads) : 0,
+                learningRate: Double(learningRate), averageLoss: lossCount > 0 ? lossSum / Double(lossCount) : 0,
+                elapsed: seconds)
         }
         worker.run { done, learningRate, lossSum, lossCount in
             guard let progress else { return }
@@ -83,7 +86,8 @@ public struct SkipGramTrainer {
         let last = snapshot(done: done, learningRate: 0, lossSum: worker.lossSum, lossCount: worker.lossCount)
         worker.release()
         progress?(last)
-        return Result(model: SkipGramModel(vocabulary: corpus.vocabulary, subwords: subwords, input: input, output: output),
-                      tokensProcessed: done, seconds: seconds, finalLoss: last.averageLoss)
+        return Result(
+            model: SkipGramModel(vocabulary: corpus.vocabulary, subwords: subwords, input: input, output: output),
+            tokensProcessed: done, seconds: seconds, finalLoss: last.averageLoss)
     }
 }

@@ -15,8 +15,9 @@ public struct SkipGramVocabulary: Sendable {
 
     /// A vocabulary of given words and counts (most frequent first); `tokenCount` defaults to the sum.
     public init(words: [String], counts: [Int], tokenCount: Int? = nil) {
-        self.init(words: words, utf8: words.map { Array($0.utf8) }, counts: counts,
-                  tokenCount: tokenCount ?? counts.reduce(0, +))
+        self.init(
+            words: words, utf8: words.map { Array($0.utf8) }, counts: counts,
+            tokenCount: tokenCount ?? counts.reduce(0, +))
     }
 
     init(words: [String], utf8: [[UInt8]], counts: [Int], tokenCount: Int) {

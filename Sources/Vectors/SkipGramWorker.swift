@@ -43,7 +43,8 @@ struct SkipGramWorker {
         literalOrder = context.configuration.literalUpdateOrder
         let stride = context.input.stride
         func aligned(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutableRawPointer.allocate(byteCount: 4 * count, alignment: 64).bindMemory(to: Float.self, capacity: count)
+            let p = UnsafeMutableRawPointer.allocate(byteCount: 4 * count, alignment: 64).bindMemory(
+                to: Float.self, capacity: count)
             p.initialize(repeating: 0, count: count)
             return p
         }
@@ -60,8 +61,13 @@ struct SkipGramWorker {
 
     /// Frees the buffers (the worker is not used afterwards).
     func release() {
-        hidden.deallocate(); accumulated.deallocate(); line.deallocate(); inputRows.deallocate()
-        targets.deallocate(); alphas.deallocate(); drawn.deallocate()
+        hidden.deallocate()
+        accumulated.deallocate()
+        line.deallocate()
+        inputRows.deallocate()
+        targets.deallocate()
+        alphas.deallocate()
+        drawn.deallocate()
     }
 
     /// Trains until the shared token count reaches the total; `report` is called between lines.
@@ -206,8 +212,10 @@ struct SkipGramWorker {
 
     /// One positive and its negative logistic steps for the current hidden vector.
     @inline(__always)
-    private mutating func step(target: Int, negatives drawnNegatives: UnsafeMutablePointer<Int32>, learningRate: Float,
-                               selfWeight: Float) {
+    private mutating func step(
+        target: Int, negatives drawnNegatives: UnsafeMutablePointer<Int32>, learningRate: Float,
+        selfWeight: Float
+    ) {
         let c = context
         let negatives = c.configuration.negatives
         let output = c.output

@@ -22,12 +22,16 @@ public struct SubwordTable: Sendable {
         let useSubwords = maxLength > 0 && buckets > 0
         self.buckets = useSubwords ? buckets : 0
         var bucketRows = [Int32](repeating: -1, count: self.buckets)
-        var offsets = [0], rows: [Int32] = [], selfWeights: [Float] = []
+        var offsets = [0]
+        var rows: [Int32] = []
+        var selfWeights: [Float] = []
         var nextRow = Int32(vocabulary.count)
         for (id, word) in vocabulary.utf8.enumerated() {
             rows.append(Int32(id))
             if useSubwords && vocabulary.words[id] != Tokenizer.endOfLine {
-                for bucket in CharacterNGrams.buckets(ofWordBytes: word, minLength: minLength, maxLength: maxLength, buckets: buckets) {
+                for bucket in CharacterNGrams.buckets(
+                    ofWordBytes: word, minLength: minLength, maxLength: maxLength, buckets: buckets)
+                {
                     if bucketRows[bucket] < 0 {
                         bucketRows[bucket] = nextRow
                         nextRow += 1
@@ -52,7 +56,9 @@ public struct SubwordTable: Sendable {
     /// (fastText also averages untrained buckets, which hold only their random start).
     public func rows(ofUnknownWord word: String) -> [Int] {
         guard buckets > 0 else { return [] }
-        return CharacterNGrams.buckets(ofWordBytes: Array(word.utf8), minLength: minLength, maxLength: maxLength, buckets: buckets)
-            .compactMap { bucketRows[$0] >= 0 ? Int(bucketRows[$0]) : nil }
+        return CharacterNGrams.buckets(
+            ofWordBytes: Array(word.utf8), minLength: minLength, maxLength: maxLength, buckets: buckets
+        )
+        .compactMap { bucketRows[$0] >= 0 ? Int(bucketRows[$0]) : nil }
     }
 }

@@ -24,15 +24,18 @@ final class TrainingContext: @unchecked Sendable {
     let totalTokens: Int
     let tokensDone = Atomic<Int>(0)
 
-    init(corpus: SkipGramCorpus, subwords: SubwordTable, configuration: SkipGramConfiguration,
-         input: EmbeddingMatrix, output: EmbeddingMatrix) {
+    init(
+        corpus: SkipGramCorpus, subwords: SubwordTable, configuration: SkipGramConfiguration,
+        input: EmbeddingMatrix, output: EmbeddingMatrix
+    ) {
         self.configuration = configuration
         tokens = PinnedBuffer(corpus.tokens)
         lineEnds = PinnedBuffer(corpus.lineEnds)
         subwordOffsets = PinnedBuffer(subwords.offsets)
         subwordRows = PinnedBuffer(subwords.rows)
         selfWeights = PinnedBuffer(subwords.selfWeights)
-        keepProbability = PinnedBuffer(Subsampling.keepProbabilities(corpus.vocabulary, threshold: configuration.samplingThreshold))
+        keepProbability = PinnedBuffer(
+            Subsampling.keepProbabilities(corpus.vocabulary, threshold: configuration.samplingThreshold))
         let sampler = NegativeSampler(counts: corpus.vocabulary.counts, power: configuration.negativePower)
         aliasProbability = PinnedBuffer(sampler.probability)
         alias = PinnedBuffer(sampler.alias)

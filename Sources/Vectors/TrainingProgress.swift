@@ -24,7 +24,8 @@ public struct TrainingProgress: Sendable {
     /// fastText's progress line: `Progress: 42.1% words/sec/thread:  123456 lr:  0.028000 avg.loss:  1.234567 ETA:   0h 0m12s`.
     public var line: String {
         let eta = Int(secondsLeft.rounded())
-        return String(format: "Progress: %5.1f%% words/sec/thread: %7.0f lr: %9.6f avg.loss: %10.6f ETA: %3dh%2dm%2ds",
-                      100 * fraction, wordsPerSecondPerThread, learningRate, averageLoss, eta / 3600, eta / 60 % 60, eta % 60)
+        return String(
+            format: "Progress: %5.1f%% words/sec/thread: %7.0f lr: %9.6f avg.loss: %10.6f ETA: %3dh%2dm%2ds",
+            100 * fraction, wordsPerSecondPerThread, learningRate, averageLoss, eta / 3600, eta / 60 % 60, eta % 60)
     }
 }

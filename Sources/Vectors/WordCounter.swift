@@ -55,7 +55,8 @@ struct WordCounter {
     }
 
     private func equals(_ id: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[id], length = starts[id + 1] - start
+        let start = starts[id]
+        let length = starts[id + 1] - start
         guard length == word.count else { return false }
         return bytes.withUnsafeBufferPointer { stored in
             for i in 0..<length where stored[start + i] != word[i] { return false }

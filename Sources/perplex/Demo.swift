@@ -21,7 +21,8 @@ struct Demo: ParsableCommand {
 
     /// Three interleaved spirals in the plane, one class each (the classic CS231n toy set).
     static func spirals(pointsPerClass: Int, rng: RandomGenerator) -> (Tensor, [Int]) {
-        var xs: [Float] = [], labels: [Int] = []
+        var xs: [Float] = []
+        var labels: [Int] = []
         for c in 0..<3 {
             for i in 0..<pointsPerClass {
                 let r = Float(i) / Float(pointsPerClass)
@@ -36,12 +37,13 @@ struct Demo: ParsableCommand {
     func run() throws {
         let rng = RandomGenerator(seed: seed)
         let (x, labels) = Self.spirals(pointsPerClass: 100, rng: rng)
-        let bound1 = 1 / Float(2).squareRoot(), bound2 = 1 / Float(hidden).squareRoot()
+        let bound1 = 1 / Float(2).squareRoot()
+        let bound2 = 1 / Float(hidden).squareRoot()
         let params = [
             Tensor.uniform([hidden, 2], low: -bound1, high: bound1, generator: rng, requiresGrad: true),
             Tensor.uniform([hidden], low: -bound1, high: bound1, generator: rng, requiresGrad: true),
             Tensor.uniform([3, hidden], low: -bound2, high: bound2, generator: rng, requiresGrad: true),
-            Tensor.uniform([3], low: -bound2, high: bound2, generator: rng, requiresGrad: true),
+            Tensor.uniform([3], low: -bound2, high: bound2, generator: rng, requiresGrad: true)
         ]
         func logits(training: Bool) -> Tensor {
             let h = Tensor.linear(x, weight: params[0], bias: params[1]).tanh()
@@ -65,8 +67,10 @@ struct Demo: ParsableCommand {
                     let scores = (0..<3).map { predictions[row, $0] }
                     return scores.firstIndex(of: scores.max()!) == labels[row]
                 }.count
-                print(String(format: "| step %5d | loss %.4f | train accuracy %.1f%%", step, loss.item,
-                             100 * Double(correct) / Double(labels.count)))
+                print(
+                    String(
+                        format: "| step %5d | loss %.4f | train accuracy %.1f%%", step, loss.item,
+                        100 * Double(correct) / Double(labels.count)))
             }
         }
         print(String(format: "| done in %.2f s", Date().timeIntervalSince(start)))

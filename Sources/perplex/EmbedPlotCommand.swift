@@ -8,7 +8,8 @@ import Text
 /// `perplex embed-plot`: word vectors mapped to 2-D by t-SNE or PCA, drawn as a labelled SVG.
 struct EmbedPlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "embed-plot", abstract: "Map word vectors to 2-D (t-SNE or PCA) and draw them as a labelled SVG scatter plot.",
+        commandName: "embed-plot",
+        abstract: "Map word vectors to 2-D (t-SNE or PCA) and draw them as a labelled SVG scatter plot.",
         discussion: """
             Words come in the order of the .vec file (fastText lists them most frequent first) or of the \
             checkpoint's vocabulary (first-seen order in the training text); --rank-by TEXT orders them by \
@@ -22,8 +23,9 @@ struct EmbedPlotCommand: ParsableCommand {
 
     @OptionGroup var source: VectorsOptions
     @Option(help: "How many words to map: the first N (see --rank-by).") var words = 300
-    @Option(name: [.customLong("rank-by"), .customLong("rank_by")],
-            help: "Order words by their count in this text file (e.g. the training text) before taking --words.")
+    @Option(
+        name: [.customLong("rank-by"), .customLong("rank_by")],
+        help: "Order words by their count in this text file (e.g. the training text) before taking --words.")
     var rankBy: String?
     @Option(help: "tsne or pca.") var method: Method = .tsne
     @Option(help: "t-SNE perplexity (at most (N - 1) / 3).") var perplexity = 30.0
@@ -33,8 +35,9 @@ struct EmbedPlotCommand: ParsableCommand {
     @Flag(help: "Exact t-SNE (O(N²) per iteration) whatever N.") var exact = false
     @Flag(name: [.customLong("barnes-hut"), .customLong("barnes_hut")], help: "Barnes-Hut t-SNE whatever N.")
     var barnesHut = false
-    @Option(name: [.customLong("learning-rate"), .customLong("learning_rate")],
-            help: "Fixed learning rate in openTSNE's units (default: openTSNE's auto, N/12 then N).")
+    @Option(
+        name: [.customLong("learning-rate"), .customLong("learning_rate")],
+        help: "Fixed learning rate in openTSNE's units (default: openTSNE's auto, N/12 then N).")
     var learningRate: Double?
     @Option(help: "Seed of the initialisation's jitter.") var seed: UInt64 = 1
     @Option(help: "The SVG file to write.") var out = "embedding.svg"
@@ -44,14 +47,17 @@ struct EmbedPlotCommand: ParsableCommand {
     @Option(help: "Plot height in pixels.") var height = 900.0
     @Option(name: [.customLong("font-size"), .customLong("font_size")], help: "Label font size in pixels.")
     var fontSize = 11.0
-    @Flag(name: [.customLong("equal-aspect"), .customLong("equal_aspect")],
-          help: "Equal scales on both axes (default: each axis fills the plot, leaving more room for labels).")
+    @Flag(
+        name: [.customLong("equal-aspect"), .customLong("equal_aspect")],
+        help: "Equal scales on both axes (default: each axis fills the plot, leaving more room for labels).")
     var equalAspect = false
 
     func validate() throws {
         guard words >= 2 else { throw fail("--words must be at least 2 (got \(words))") }
         guard !(exact && barnesHut) else { throw fail("give --exact or --barnes-hut, not both") }
-        guard width >= 200, height >= 150, width <= 20_000, height <= 20_000 else { throw fail("--width and --height must be 200×150 to 20000×20000 pixels") }
+        guard width >= 200, height >= 150, width <= 20_000, height <= 20_000 else {
+            throw fail("--width and --height must be 200×150 to 20000×20000 pixels")
+        }
         guard fontSize > 0, fontSize <= 100 else { throw fail("--font-size must be between 0 and 100") }
     }
 
@@ -59,7 +65,8 @@ struct EmbedPlotCommand: ParsableCommand {
         let vectors = try selectedVectors()
         let name = vectors.count < words ? "all \(vectors.count) words" : "\(vectors.count) words"
         print("| \(name) of dimension \(vectors.dimension)" + (vectors.count < words ? " (fewer than --words \(words))" : ""))
-        let xy: [Double], description: String
+        let xy: [Double]
+        let description: String
         switch method {
         case .pca: (xy, description) = try runPCA(vectors)
         case .tsne: (xy, description) = try runTSNE(vectors)
@@ -85,7 +92,9 @@ struct EmbedPlotCommand: ParsableCommand {
     }
 
     func runPCA(_ vectors: WordVectors) throws -> ([Double], String) {
-        guard vectors.dimension >= 2 else { throw fail("PCA to 2-D needs vectors of dimension 2 or more, not \(vectors.dimension)") }
+        guard vectors.dimension >= 2 else {
+            throw fail("PCA to 2-D needs vectors of dimension 2 or more, not \(vectors.dimension)")
+        }
         let pca: PCA
         do { pca = try PCA(vectors.matrix, components: 2, seed: seed) } catch { throw fail("\(error)") }
         let shares = pca.variances.map { pca.totalVariance > 0 ? 100 * $0 / pca.totalVariance : 0 }
@@ -105,36 +114,50 @@ struct EmbedPlotCommand: ParsableCommand {
         do { try options.validate(points: n) } catch { throw fail("\(error)") }
         let method = options.resolvedMethod(points: n)
         let methodName = method == .exact ? "exact" : "Barnes-Hut, theta \(theta)"
-        let rate = learningRate.map { "\($0)" } ?? String(format: "auto (%.4g, then %g)", Double(n) / options.earlyExaggeration, Double(n))
-        print("| t-SNE (\(methodName)): perplexity \(String(format: "%g", perplexity)), \(iterations) iterations, learning rate \(rate)")
-        let clock = ContinuousClock(), start = clock.now
+        let rate =
+            learningRate.map { "\($0)" }
+            ?? String(format: "auto (%.4g, then %g)", Double(n) / options.earlyExaggeration, Double(n))
+        print(
+            "| t-SNE (\(methodName)): perplexity \(String(format: "%g", perplexity)), \(iterations) iterations, learning rate \(rate)"
+        )
+        let clock = ContinuousClock()
+        let start = clock.now
         let result: TSNEResult
         do {
             result = try TSNE.embed(vectors.matrix, options: options) { step in
                 guard let kl = step.cost else { return }
                 let elapsed = (clock.now - start).seconds
-                print(String(format: "| iteration %5d/%d | KL %.4f | exaggeration %g | %.2f s", step.iteration, step.iterations, kl,
-                             step.exaggeration, elapsed))
+                print(
+                    String(
+                        format: "| iteration %5d/%d | KL %.4f | exaggeration %g | %.2f s", step.iteration, step.iterations, kl,
+                        step.exaggeration, elapsed))
             }
         } catch { throw fail("\(error)") }
         guard result.cost.isFinite, result.embedding.allSatisfy(\.isFinite) else {
             throw fail("t-SNE diverged (the KL divergence is not a number); try a smaller --learning-rate")
         }
-        let estimate = method == .exact
+        let estimate =
+            method == .exact
             ? "exact, all pairs"
             : "Barnes-Hut estimate as openTSNE reports it: P's \(result.affinities.storedCount) stored entries, Z from the tree"
         print(String(format: "| final KL divergence %.4f (%@)", result.cost, estimate))
-        print(String(format: "| t-SNE time %.2f s (affinities %.2f s, optimisation %.2f s)", result.affinitySeconds + result.optimisationSeconds,
-                     result.affinitySeconds, result.optimisationSeconds))
+        print(
+            String(
+                format: "| t-SNE time %.2f s (affinities %.2f s, optimisation %.2f s)",
+                result.affinitySeconds + result.optimisationSeconds,
+                result.affinitySeconds, result.optimisationSeconds))
         return (result.embedding, String(format: "t-SNE (perplexity %g, KL %.3f)", perplexity, result.cost))
     }
 
     func writePlot(_ vectors: WordVectors, _ xy: [Double], _ description: String) throws {
-        let points = vectors.words.enumerated().map { ScatterPlot.Point(x: xy[2 * $0.offset], y: xy[2 * $0.offset + 1], label: $0.element) }
+        let points = vectors.words.enumerated().map {
+            ScatterPlot.Point(x: xy[2 * $0.offset], y: xy[2 * $0.offset + 1], label: $0.element)
+        }
         let sourceName = URL(fileURLWithPath: source.vectors ?? source.checkpoint ?? "").lastPathComponent
-        let plot = ScatterPlot(title: title ?? "\(description) of \(vectors.count) words from \(sourceName)",
-                               xLabel: method == .pca ? "component 1" : "t-SNE 1", yLabel: method == .pca ? "component 2" : "t-SNE 2",
-                               points: points, width: width, height: height, fontSize: fontSize, equalAspect: equalAspect)
+        let plot = ScatterPlot(
+            title: title ?? "\(description) of \(vectors.count) words from \(sourceName)",
+            xLabel: method == .pca ? "component 1" : "t-SNE 1", yLabel: method == .pca ? "component 2" : "t-SNE 2",
+            points: points, width: width, height: height, fontSize: fontSize, equalAspect: equalAspect)
         let rendering = plot.render()
         do { try Data(rendering.svg.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
             throw fail("cannot write \(out): \(error.localizedDescription)")

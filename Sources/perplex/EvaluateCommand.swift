@@ -21,9 +21,13 @@ struct EvaluateCommand: ParsableCommand {
         let ids: [Int]
         do { ids = try Corpus.encodeFile(text, with: loaded.vocabulary) } catch { throw fail("\(error)") }
         let stream = BatchedStream(ids, batchSize: batchSize)
-        guard stream.rows >= 2 else { throw fail("\(text) has \(ids.count) tokens, too few for one batch of \(batchSize) (need \(2 * batchSize))") }
+        guard stream.rows >= 2 else {
+            throw fail("\(text) has \(ids.count) tokens, too few for one batch of \(batchSize) (need \(2 * batchSize))")
+        }
         let result = evaluate(loaded.model, on: stream, bptt: bptt)
-        print(String(format: "| %@ | %d tokens | loss %.4f | ppl %.2f | acc %.2f%%", text, stream.rows * batchSize, result.loss,
-                     result.perplexity, 100 * result.accuracy))
+        print(
+            String(
+                format: "| %@ | %d tokens | loss %.4f | ppl %.2f | acc %.2f%%", text, stream.rows * batchSize, result.loss,
+                result.perplexity, 100 * result.accuracy))
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Tensor
 import Models
+import Tensor
 import Text
 import Train
 
@@ -18,7 +18,9 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         guard words >= 0 else { throw fail("--words must be non-negative") }
-        guard temperature > 1e-3, temperature.isFinite else { throw fail("--temperature must be at least 1e-3, got \(temperature)") }
+        guard temperature > 1e-3, temperature.isFinite else {
+            throw fail("--temperature must be at least 1e-3, got \(temperature)")
+        }
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
         do { loaded = try Checkpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
         var promptIds: [Int] = []
@@ -26,12 +28,18 @@ struct GenerateCommand: ParsableCommand {
             guard let id = loaded.vocabulary.id(of: word) else { throw fail("prompt word '\(word)' is not in the vocabulary") }
             promptIds.append(id)
         }
-        let sampled = generate(loaded.model, prompt: promptIds, count: words, temperature: temperature,
-                               generator: RandomGenerator(seed: seed))
+        let sampled = generate(
+            loaded.model, prompt: promptIds, count: words, temperature: temperature,
+            generator: RandomGenerator(seed: seed))
         var line = promptIds.map { loaded.vocabulary[$0] }
         for id in sampled {
             let word = loaded.vocabulary[id]
-            if word == Vocabulary.eos { print(line.joined(separator: " ")); line = [] } else { line.append(word) }
+            if word == Vocabulary.eos {
+                print(line.joined(separator: " "))
+                line = []
+            } else {
+                line.append(word)
+            }
         }
         if !line.isEmpty { print(line.joined(separator: " ")) }
     }

@@ -15,22 +15,30 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Attention heads (Transformer).") var nhead = 2
     @Flag(help: "Tie the word embedding and softmax weights.") var tied = false
     @Option(help: "NPLM: words per n-gram (n − 1 context words; default 4).") var ngram: Int?
-    @Option(name: [.customLong("hidden-act"), .customLong("hidden_act")], help: "NPLM: hidden activation, linear or tanh (default tanh).")
+    @Option(
+        name: [.customLong("hidden-act"), .customLong("hidden_act")],
+        help: "NPLM: hidden activation, linear or tanh (default tanh).")
     var hiddenAct: HiddenActivation?
-    @Option(name: [.customLong("kernel-size"), .customLong("kernel_size")], help: "GatedCNN, GatedCNN_RNN: convolution width (default 3).")
+    @Option(
+        name: [.customLong("kernel-size"), .customLong("kernel_size")],
+        help: "GatedCNN, GatedCNN_RNN: convolution width (default 3).")
     var kernelSize: Int?
     @Option(name: [.customLong("rnn-layers"), .customLong("rnn_layers")], help: "GatedCNN_RNN: LSTM layers (default 1).")
     var rnnLayers: Int?
-    @Option(name: [.customLong("attention-window"), .customLong("attention_window")],
-            help: "AttentionLSTM: previous outputs each step attends over (default 10).")
+    @Option(
+        name: [.customLong("attention-window"), .customLong("attention_window")],
+        help: "AttentionLSTM: previous outputs each step attends over (default 10).")
     var attentionWindow: Int?
-    @Option(name: [.customLong("char-emsize"), .customLong("char_emsize")], help: "CharCNN: character embedding size (default 15).")
+    @Option(
+        name: [.customLong("char-emsize"), .customLong("char_emsize")], help: "CharCNN: character embedding size (default 15).")
     var charEmsize: Int?
-    @Option(name: [.customLong("max-filter-width"), .customLong("max_filter_width")],
-            help: "CharCNN: filters of widths 1…N characters (default 6).")
+    @Option(
+        name: [.customLong("max-filter-width"), .customLong("max_filter_width")],
+        help: "CharCNN: filters of widths 1…N characters (default 6).")
     var maxFilterWidth: Int?
-    @Option(name: [.customLong("feature-maps"), .customLong("feature_maps")],
-            help: "CharCNN: feature maps per unit of filter width (default 25: width w has 25·w).")
+    @Option(
+        name: [.customLong("feature-maps"), .customLong("feature_maps")],
+        help: "CharCNN: feature maps per unit of filter width (default 25: width w has 25·w).")
     var featureMaps: Int?
     @Option(name: [.customLong("highway-layers"), .customLong("highway_layers")], help: "CharCNN: highway layers (default 1).")
     var highwayLayers: Int?
@@ -40,12 +48,15 @@ struct ModelOptions: ParsableArguments {
     func template(dropout: Float) throws(ModelConfigError) -> ModelConfig {
         // A kind that spells its words has no word embedding.
         if model.spec.options.contains(.characters), emsize != nil {
-            throw ModelConfigError(description: "--emsize does not apply to \(model.rawValue) (its word vectors come from characters; see --char-emsize)")
+            throw ModelConfigError(
+                description:
+                    "--emsize does not apply to \(model.rawValue) (its word vectors come from characters; see --char-emsize)")
         }
-        return ModelConfig(kind: model, vocabularySize: 0, emsize: emsize ?? 200, nhid: nhid, nlayers: nlayers, nhead: nhead,
-                           dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct, kernelSize: kernelSize,
-                           rnnLayers: rnnLayers, attentionWindow: attentionWindow, charEmsize: charEmsize,
-                           maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers)
+        return ModelConfig(
+            kind: model, vocabularySize: 0, emsize: emsize ?? 200, nhid: nhid, nlayers: nlayers, nhead: nhead,
+            dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct, kernelSize: kernelSize,
+            rnnLayers: rnnLayers, attentionWindow: attentionWindow, charEmsize: charEmsize,
+            maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers)
     }
 
     /// The validated configuration for a vocabulary of `vocabularySize` words (and, for kinds that

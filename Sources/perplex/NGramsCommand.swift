@@ -18,7 +18,8 @@ struct NGramsCommand: ParsableCommand {
     func run() throws {
         guard n >= 1 else { throw fail("--n must be at least 1") }
         guard top >= 0 else { throw fail("--top must not be negative") }
-        let ids: [Int], vocabulary: Vocabulary
+        let ids: [Int]
+        let vocabulary: Vocabulary
         do {
             var words = Vocabulary()
             ids = Corpus.tokenize(try Corpus.readFile(text), adding: &words)
@@ -37,9 +38,10 @@ struct NGramsCommand: ParsableCommand {
         }
         if let plot {
             let points = stats.rankFrequency(maxPoints: 2000).map { (x: Double($0.rank), y: Double($0.count)) }
-            let chart = LineChart(title: "Rank-frequency of \(n)-grams (\(URL(fileURLWithPath: text).lastPathComponent))",
-                                  xLabel: "rank", yLabel: "count", logX: true, logY: true,
-                                  series: [.init(name: "\(n)-grams", points: points)])
+            let chart = LineChart(
+                title: "Rank-frequency of \(n)-grams (\(URL(fileURLWithPath: text).lastPathComponent))",
+                xLabel: "rank", yLabel: "count", logX: true, logY: true,
+                series: [.init(name: "\(n)-grams", points: points)])
             do { try Data(chart.svg().utf8).write(to: URL(fileURLWithPath: plot), options: .atomic) } catch {
                 throw fail("cannot write \(plot): \(error.localizedDescription)")
             }

@@ -15,14 +15,20 @@ struct ParamsCommand: ParsableCommand {
     func run() throws {
         guard characters > 0 else { throw fail("--characters must be positive") }
         let config: ModelConfig
-        do { config = try modelOptions.config(vocabularySize: vocab, dropout: 0, characters: characters) } catch { throw fail("\(error)") }
+        do { config = try modelOptions.config(vocabularySize: vocab, dropout: 0, characters: characters) } catch {
+            throw fail("\(error)")
+        }
         let count: ParameterCount
         do { count = try ParameterCount(config) } catch { throw fail("\(error)") }
         let width = max(9, count.entries.map(\.name.count).max() ?? 0)
-        print("\("parameter".padding(toLength: width, withPad: " ", startingAt: 0))  \("shape".padding(toLength: 14, withPad: " ", startingAt: 0))  count")
+        print(
+            "\("parameter".padding(toLength: width, withPad: " ", startingAt: 0))  \("shape".padding(toLength: 14, withPad: " ", startingAt: 0))  count"
+        )
         for entry in count.entries {
             let shape = "[" + entry.shape.map(String.init).joined(separator: ", ") + "]"
-            print("\(entry.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(shape.padding(toLength: 14, withPad: " ", startingAt: 0))  \(entry.count)")
+            print(
+                "\(entry.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(shape.padding(toLength: 14, withPad: " ", startingAt: 0))  \(entry.count)"
+            )
         }
         print("| total \(count.total) parameters (\(config.kind.rawValue), \(count.entries.count) tensors)")
     }

@@ -8,10 +8,12 @@ struct Perplex: ParsableCommand {
         commandName: "perplex",
         abstract: "Train, evaluate and inspect neural language models, their word vectors and sentence classifiers.",
         version: "perplex, MPI: \(Distributed.mpiDescription)",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ClassifyCommand.self,
-                      ExportVectorsCommand.self, TrainVectorsCommand.self, NeighboursCommand.self, EmbedPlotCommand.self,
-                      WordSimCommand.self, NGramsCommand.self, ParamsCommand.self, SweepCommand.self, ReportCommand.self,
-                      Demo.self, Bench.self])
+        subcommands: [
+            TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ClassifyCommand.self,
+            ExportVectorsCommand.self, TrainVectorsCommand.self, NeighboursCommand.self, EmbedPlotCommand.self,
+            WordSimCommand.self, NGramsCommand.self, ParamsCommand.self, SweepCommand.self, ReportCommand.self,
+            Demo.self, Bench.self
+        ])
 
     static func main() {
         // Line-buffered output, so progress reaches a log file or pipe as it happens.

@@ -19,11 +19,15 @@ struct ReportCommand: ParsableCommand {
 
     @Argument(help: "Run folders, sweep folders or folders of run folders.") var runs: [String]
     @Option(help: "The HTML file to write.") var out = "report.html"
-    @Option(help: "Where to write the curves SVG (default: curves.svg beside the HTML, or <name>-curves.svg when that folder is a run folder).")
+    @Option(
+        help:
+            "Where to write the curves SVG (default: curves.svg beside the HTML, or <name>-curves.svg when that folder is a run folder)."
+    )
     var curves: String?
     @Flag(name: [.customLong("log-y"), .customLong("log_y")], help: "Plot perplexity on a log scale.") var logY = false
-    @Option(name: [.customLong("embedding-file"), .customLong("embedding_file")],
-            help: "File name of the embedding plot looked for in each run folder.")
+    @Option(
+        name: [.customLong("embedding-file"), .customLong("embedding_file")],
+        help: "File name of the embedding plot looked for in each run folder.")
     var embeddingFile = "embedding.svg"
     @Option(help: "The page title.") var title = "Perplex run report"
 
@@ -40,7 +44,9 @@ struct ReportCommand: ParsableCommand {
         for (text, file) in [(svg, curvesFile), (report.html(title: title, curves: svg, embeddingFile: embeddingFile), html)] {
             do { try writeText(text, to: file) } catch { throw fail("cannot write \(file.path): \(error.localizedDescription)") }
         }
-        print("| report of \(report.entries.count) run\(report.entries.count == 1 ? "" : "s"): \(html.path) (curves: \(curvesFile.path))")
+        print(
+            "| report of \(report.entries.count) run\(report.entries.count == 1 ? "" : "s"): \(html.path) (curves: \(curvesFile.path))"
+        )
         print(report.table.markdown(), terminator: "")
     }
 

@@ -34,24 +34,36 @@ struct TrainCommand: ParsableCommand {
     var save = "runs/last"
     @Flag(name: [.customLong("dry-run"), .customLong("dry_run")], help: "Run one batch per epoch (a quick check).")
     var dryRun = false
-    @Flag(help: "End with the share of time per stage (batchify, get batch, forward, backward, optimizer, validation, test) and the milliseconds per batch of each op, by output shape, in the forward and backward stages.")
+    @Flag(
+        help:
+            "End with the share of time per stage (batchify, get batch, forward, backward, optimizer, validation, test) and the milliseconds per batch of each op, by output shape, in the forward and backward stages."
+    )
     var profile = false
-    @Option(name: [.customLong("max-batches"), .customLong("max_batches")],
-            help: "Stop each epoch after this many batches (0: whole epochs); for timing runs.")
+    @Option(
+        name: [.customLong("max-batches"), .customLong("max_batches")],
+        help: "Stop each epoch after this many batches (0: whole epochs); for timing runs.")
     var maxBatches = 0
-    @Flag(help: "Short sequences first: the BPTT window grows from --curriculum-start steps to --bptt over the first --curriculum-epochs epochs.")
+    @Flag(
+        help:
+            "Short sequences first: the BPTT window grows from --curriculum-start steps to --bptt over the first --curriculum-epochs epochs."
+    )
     var curriculum = false
-    @Option(name: [.customLong("curriculum-start"), .customLong("curriculum_start")],
-            help: "Window length the curriculum starts from (default 5, at most --bptt).")
+    @Option(
+        name: [.customLong("curriculum-start"), .customLong("curriculum_start")],
+        help: "Window length the curriculum starts from (default 5, at most --bptt).")
     var curriculumStart: Int?
-    @Option(name: [.customLong("curriculum-epochs"), .customLong("curriculum_epochs")],
-            help: "Epochs over which the curriculum's window grows to --bptt (default 1).")
+    @Option(
+        name: [.customLong("curriculum-epochs"), .customLong("curriculum_epochs")],
+        help: "Epochs over which the curriculum's window grows to --bptt (default 1).")
     var curriculumEpochs: Int?
-    @Option(name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")],
-            help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
+    @Option(
+        name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")],
+        help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
     var builtinSentences = 6000
-    @Option(help: ArgumentHelp("Go on training from a run folder's checkpoint (or a .safetensors file): its model, epoch and learning rate; the model flags are ignored.",
-                               valueName: "run"))
+    @Option(
+        help: ArgumentHelp(
+            "Go on training from a run folder's checkpoint (or a .safetensors file): its model, epoch and learning rate; the model flags are ignored.",
+            valueName: "run"))
     var resume: String?
     @Option(name: .customLong("fail-rank-after"), help: .hidden) var failRankAfter: Int?
 
@@ -69,9 +81,10 @@ struct TrainCommand: ParsableCommand {
 
     /// The run the flags describe.
     func languageModelRun() throws(ModelConfigError) -> LanguageModelRun {
-        var run = LanguageModelRun(data: data.map { .directory($0) } ?? .builtIn(sentences: builtinSentences),
-                                   model: try modelOptions.template(dropout: dropout), training: trainOptions, resume: resume,
-                                   save: save)
+        var run = LanguageModelRun(
+            data: data.map { .directory($0) } ?? .builtIn(sentences: builtinSentences),
+            model: try modelOptions.template(dropout: dropout), training: trainOptions, resume: resume,
+            save: save)
         run.profile = profile
         return run
     }
@@ -103,8 +116,11 @@ struct TrainCommand: ParsableCommand {
             print(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
             print(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
             if world.size > 1 {
-                print(String(format: "| all-reduce %.2f ms/step (%.1f MB of gradients per rank)", summary.allReduceSecondsPerStep * 1000,
-                             Double(4 * result.model.parameterCount) / 1e6))
+                print(
+                    String(
+                        format: "| all-reduce %.2f ms/step (%.1f MB of gradients per rank)",
+                        summary.allReduceSecondsPerStep * 1000,
+                        Double(4 * result.model.parameterCount) / 1e6))
             }
             if let stages = result.profile { print(stages.table()) }
         }

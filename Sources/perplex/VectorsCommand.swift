@@ -16,14 +16,16 @@ struct TrainVectorsCommand: ParsableCommand {
             (--maxn 0: no n-grams). fastText's spellings work too (--minCount, --epochs, --threads).
             """)
 
-    @Option(parsing: .upToNextOption, help: "One or more training text files, read in order as one corpus.") var input: [String] = []
+    @Option(parsing: .upToNextOption, help: "One or more training text files, read in order as one corpus.") var input: [String] =
+        []
     @Option(help: "The .vec file to write.") var output: String
     @Option(help: "Vector length.") var dim = 100
     @Option(name: [.customLong("epoch"), .customLong("epochs")], help: "Passes over the text.") var epoch = 5
     @Option(name: [.customLong("ws"), .customLong("window")], help: "Largest context window (drawn from 1...ws).") var ws = 5
     @Option(help: "Negative words per context word.") var neg = 5
-    @Option(name: [.customLong("min-count"), .customLong("minCount"), .customLong("min_count")],
-            help: "Drop words seen fewer times.") var minCount = 5
+    @Option(
+        name: [.customLong("min-count"), .customLong("minCount"), .customLong("min_count")],
+        help: "Drop words seen fewer times.") var minCount = 5
     @Option(help: "Starting learning rate (falls linearly to 0).") var lr: Float = 0.05
     @Option(name: [.customLong("thread"), .customLong("threads")], help: "Training threads (defaults to the number of cores).")
     var thread = ProcessInfo.processInfo.activeProcessorCount
@@ -31,11 +33,13 @@ struct TrainVectorsCommand: ParsableCommand {
     @Option(help: "Longest character n-gram; 0 turns subwords off.") var maxn = 6
     @Option(help: "Hash buckets for character n-grams.") var bucket = 2_000_000
     @Option(name: [.customLong("t"), .customShort("t")], help: "Sub-sampling threshold.") var t = 1e-4
-    @Option(name: [.customLong("neg-power"), .customLong("negPower")],
-            help: "Negatives are drawn by count^power (word2vec 0.75, fastText 0.5).") var negPower = 0.75
+    @Option(
+        name: [.customLong("neg-power"), .customLong("negPower")],
+        help: "Negatives are drawn by count^power (word2vec 0.75, fastText 0.5).") var negPower = 0.75
     @Option(help: "Random seed (initial vectors and each thread's stream).") var seed: UInt64 = 0
-    @Option(name: [.customLong("oov-words")],
-            help: "A file of extra words (whitespace-separated): those outside the vocabulary get vectors from their n-grams.")
+    @Option(
+        name: [.customLong("oov-words")],
+        help: "A file of extra words (whitespace-separated): those outside the vocabulary get vectors from their n-grams.")
     var oovWords: String?
 
     func run() throws {
@@ -63,7 +67,9 @@ struct TrainVectorsCommand: ParsableCommand {
         do { corpus = try SkipGramCorpus(contentsOf: input, minCount: minCount) } catch { throw fail("\(error)") }
         let readSeconds = (clock.now - started).seconds
         let vocabulary = corpus.vocabulary
-        print("| read \(vocabulary.tokenCount) tokens in \(format(readSeconds, 2)) s: \(vocabulary.count) words seen at least \(minCount) times")
+        print(
+            "| read \(vocabulary.tokenCount) tokens in \(format(readSeconds, 2)) s: \(vocabulary.count) words seen at least \(minCount) times"
+        )
 
         let trainer: SkipGramTrainer
         do { trainer = try SkipGramTrainer(corpus: corpus, configuration: configuration) } catch { throw fail("\(error)") }
@@ -71,8 +77,10 @@ struct TrainVectorsCommand: ParsableCommand {
         let result = trainer.train { printer.show($0) }
         let seconds = (clock.now - started).seconds
         let scheduled = epoch * vocabulary.tokenCount
-        print("| trained \(epoch) epochs of \(vocabulary.tokenCount) tokens in \(format(seconds, 3)) s (threads \(format(result.seconds, 3)) s):"
-              + " \(Int((Double(scheduled) / seconds).rounded())) words/s, \(thread) threads, loss \(format(result.finalLoss, 4))")
+        print(
+            "| trained \(epoch) epochs of \(vocabulary.tokenCount) tokens in \(format(seconds, 3)) s (threads \(format(result.seconds, 3)) s):"
+                + " \(Int((Double(scheduled) / seconds).rounded())) words/s, \(thread) threads, loss \(format(result.finalLoss, 4))"
+        )
 
         var words = vocabulary.words
         var values = result.model.wordVectorMatrix()

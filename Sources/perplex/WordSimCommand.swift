@@ -33,8 +33,10 @@ struct WordSimCommand: ParsableCommand {
         for (name, entry) in zip(names, results) {
             let r = entry.result
             let rho = r.spearman.map { String(format: "%9.6f", $0) } ?? "      n/a"
-            print(String(format: "%@  %5d/%-5d  %7.1f%%  %@  %6d", name.padding(toLength: width, withPad: " ", startingAt: 0),
-                         r.found, r.total, 100 * r.coverage, rho, r.outOfVocabulary.count))
+            print(
+                String(
+                    format: "%@  %5d/%-5d  %7.1f%%  %@  %6d", name.padding(toLength: width, withPad: " ", startingAt: 0),
+                    r.found, r.total, 100 * r.coverage, rho, r.outOfVocabulary.count))
         }
         let oov = results.reduce(0) { $0 + $1.result.outOfVocabulary.count }
         print("| \(oov) out-of-vocabulary pairs\(listOOV || oov == 0 ? "" : " (--list-oov lists them)")")

@@ -45,7 +45,8 @@ import Testing
         #expect(v.index(of: "NORTH") == 2)
         #expect(throws: WordVectorsError.unknownWord("nort", suggestions: ["north"])) { try v.neighbours(of: "nort") }
         #expect(throws: WordVectorsError.unknownWord("qqqqqq", suggestions: [])) { try v.neighbours(of: "qqqqqq") }
-        #expect(WordVectorsError.unknownWord("nort", suggestions: ["north", "east"]).description
+        #expect(
+            WordVectorsError.unknownWord("nort", suggestions: ["north", "east"]).description
                 == "word 'nort' is not in the vocabulary; did you mean 'north', 'east'?")
     }
 

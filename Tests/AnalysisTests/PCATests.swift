@@ -34,7 +34,8 @@ import Testing
 
     @Test func signAndResultDoNotDependOnTheSeed() throws {
         let data = TSNETests.blobs(clusters: 3, perCluster: 30, dimension: 5)
-        let a = try PCA(data, components: 2, seed: 1), b = try PCA(data, components: 2, seed: 99)
+        let a = try PCA(data, components: 2, seed: 1)
+        let b = try PCA(data, components: 2, seed: 99)
         for c in 0..<2 {
             #expect(zip(a.components[c], b.components[c]).allSatisfy { abs($0 - $1) < 1e-6 })
         }

@@ -7,15 +7,16 @@ import Testing
 
     @Test func lstmTensorsHavePyTorchNamesAndShapes() throws {
         let count = try ParameterCount(ModelConfig(kind: .lstm, vocabularySize: 10, emsize: 4, nhid: 3, nlayers: 1))
-        #expect(count.entries == [
-            .init(name: "encoder.weight", shape: [10, 4], count: 40),
-            .init(name: "rnn.weight_ih_l0", shape: [12, 4], count: 48),
-            .init(name: "rnn.weight_hh_l0", shape: [12, 3], count: 36),
-            .init(name: "rnn.bias_ih_l0", shape: [12], count: 12),
-            .init(name: "rnn.bias_hh_l0", shape: [12], count: 12),
-            .init(name: "decoder.weight", shape: [10, 3], count: 30),
-            .init(name: "decoder.bias", shape: [10], count: 10),
-        ])
+        #expect(
+            count.entries == [
+                .init(name: "encoder.weight", shape: [10, 4], count: 40),
+                .init(name: "rnn.weight_ih_l0", shape: [12, 4], count: 48),
+                .init(name: "rnn.weight_hh_l0", shape: [12, 3], count: 36),
+                .init(name: "rnn.bias_ih_l0", shape: [12], count: 12),
+                .init(name: "rnn.bias_hh_l0", shape: [12], count: 12),
+                .init(name: "decoder.weight", shape: [10, 3], count: 30),
+                .init(name: "decoder.bias", shape: [10], count: 10)
+            ])
     }
 
     @Test func tiedWeightIsCountedOnceAndBuffersNotAtAll() throws {

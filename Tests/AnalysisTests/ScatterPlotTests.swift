@@ -1,17 +1,20 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Plot
 import Tensor
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Collects the text of every <text> element of an SVG.
 final class SVGTexts: NSObject, XMLParserDelegate {
     var texts: [String] = []
     private var current: String?
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if name == "text" { current = "" }
     }
     func parser(_ parser: XMLParser, foundCharacters string: String) { current? += string }
@@ -50,14 +53,17 @@ final class SVGTexts: NSObject, XMLParserDelegate {
         parser.delegate = texts
         #expect(parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))")
         #expect(texts.texts.contains("Words & <things>"))
-        for word in ["<unk>", "AT&T", "\"quoted\"", "it's"] where placement.labels.contains(where: { plot.points[$0.index].label == word }) {
+        for word in ["<unk>", "AT&T", "\"quoted\"", "it's"]
+        where placement.labels.contains(where: { plot.points[$0.index].label == word }) {
             #expect(texts.texts.contains(word), "\(word) lost in escaping")
         }
         #expect(!rendering.svg.contains("<unk>") && rendering.svg.contains("&lt;unk&gt;"))
     }
 
     @Test func crowdedLabelsShrinkThenDropAndTheFootnoteSaysSo() {
-        let points = (0..<60).map { ScatterPlot.Point(x: Double($0 % 3), y: Double($0 / 3 % 2), label: "a-rather-long-label-\($0)") }
+        let points = (0..<60).map {
+            ScatterPlot.Point(x: Double($0 % 3), y: Double($0 / 3 % 2), label: "a-rather-long-label-\($0)")
+        }
         let rendering = ScatterPlot(title: "crowded", points: points, width: 300, height: 200).render()
         #expect(!rendering.placement.dropped.isEmpty)
         #expect(rendering.placement.dropped.first == rendering.placement.dropped.min(), "earlier labels win the space")
@@ -67,6 +73,8 @@ final class SVGTexts: NSObject, XMLParserDelegate {
     @Test func axesHaveRoundTicks() {
         let points = [ScatterPlot.Point(x: -3.2, y: 0.01), .init(x: 17.9, y: 0.045)]
         let svg = ScatterPlot(title: "t", points: points).svg()
-        for tick in [">0<", ">5<", ">10<", ">15<", ">0.02<", ">0.03<", ">0.04<"] { #expect(svg.contains(tick), "missing tick \(tick)") }
+        for tick in [">0<", ">5<", ">10<", ">15<", ">0.02<", ">0.03<", ">0.04<"] {
+            #expect(svg.contains(tick), "missing tick \(tick)")
+        }
     }
 }

@@ -64,7 +64,8 @@ import Testing
         var worst = 0.0
         let h = 1e-5
         for t in y.indices {
-            var plus = y, minus = y
+            var plus = y
+            var minus = y
             plus[t] += h
             minus[t] -= h
             let numeric = (Self.cost(&objective, plus) - Self.cost(&objective, minus)) / (2 * h)
@@ -108,7 +109,8 @@ import Testing
         // Both final embeddings scored exactly against the same dense P.
         let dense = try Affinities(data, perplexity: 15, neighbours: 199)
         var judge = TSNEObjective(affinities: dense, method: .exact)
-        let exactCost = Self.cost(&judge, exact.embedding), bhCost = Self.cost(&judge, bh.embedding)
+        let exactCost = Self.cost(&judge, exact.embedding)
+        let bhCost = Self.cost(&judge, bh.embedding)
         #expect(abs(exact.cost - exactCost) < 1e-9)
         #expect(abs(bhCost - exactCost) < 0.05 * exactCost, "exact \(exactCost), Barnes-Hut \(bhCost)")
         #expect(abs(bh.cost - bhCost) < 0.1 * bhCost, "the Barnes-Hut estimate \(bh.cost) vs exact \(bhCost)")
@@ -137,7 +139,9 @@ import Testing
         var options = TSNEOptions()
         options.perplexity = 2
         options.theta = -1
-        #expect(throws: EmbeddingError.invalidOption(name: "theta", value: -1, expected: "0 or more")) { try TSNE.embed(data, options: options) }
+        #expect(throws: EmbeddingError.invalidOption(name: "theta", value: -1, expected: "0 or more")) {
+            try TSNE.embed(data, options: options)
+        }
         let one = Tensor(shape: [1, 3], [1, 2, 3])
         #expect(throws: EmbeddingError.tooFewPoints(count: 1, needed: 2)) { try TSNE.embed(one) }
         let nan = Tensor(shape: [2, 1], [1, .nan])

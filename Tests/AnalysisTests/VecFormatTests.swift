@@ -42,8 +42,10 @@ import Testing
         expectError("2 3\n", .empty("v.vec"))
         expectError("a 1 2\nb 1 2\nc 1\n", .raggedRow(path: "v.vec", line: 3, values: 1, expected: 2, firstLine: 1))
         expectError("2 2\na 1 2\nb 1 2 3\n", .raggedRow(path: "v.vec", line: 3, values: 3, expected: 2, firstLine: 2))
-        expectError("3 2\na 1 2\nb 1 2\n", .headerMismatch(path: "v.vec", headerCount: 3, headerDimension: 2, rows: 2, dimension: 2))
-        expectError("2 5\na 1 2\nb 1 2\n", .headerMismatch(path: "v.vec", headerCount: 2, headerDimension: 5, rows: 2, dimension: 2))
+        expectError(
+            "3 2\na 1 2\nb 1 2\n", .headerMismatch(path: "v.vec", headerCount: 3, headerDimension: 2, rows: 2, dimension: 2))
+        expectError(
+            "2 5\na 1 2\nb 1 2\n", .headerMismatch(path: "v.vec", headerCount: 2, headerDimension: 5, rows: 2, dimension: 2))
         expectError("a 1 2\nb 1 x\n", .notANumber(path: "v.vec", line: 2, value: "x"))
         expectError("a 1 nan\n", .notANumber(path: "v.vec", line: 1, value: "nan"))
         expectError("a 1 2\nb 3 4\na 5 6\n", .duplicateWord(path: "v.vec", word: "a", line: 3, firstLine: 1))
@@ -51,9 +53,12 @@ import Testing
     }
 
     @Test func errorDescriptionsNameTheLine() {
-        #expect(WordVectorsError.raggedRow(path: "v.vec", line: 3, values: 1, expected: 2, firstLine: 1).description
+        #expect(
+            WordVectorsError.raggedRow(path: "v.vec", line: 3, values: 1, expected: 2, firstLine: 1).description
                 == "v.vec: line 3 has 1 values, expected 2 as on line 1")
-        #expect(WordVectorsError.notANumber(path: "v.vec", line: 2, value: "x").description == "v.vec: line 2: 'x' is not a finite number")
+        #expect(
+            WordVectorsError.notANumber(path: "v.vec", line: 2, value: "x").description
+                == "v.vec: line 2: 'x' is not a finite number")
     }
 
     @Test func missingFileIsAnError() {

@@ -1,6 +1,6 @@
-import Testing
 import Models
 import Tensor
+import Testing
 import Text
 import Train
 
@@ -27,7 +27,8 @@ import Train
     /// best dev epoch.
     @Test(arguments: [ClassifierKind.cnn, .lstm])
     func trainerLearnsAToyTask(kind: ClassifierKind) throws {
-        var sentences: [[Int]] = [], classes: [Int] = []
+        var sentences: [[Int]] = []
+        var classes: [Int] = []
         let generator = RandomGenerator(seed: 9)
         for i in 0..<120 {
             let c = i % 3
@@ -37,14 +38,16 @@ import Train
             classes.append(c)
         }
         let data = EncodedSentences(sentences: sentences, classes: classes)
-        let config = ClassifierConfig(kind: kind, vocabularySize: 15, classCount: 3, emsize: 16, filterWidths: [2, 3],
-                                      featureMaps: 8, nhid: 16, dropout: 0.2)
+        let config = ClassifierConfig(
+            kind: kind, vocabularySize: 15, classCount: 3, emsize: 16, filterWidths: [2, 3],
+            featureMaps: 8, nhid: 16, dropout: 0.2)
         RandomGenerator.global.seed(1)
         let model = try makeSentenceClassifier(config)
         var options = ClassifierOptions()
         (options.epochs, options.batchSize, options.lr) = (25, 10, 1e-2)
-        let trainer = try ClassifierTrainer(model: model, train: data.subset(Array(0..<90)), dev: data.subset(Array(90..<120)),
-                                            options: options)
+        let trainer = try ClassifierTrainer(
+            model: model, train: data.subset(Array(0..<90)), dev: data.subset(Array(90..<120)),
+            options: options)
         let summary = try trainer.run()
         let accuracy = classificationAccuracy(model, on: data.subset(Array(90..<120)))
         #expect(accuracy >= 0.9, "\(kind): dev accuracy \(accuracy)")

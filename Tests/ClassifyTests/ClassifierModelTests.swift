@@ -1,15 +1,16 @@
 import Foundation
-import Testing
 import Models
 import NN
 import Tensor
+import Testing
 import Text
 import Train
 
 @Suite struct ClassifierModelTests {
     static func tiny(_ kind: ClassifierKind, pool: SentencePooling = .last) -> ClassifierConfig {
-        ClassifierConfig(kind: kind, vocabularySize: 7, classCount: 3, emsize: 4, filterWidths: [2, 3], featureMaps: 3,
-                         nhid: 5, pool: pool, dropout: 0.5)
+        ClassifierConfig(
+            kind: kind, vocabularySize: 7, classCount: 3, emsize: 4, filterWidths: [2, 3], featureMaps: 3,
+            nhid: 5, pool: pool, dropout: 0.5)
     }
 
     static let batch = PaddedBatch([[2, 3, 4, 5], [6, 2]], classes: [0, 2], minimumLength: 3)
@@ -60,8 +61,9 @@ import Train
 
     @Test func cnnAcceptsSentencesShorterThanItsFilters() throws {
         let model = try makeSentenceClassifier(Self.tiny(.cnn))
-        let batch = sentenceBatches(EncodedSentences(sentences: [[2], []], classes: [0, 1]), order: [0, 1], batchSize: 2,
-                                    minimumLength: model.config.minimumLength)
+        let batch = sentenceBatches(
+            EncodedSentences(sentences: [[2], []], classes: [0, 1]), order: [0, 1], batchSize: 2,
+            minimumLength: model.config.minimumLength)
         #expect(batch.count == 1 && batch[0].length == 3)
         let logits = model(batch[0].ids, batchSize: 2, length: batch[0].length, lengths: batch[0].lengths)
         #expect(logits.shape == [2, 3] && logits.scalars.allSatisfy(\.isFinite))

@@ -22,10 +22,19 @@ import Testing
 
     @Test(arguments: [
         (ModelConfig(kind: .lstm, vocabularySize: 10, ngram: 3), "--ngram does not apply to LSTM (only to NPLM)"),
-        (ModelConfig(kind: .gru, vocabularySize: 10, attentionWindow: 4), "--attention-window does not apply to GRU (only to AttentionLSTM)"),
-        (ModelConfig(kind: .nplm, vocabularySize: 10, kernelSize: 3), "--kernel-size does not apply to NPLM (only to GatedCNN, GatedCNN_RNN)"),
+        (
+            ModelConfig(kind: .gru, vocabularySize: 10, attentionWindow: 4),
+            "--attention-window does not apply to GRU (only to AttentionLSTM)"
+        ),
+        (
+            ModelConfig(kind: .nplm, vocabularySize: 10, kernelSize: 3),
+            "--kernel-size does not apply to NPLM (only to GatedCNN, GatedCNN_RNN)"
+        ),
         (ModelConfig(kind: .nplm, vocabularySize: 10, ngram: 1), "--ngram must be at least 2, got 1"),
-        (ModelConfig(kind: .nplm, vocabularySize: 10, emsize: 8, nhid: 6, tied: true), "--tied needs --nhid equal to --emsize (got nhid 6, emsize 8)"),
+        (
+            ModelConfig(kind: .nplm, vocabularySize: 10, emsize: 8, nhid: 6, tied: true),
+            "--tied needs --nhid equal to --emsize (got nhid 6, emsize 8)"
+        )
     ])
     func rejectsFlagsThatDoNotFit(_ c: (ModelConfig, String)) {
         #expect(throws: ModelConfigError(description: c.1)) { try c.0.validate() }

@@ -20,11 +20,14 @@ import Testing
         model.train()
         let input = try f("input")
         let (seqLen, batch) = (input.shape[0], input.shape[1])
-        let (logits, next) = model(try f.ids("input"), seqLen: seqLen, batchSize: batch,
-                                   state: try f.state("state.", kind: config.kind))
+        let (logits, next) = model(
+            try f.ids("input"), seqLen: seqLen, batchSize: batch,
+            state: try f.state("state.", kind: config.kind))
         let loss = Tensor.crossEntropy(logits: logits, targets: try f.ids("target"))
-        var errors: [(String, Float)] = [("logprobs", ModelFixture.error(logits.logSoftmax(), try f("logprobs"))),
-                                         ("loss", ModelFixture.error(loss, try f("loss")))]
+        var errors: [(String, Float)] = [
+            ("logprobs", ModelFixture.error(logits.logSoftmax(), try f("logprobs"))),
+            ("loss", ModelFixture.error(loss, try f("loss")))
+        ]
         loss.backward()
         let grads = f.group("grad.")
         #expect(Set(model.namedParameters().map(\.0)) == Set(grads.keys), "\(name): parameter names differ from PyTorch's")
@@ -32,8 +35,11 @@ import Testing
             guard let reference = grads[pname] else { continue }
             errors.append(("grad \(pname)", ModelFixture.error(p.grad ?? Tensor.zeros(p.shape), reference)))
         }
-        let expectedNext = f.group("next."), ours = stateParts(next, batch: batch)
-        #expect(Set(ours.keys) == Set(expectedNext.keys), "\(name): next state parts \(ours.keys.sorted()) vs \(expectedNext.keys.sorted())")
+        let expectedNext = f.group("next.")
+        let ours = stateParts(next, batch: batch)
+        #expect(
+            Set(ours.keys) == Set(expectedNext.keys),
+            "\(name): next state parts \(ours.keys.sorted()) vs \(expectedNext.keys.sorted())")
         for (part, reference) in expectedNext {
             if let t = ours[part] { errors.append(("next \(part)", ModelFixture.error(t, reference))) }
         }

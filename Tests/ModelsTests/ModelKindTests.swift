@@ -10,15 +10,22 @@ import Testing
     struct Case: Sendable, CustomTestStringConvertible {
         let config: ModelConfig
         let expected: Int
-        init(_ kind: ModelKind, vocab: Int, emsize: Int, nhid: Int, nlayers: Int, nhead: Int = 2, tied: Bool = false, _ expected: Int) {
-            self.init(ModelConfig(kind: kind, vocabularySize: vocab, emsize: emsize, nhid: nhid, nlayers: nlayers, nhead: nhead, tied: tied),
-                      expected)
+        init(
+            _ kind: ModelKind, vocab: Int, emsize: Int, nhid: Int, nlayers: Int, nhead: Int = 2, tied: Bool = false,
+            _ expected: Int
+        ) {
+            self.init(
+                ModelConfig(
+                    kind: kind, vocabularySize: vocab, emsize: emsize, nhid: nhid, nlayers: nlayers, nhead: nhead, tied: tied),
+                expected)
         }
         init(_ config: ModelConfig, _ expected: Int) {
             self.config = config
             self.expected = expected
         }
-        var testDescription: String { "\(config.kind.rawValue) \(config.emsize)/\(config.nhid)×\(config.nlayers)\(config.tied ? " tied" : "")" }
+        var testDescription: String {
+            "\(config.kind.rawValue) \(config.emsize)/\(config.nhid)×\(config.nlayers)\(config.tied ? " tied" : "")"
+        }
     }
 
     /// Totals printed by scripts/param_counts.py (PyTorch: sum(p.numel() for p in model.parameters())
@@ -35,19 +42,26 @@ import Testing
         Case(.transformer, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_494_000),
         Case(.transformer, vocab: 33278, emsize: 256, nhid: 1024, nlayers: 4, nhead: 8, 20_230_654),
         Case(ModelConfig(kind: .nplm, vocabularySize: 10000, ngram: 4), 4_130_200),
-        Case(ModelConfig(kind: .nplm, vocabularySize: 8000, emsize: 16, nhid: 128, ngram: 4, hiddenActivation: .linear), 1_166_272),
+        Case(
+            ModelConfig(kind: .nplm, vocabularySize: 8000, emsize: 16, nhid: 128, ngram: 4, hiddenActivation: .linear), 1_166_272),
         Case(ModelConfig(kind: .nplm, vocabularySize: 5000, emsize: 100, nhid: 100, tied: true, ngram: 6), 555_100),
         Case(ModelConfig(kind: .gatedCNN, vocabularySize: 10000, kernelSize: 3), 4_490_800),
         Case(ModelConfig(kind: .gatedCNN, vocabularySize: 10000, emsize: 100, nhid: 100, nlayers: 10, kernelSize: 3), 2_612_000),
         Case(ModelConfig(kind: .gatedCNN, vocabularySize: 5000, emsize: 64, nhid: 128, nlayers: 3, kernelSize: 5), 1_375_368),
-        Case(ModelConfig(kind: .gatedCNNRNN, vocabularySize: 10000, emsize: 100, nhid: 100, nlayers: 10, kernelSize: 3, rnnLayers: 2),
-             2_773_600),
+        Case(
+            ModelConfig(
+                kind: .gatedCNNRNN, vocabularySize: 10000, emsize: 100, nhid: 100, nlayers: 10, kernelSize: 3, rnnLayers: 2),
+            2_773_600),
         Case(ModelConfig(kind: .gatedCNNRNN, vocabularySize: 10000, tied: true, kernelSize: 4, rnnLayers: 1), 2_972_400),
         Case(ModelConfig(kind: .attentionLSTM, vocabularySize: 10000, attentionWindow: 10), 4_733_400),
         Case(ModelConfig(kind: .attentionLSTM, vocabularySize: 10000, nlayers: 1, tied: true, attentionWindow: 5), 2_411_800),
-        Case(ModelConfig(kind: .charCNN, vocabularySize: 10000, nhid: 300, nlayers: 2, characters: 51, maxWordLength: 21), 5_312_515),
-        Case(ModelConfig(kind: .charCNN, vocabularySize: 7596, nhid: 200, nlayers: 1, charEmsize: 10, maxFilterWidth: 4,
-                         featureMaps: 20, highwayLayers: 2, characters: 50, maxWordLength: 8), 2_015_896),
+        Case(
+            ModelConfig(kind: .charCNN, vocabularySize: 10000, nhid: 300, nlayers: 2, characters: 51, maxWordLength: 21),
+            5_312_515),
+        Case(
+            ModelConfig(
+                kind: .charCNN, vocabularySize: 7596, nhid: 200, nlayers: 1, charEmsize: 10, maxFilterWidth: 4,
+                featureMaps: 20, highwayLayers: 2, characters: 50, maxWordLength: 8), 2_015_896)
     ]
 
     /// Counted from the configuration and from the built model (a tied weight once, frozen ones
@@ -68,13 +82,16 @@ import Testing
     @Test(arguments: ModelKind.allCases)
     func hasAFixture(_ kind: ModelKind) throws {
         let kinds = try ModelFixture.all.map { try ModelFixture($0).config.kind }
-        #expect(kinds.contains(kind), "no fixture in Tests/ModelsTests/Fixtures for \(kind.rawValue) (scripts/fixtures/models.py writes them)")
+        #expect(
+            kinds.contains(kind),
+            "no fixture in Tests/ModelsTests/Fixtures for \(kind.rawValue) (scripts/fixtures/models.py writes them)")
     }
 
     @Test(arguments: ModelKind.allCases)
     func hasAParameterCountCheckedAgainstPyTorch(_ kind: ModelKind) {
-        #expect(Self.pytorchTotals.contains { $0.config.kind == kind },
-                "no PyTorch parameter total for \(kind.rawValue) (scripts/param_counts.py prints them)")
+        #expect(
+            Self.pytorchTotals.contains { $0.config.kind == kind },
+            "no PyTorch parameter total for \(kind.rawValue) (scripts/param_counts.py prints them)")
     }
 
     @Test(arguments: ModelKind.allCases)
@@ -84,7 +101,9 @@ import Testing
         let recipe = try Self.script("recipe_torch.py")
         let kinds = recipe.range(of: "KINDS = (").map { recipe[$0.upperBound...].prefix { $0 != ")" } } ?? ""
         #expect(kinds.contains(quoted), "scripts/recipe_torch.py's KINDS lacks \(kind.rawValue)")
-        #expect(try Self.script("param_counts.py").contains("ModelConfig(\(quoted)"), "scripts/param_counts.py has no \(kind.rawValue) configuration")
+        #expect(
+            try Self.script("param_counts.py").contains("ModelConfig(\(quoted)"),
+            "scripts/param_counts.py has no \(kind.rawValue) configuration")
     }
 
     @Test(arguments: ModelKind.allCases)

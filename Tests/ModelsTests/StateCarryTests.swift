@@ -13,8 +13,9 @@ import Testing
         ModelConfig(kind: .gatedCNN, vocabularySize: 13, emsize: 4, nhid: 5, nlayers: 3, kernelSize: 3),
         ModelConfig(kind: .gatedCNNRNN, vocabularySize: 13, emsize: 5, nhid: 5, nlayers: 2, kernelSize: 2, rnnLayers: 2),
         ModelConfig(kind: .attentionLSTM, vocabularySize: 13, emsize: 4, nhid: 5, attentionWindow: 3),
-        ModelConfig(kind: .charCNN, vocabularySize: 13, nhid: 5, charEmsize: 3, maxFilterWidth: 3, featureMaps: 2,
-                    characters: 14, maxWordLength: 5),  // "w0" … "w12": w and ten digits
+        ModelConfig(
+            kind: .charCNN, vocabularySize: 13, nhid: 5, charEmsize: 3, maxFilterWidth: 3, featureMaps: 2,
+            characters: 14, maxWordLength: 5)  // "w0" … "w12": w and ten digits
     ]
 
     @Test(arguments: kinds)

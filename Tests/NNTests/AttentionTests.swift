@@ -1,6 +1,6 @@
-import Testing
 import NN
 import Tensor
+import Testing
 
 @Suite struct AttentionTests {
     @Test func multiheadAttentionWithCausalMaskMatchesPyTorch() throws {

@@ -1,6 +1,6 @@
-import Testing
 import NN
 import Tensor
+import Testing
 
 @Suite struct BasicLayerTests {
     @Test func linearMatchesPyTorch() throws {

@@ -1,6 +1,6 @@
-import Testing
 import NN
 import Tensor
+import Testing
 
 /// Conv and pooling layers against PyTorch fixtures (scripts/fixtures/conv.py) and GradCheck.
 @Suite struct ConvPoolTests {
@@ -56,8 +56,10 @@ import Tensor
         let rng = RandomGenerator(seed: 5)
         let conv2 = Conv2d(3, 8, kernelSize: (2, 4), generator: rng)
         let conv1 = Conv1d(6, 8, kernelSize: 5, generator: rng)
-        for (tensors, bound) in [([conv2.weight, conv2.bias!], 1 / Float(24).squareRoot()),
-                                 ([conv1.weight, conv1.bias!], 1 / Float(30).squareRoot())] {
+        for (tensors, bound) in [
+            ([conv2.weight, conv2.bias!], 1 / Float(24).squareRoot()),
+            ([conv1.weight, conv1.bias!], 1 / Float(30).squareRoot())
+        ] {
             let values = tensors.flatMap(\.scalars)
             #expect(values.allSatisfy { abs($0) <= bound })
             // Uniform over the whole range, not a narrower one.
@@ -79,7 +81,7 @@ import Tensor
         ("avgpool1d_stride_pad", { AvgPool1d(3, stride: 2, padding: 1).callAsFunction }),
         ("lppool2d", { LPPool2d(2, 2).callAsFunction }),
         ("lppool2d_p3_stride", { LPPool2d(3, (3, 2), stride: (2, 1)).callAsFunction }),
-        ("lppool1d", { LPPool1d(2, 3, stride: 2).callAsFunction }),
+        ("lppool1d", { LPPool1d(2, 3, stride: 2).callAsFunction })
     ]
 
     @Test(arguments: poolCases.map(\.0))
@@ -110,7 +112,7 @@ import Tensor
         let layers: [(Tensor) -> Tensor] = [
             MaxPool2d(2, stride: 1, padding: 1).callAsFunction, MaxPool1d(3, stride: 2, padding: 1).callAsFunction,
             AvgPool2d(3, stride: 2, padding: 1).callAsFunction, AvgPool1d(2).callAsFunction,
-            LPPool2d(2, 2, stride: 1).callAsFunction,
+            LPPool2d(2, 2, stride: 1).callAsFunction
         ]
         for (i, layer) in layers.enumerated() {
             let x = i % 2 == 0 ? spaced.copy() : spaced.reshaped([3, 4, 5]).copy()

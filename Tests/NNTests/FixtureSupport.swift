@@ -1,8 +1,8 @@
 import Formats
 import Foundation
-import Testing
 import NN
 import Tensor
+import Testing
 
 /// A PyTorch reference file written by scripts/make_fixtures.py (see scripts/fixtures/common.py
 /// for the naming convention). A missing fixture throws, failing the test that needs it.
@@ -40,9 +40,11 @@ struct Fixture {
 
     /// Loads the parameters, runs `forward`, backpropagates the stored upstream gradients, and
     /// compares outputs and gradients (inputs listed in `gradInputs`, all parameters).
-    func checkLayer(_ module: Module, inputs: [Tensor], tolerance: Float = 1e-5,
-                    sourceLocation: SourceLocation = #_sourceLocation,
-                    _ forward: ([Tensor]) -> [Tensor]) throws {
+    func checkLayer(
+        _ module: Module, inputs: [Tensor], tolerance: Float = 1e-5,
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ forward: ([Tensor]) -> [Tensor]
+    ) throws {
         try module.loadStateDict(stateDict)
         for x in inputs { x.requiresGrad = true }
         let outputs = forward(inputs)
@@ -58,7 +60,8 @@ struct Fixture {
             expectClose(x.grad ?? Tensor.zeros(x.shape), reference, tolerance, "grad input \(i)", sourceLocation)
         }
         for (pname, p) in module.namedParameters() {
-            expectClose(p.grad ?? Tensor.zeros(p.shape), try self("grad.param." + pname), tolerance, "grad \(pname)", sourceLocation)
+            expectClose(
+                p.grad ?? Tensor.zeros(p.shape), try self("grad.param." + pname), tolerance, "grad \(pname)", sourceLocation)
         }
     }
 
@@ -74,10 +77,13 @@ struct Fixture {
         return worst
     }
 
-    func expectClose(_ a: Tensor, _ reference: Tensor, _ tolerance: Float, _ what: String,
-                     _ sourceLocation: SourceLocation) {
-        #expect(a.shape == reference.shape, "\(name) \(what): shape \(a.shape) vs PyTorch \(reference.shape)",
-                sourceLocation: sourceLocation)
+    func expectClose(
+        _ a: Tensor, _ reference: Tensor, _ tolerance: Float, _ what: String,
+        _ sourceLocation: SourceLocation
+    ) {
+        #expect(
+            a.shape == reference.shape, "\(name) \(what): shape \(a.shape) vs PyTorch \(reference.shape)",
+            sourceLocation: sourceLocation)
         let error = Self.worstError(a, reference)
         #expect(error <= tolerance, "\(name) \(what): max error \(error) > \(tolerance)", sourceLocation: sourceLocation)
     }

@@ -1,6 +1,6 @@
-import Testing
 import NN
 import Tensor
+import Testing
 
 /// A module-free stand-in so losses can use the layer fixture check.
 private final class NoParameters: Module {}
@@ -11,7 +11,10 @@ private final class NoParameters: Module {}
         let input = try f("input")
         var failure: Error?
         try f.checkLayer(NoParameters(), inputs: [input]) { inputs in
-            do { return [try loss(inputs[0], f)] } catch { failure = error; return [Tensor(0)] }
+            do { return [try loss(inputs[0], f)] } catch {
+                failure = error
+                return [Tensor(0)]
+            }
         }
         if let failure { throw failure }
     }
@@ -41,12 +44,13 @@ private final class NoParameters: Module {}
 
     @Test func gradcheckEveryLoss() {
         let rng = RandomGenerator(seed: 8)
-        let x = Tensor.normal([4, 3], generator: rng), y = Tensor.uniform([4, 3], generator: rng)
+        let x = Tensor.normal([4, 3], generator: rng)
+        let y = Tensor.uniform([4, 3], generator: rng)
         let cases: [(String, ([Tensor]) -> Tensor)] = [
             ("cross-entropy sum", { Loss.crossEntropy($0[0], targets: [0, 2, 1, 1], reduction: .sum) }),
             ("nll", { Loss.nll($0[0].logSoftmax(), targets: [0, 2, 1, 1], ignoreIndex: 1) }),
             ("mse", { Loss.mse($0[0], y) }),
-            ("bce", { Loss.bceWithLogits($0[0], y) }),
+            ("bce", { Loss.bceWithLogits($0[0], y) })
         ]
         for (name, loss) in cases {
             let result = GradCheck.check([x], loss)

@@ -1,8 +1,8 @@
 import Formats
 import Foundation
-import Testing
 import NN
 import Tensor
+import Testing
 
 /// A model shaped like the word-LM recipe's, to pin down state-dict naming.
 final class TinyModel: Module {
@@ -17,10 +17,11 @@ final class TinyModel: Module {
     /// As in PyTorch, a module's own tensors come before its children's.
     @Test func stateDictNamesFollowProperties() {
         let model = TinyModel()
-        #expect(model.namedTensors().map(\.0) == [
-            "runningMean", "encoder.weight", "layers.0.weight", "layers.0.bias", "layers.1.weight",
-            "decoder.weight", "decoder.bias",
-        ])
+        #expect(
+            model.namedTensors().map(\.0) == [
+                "runningMean", "encoder.weight", "layers.0.weight", "layers.0.bias", "layers.1.weight",
+                "decoder.weight", "decoder.bias"
+            ])
         #expect(model.namedParameters().count == 6)
         #expect(model.parameterCount == 40 + 20 + 16 + 40 + 10)
     }
@@ -29,8 +30,11 @@ final class TinyModel: Module {
     @Test func frozenParametersStayParametersButStopTraining() {
         let model = TinyModel()
         model.encoder.freeze()
-        #expect(model.namedParameters().map(\.0) == ["encoder.weight", "layers.0.weight", "layers.0.bias", "layers.1.weight",
-                                                     "decoder.weight", "decoder.bias"])
+        #expect(
+            model.namedParameters().map(\.0) == [
+                "encoder.weight", "layers.0.weight", "layers.0.bias", "layers.1.weight",
+                "decoder.weight", "decoder.bias"
+            ])
         #expect(model.parameterCount == 40 + 20 + 16 + 40 + 10)
         #expect(model.trainableParameters().count == 5 && !model.encoder.weight.requiresGrad)
         #expect(!model.namedParameters().contains { $0.0 == "runningMean" })
@@ -59,7 +63,8 @@ final class TinyModel: Module {
     }
 
     @Test func loadStateDictChecksNamesAndShapes() throws {
-        let source = TinyModel(), target = TinyModel()
+        let source = TinyModel()
+        let target = TinyModel()
         try target.loadStateDict(Dictionary(uniqueKeysWithValues: source.stateDict()))
         #expect(target.decoder.weight.scalars == source.decoder.weight.scalars)
 
@@ -85,7 +90,9 @@ final class TinyModel: Module {
         let back = try SafeTensors.read(contentsOf: url)
         #expect(back.metadata == ["vocab": "a b \"c\""])
         #expect(back.tensors.map(\.name) == file.tensors.map(\.name))
-        for (a, b) in zip(back.tensors, file.tensors) { #expect(a.tensor.scalars == b.tensor.scalars && a.tensor.shape == b.tensor.shape) }
+        for (a, b) in zip(back.tensors, file.tensors) {
+            #expect(a.tensor.scalars == b.tensor.scalars && a.tensor.shape == b.tensor.shape)
+        }
         let data = try Data(contentsOf: url)
         #expect((Int(data[0]) | Int(data[1]) << 8) % 8 == 0, "header padded to 8 bytes")
     }

@@ -1,6 +1,6 @@
-import Testing
 import NN
 import Tensor
+import Testing
 
 /// BatchNorm, LayerNorm and Dropout2d against PyTorch fixtures (scripts/fixtures/norm.py) and GradCheck.
 @Suite struct NormTests {
@@ -9,8 +9,10 @@ import Tensor
     func checkTraining(_ name: String, _ layer: BatchNorm, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let f = try Fixture(name)
         try f.checkLayer(layer, inputs: [try f("input")], sourceLocation: sourceLocation) { [layer($0[0])] }
-        for (key, buffer) in [("running_mean", layer.runningMean), ("running_var", layer.runningVar),
-                              ("num_batches_tracked", layer.numBatchesTracked)] {
+        for (key, buffer) in [
+            ("running_mean", layer.runningMean), ("running_var", layer.runningVar),
+            ("num_batches_tracked", layer.numBatchesTracked)
+        ] {
             let error = Fixture.worstError(buffer, try f("after." + key))
             #expect(error <= 1e-6, "\(name) \(key): max error \(error)", sourceLocation: sourceLocation)
         }
@@ -40,7 +42,8 @@ import Tensor
     }
 
     @Test func batchNormStateDictNamesFollowPyTorch() {
-        #expect(BatchNorm2d(4).namedTensors().map(\.0) == ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"])
+        #expect(
+            BatchNorm2d(4).namedTensors().map(\.0) == ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"])
         #expect(BatchNorm1d(4).namedParameters().map(\.0) == ["weight", "bias"])
         #expect(BatchNorm1d(4, affine: false).namedTensors().map(\.0) == ["running_mean", "running_var", "num_batches_tracked"])
     }

@@ -1,6 +1,6 @@
-import Testing
 import NN
 import Tensor
+import Testing
 
 @Suite struct OptimizerTests {
     /// Runs three steps with PyTorch's recorded gradients and compares the parameters.

@@ -1,8 +1,8 @@
 import Formats
 import Foundation
-import Testing
 import NN
 import Tensor
+import Testing
 
 /// One PyTorch fixture case of a recurrent layer: kind, layers, with or without initial state,
 /// run through the fused kernels or the composed reference path.
@@ -51,8 +51,9 @@ struct RecurrentCase: CustomTestStringConvertible, Sendable {
             }
         default:
             if c.initial { inputs.append(try f("input.1")) }
-            let m = RNN(inputSize: x.shape[2], hiddenSize: hidden, numLayers: c.layers,
-                        nonlinearity: c.kind == "rnn_relu" ? .relu : .tanh)
+            let m = RNN(
+                inputSize: x.shape[2], hiddenSize: hidden, numLayers: c.layers,
+                nonlinearity: c.kind == "rnn_relu" ? .relu : .tanh)
             m.useFusedKernel = c.fused
             try f.checkLayer(m, inputs: inputs, tolerance: tolerance) { i in
                 let (out, h) = m(i[0], i.count > 1 ? i[1] : nil)
@@ -76,8 +77,11 @@ struct RecurrentCase: CustomTestStringConvertible, Sendable {
 
     @Test func parameterNamesFollowPyTorch() {
         let gru = GRU(inputSize: 3, hiddenSize: 4, numLayers: 2)
-        #expect(gru.namedParameters().map(\.0) == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
-                                                    "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1"])
+        #expect(
+            gru.namedParameters().map(\.0) == [
+                "weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
+                "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1"
+            ])
         #expect(gru.weightIH[1].shape == [12, 4] && gru.weightIH[0].shape == [12, 3])
         let bound = 1 / Float(4).squareRoot()
         #expect(gru.parameters().allSatisfy { $0.scalars.allSatisfy { abs($0) <= bound } })
@@ -87,7 +91,8 @@ struct RecurrentCase: CustomTestStringConvertible, Sendable {
         for fused in [true, false] {
             let rng = RandomGenerator(seed: 5)
             let x = Tensor.normal([3, 2, 3], generator: rng)
-            let h0 = Tensor.normal([2, 2, 5], generator: rng), c0 = Tensor.normal([2, 2, 5], generator: rng)
+            let h0 = Tensor.normal([2, 2, 5], generator: rng)
+            let c0 = Tensor.normal([2, 2, 5], generator: rng)
             let lstm = LSTM(inputSize: 3, hiddenSize: 5, numLayers: 2, generator: rng)
             lstm.useFusedKernel = fused
             let l = GradCheck.check([x, h0, c0] + lstm.parameters()) { _ in
@@ -132,10 +137,13 @@ struct RecurrentCase: CustomTestStringConvertible, Sendable {
     @Test func highwayMatchesPyTorch() throws {
         let f = try Fixture("highway")
         let layer = Highway(6, layerCount: 2)
-        #expect(layer.namedParameters().map(\.0) == ["layers.0.transform.weight", "layers.0.transform.bias",
-                                                     "layers.0.gate.weight", "layers.0.gate.bias",
-                                                     "layers.1.transform.weight", "layers.1.transform.bias",
-                                                     "layers.1.gate.weight", "layers.1.gate.bias"])
+        #expect(
+            layer.namedParameters().map(\.0) == [
+                "layers.0.transform.weight", "layers.0.transform.bias",
+                "layers.0.gate.weight", "layers.0.gate.bias",
+                "layers.1.transform.weight", "layers.1.transform.bias",
+                "layers.1.gate.weight", "layers.1.gate.bias"
+            ])
         try f.checkLayer(layer, inputs: [try f("input")]) { [layer($0[0])] }
     }
 

@@ -1,8 +1,8 @@
 import Formats
 import Foundation
-import Testing
 import NN
 import Tensor
+import Testing
 
 @Suite struct SafeTensorsTests {
     /// A file with the given raw JSON header and data bytes.
@@ -34,11 +34,16 @@ import Tensor
         expectError(Self.file(header: good, data: Self.eightBytes).prefix(20), "exceeds")
         expectError(Self.file(header: good, data: [0, 0, 0]), "'a'")
         expectError(Self.file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: Self.eightBytes), "'a'")
-        expectError(Self.file(header: #"{"a":{"dtype":"Q8","shape":[2],"data_offsets":[0,8]}}"#, data: Self.eightBytes), "unsupported dtype Q8")
+        expectError(
+            Self.file(header: #"{"a":{"dtype":"Q8","shape":[2],"data_offsets":[0,8]}}"#, data: Self.eightBytes),
+            "unsupported dtype Q8")
         expectError(Self.file(header: #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: Self.eightBytes), "'a'")
         expectError(Self.file(header: #"{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#, data: Self.eightBytes), "'a'")
-        expectError(Self.file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
-                              data: Array(Self.eightBytes.prefix(4))), "overlaps")
+        expectError(
+            Self.file(
+                header:
+                    #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
+                data: Array(Self.eightBytes.prefix(4))), "overlaps")
         expectError(Self.file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: Self.eightBytes), "gap")
         expectError(Self.file(header: #"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,8]}}"#, data: Self.eightBytes), "'a'")
         expectError(Self.file(header: "[1,2]", data: []), "header")
@@ -94,7 +99,10 @@ import Tensor
                 if rng.nextFloat() < 0.5 { bytes.remove(at: at) } else { bytes.insert(UInt8(32 + random(95)), at: at) }
             default:  // replace a header token
                 var text = String(decoding: bytes[8..<(8 + headerLength)], as: UTF8.self)
-                let swaps = [("F32", "F8"), ("F32", "BF16"), ("data_offsets", "offsets"), ("shape", "shap"), ("[", "{"), (",", ""), ("]", "],1")]
+                let swaps = [
+                    ("F32", "F8"), ("F32", "BF16"), ("data_offsets", "offsets"), ("shape", "shap"), ("[", "{"), (",", ""),
+                    ("]", "],1")
+                ]
                 let (from, to) = swaps[random(swaps.count)]
                 if let range = text.range(of: from) { text.replaceSubrange(range, with: to) }
                 bytes = [UInt8](Self.file(header: text, data: Array(bytes[(8 + headerLength)...])))

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Happy paths and bad inputs of export-vectors, neighbours, wordsim, ngrams and params.
 @Suite struct AnalysisCommandTests {
@@ -20,8 +21,10 @@ import Testing
     @Test func checkpointToVectorsToNeighboursAndWordsim() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let trained = try CLI.run(["train", "--builtin-sentences", "200", "--emsize", "8", "--nhid", "8", "--epochs", "1",
-                                   "--save", dir.path])
+        let trained = try CLI.run([
+            "train", "--builtin-sentences", "200", "--emsize", "8", "--nhid", "8", "--epochs", "1",
+            "--save", dir.path
+        ])
         try #require(trained.status == 0, "\(trained.stderr)")
 
         let vec = dir.appendingPathComponent("words.vec").path
@@ -39,8 +42,9 @@ import Testing
         #expect(fromCheckpoint.stdout == fromFile.stdout)
         #expect(fromFile.stdout.split(separator: "\n").count == 4)
 
-        let pairs = try write("\(words[1])\t\(words[2])\t3\n\(words[2]) \(words[3]) 1\n\(words[1])\t\(words[3])\t2\nzebra\t\(words[1])\t5\n",
-                              "pairs.txt", in: dir)
+        let pairs = try write(
+            "\(words[1])\t\(words[2])\t3\n\(words[2]) \(words[3]) 1\n\(words[1])\t\(words[3])\t2\nzebra\t\(words[1])\t5\n",
+            "pairs.txt", in: dir)
         for source in [["--checkpoint", dir.path], ["--vectors", vec]] {
             let sim = try CLI.run(["wordsim"] + source + ["--list-oov", pairs])
             #expect(sim.status == 0, "\(sim.stderr)")
@@ -82,7 +86,9 @@ import Testing
     }
 
     @Test func paramsMatchesPyTorchTotal() throws {
-        let result = try CLI.run(["params", "--model", "LSTM", "--emsize", "200", "--nhid", "200", "--nlayers", "2", "--vocab", "10000", "--tied"])
+        let result = try CLI.run([
+            "params", "--model", "LSTM", "--emsize", "200", "--nhid", "200", "--nlayers", "2", "--vocab", "10000", "--tied"
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("| total 2653200 parameters"), "\(result.stdout)")  // scripts/param_counts.py
         #expect(result.stdout.contains("rnn.weight_hh_l1"))
@@ -98,15 +104,19 @@ import Testing
         let pairs = try write("king queen 9\nking apple\n", "pairs.txt", in: dir)
         let none = dir.appendingPathComponent("none").path
 
-        try bad.expectError(["export-vectors", "--checkpoint", none, "--output", dir.appendingPathComponent("o.vec").path], "checkpoint not found")
-        try bad.expectError(["neighbours", "--vectors", vec, "--word", "qeen"], "word 'qeen' is not in the vocabulary; did you mean 'queen'?")
+        try bad.expectError(
+            ["export-vectors", "--checkpoint", none, "--output", dir.appendingPathComponent("o.vec").path], "checkpoint not found"
+        )
+        try bad.expectError(
+            ["neighbours", "--vectors", vec, "--word", "qeen"], "word 'qeen' is not in the vocabulary; did you mean 'queen'?")
         try bad.expectError(["neighbours", "--word", "king"], "give --vectors FILE.vec or --checkpoint RUN")
         try bad.expectError(["neighbours", "--vectors", vec, "--checkpoint", dir.path, "--word", "king"], "not both")
         try bad.expectError(["neighbours", "--vectors", ragged, "--word", "a"], "line 3 has 1 values, expected 2 as on line 1")
         try bad.expectError(["neighbours", "--vectors", empty, "--word", "a"], "no vectors (empty file)")
         try bad.expectError(["neighbours", "--vectors", none, "--word", "a"], "file not found")
         try bad.expectError(["neighbours", "--vectors", vec, "--word", "king", "--k", "0"], "--k must be positive")
-        try bad.expectError(["wordsim", "--vectors", vec, pairs], "pairs.txt: line 2: expected 'word1 word2 score', found 2 fields")
+        try bad.expectError(
+            ["wordsim", "--vectors", vec, pairs], "pairs.txt: line 2: expected 'word1 word2 score', found 2 fields")
         try bad.expectError(["wordsim", "--vectors", vec, none], "file not found")
         try bad.expectError(["wordsim", "--vectors", vec], "Missing expected argument")
         try bad.expectError(["ngrams", "--text", none], "file not found")

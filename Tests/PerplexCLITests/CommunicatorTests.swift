@@ -37,7 +37,10 @@ final class MirrorCommunicator: Communicator {
         var next: Float = 1
         for p in parameters {
             p.grad = Tensor(shape: p.shape, repeating: 0)
-            for i in 0..<p.count { p.grad?.pointer[i] = next; next += 1 }
+            for i in 0..<p.count {
+                p.grad?.pointer[i] = next
+                next += 1
+            }
             expected.append(Array(UnsafeBufferPointer(start: p.grad?.pointer, count: p.count)))
         }
         let world = MirrorCommunicator(rank: 0, size: 4)
@@ -78,11 +81,17 @@ final class MirrorCommunicator: Communicator {
         differing.othersDouble = [0]
         #expect(throws: DistributedError.self) { try differing.checkAgreement(["training.bptt": "30", "training.lr": "20"]) }
         do { try differing.checkAgreement(["training.bptt": "30", "training.lr": "20"]) } catch {
-            #expect(error.description == "rank 1: options differ from rank 0's: training.bptt 30 here but 35 on rank 0; start every rank with the same flags")
+            #expect(
+                error.description
+                    == "rank 1: options differ from rank 0's: training.bptt 30 here but 35 on rank 0; start every rank with the same flags"
+            )
         }
         let root = MirrorCommunicator(rank: 0, size: 2)
         root.othersDouble = [1]
-        do { try root.checkAgreement(rootSettings); Issue.record("rank 0 did not fail") } catch {
+        do {
+            try root.checkAgreement(rootSettings)
+            Issue.record("rank 0 did not fail")
+        } catch {
             #expect(error.description.hasPrefix("rank 0: 1 of 2 ranks were started with options that differ"))
         }
         let agreeing = MirrorCommunicator(rank: 0, size: 2)

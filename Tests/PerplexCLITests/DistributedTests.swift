@@ -9,8 +9,10 @@ import Testing
 /// Needs `mpirun` and the MPI build (.build-mpi); skipped with a printed reason otherwise.
 @Suite(.enabled(if: MPIRun.available, "needs mpirun and PERPLEX_MPI=1 swift build --scratch-path .build-mpi"), .serialized)
 struct DistributedTests {
-    static let small = ["--builtin-sentences", "1500", "--emsize", "32", "--nhid", "32", "--bptt", "10", "--dropout", "0",
-                        "--log-interval", "1"]
+    static let small = [
+        "--builtin-sentences", "1500", "--emsize", "32", "--nhid", "32", "--bptt", "10", "--dropout", "0",
+        "--log-interval", "1"
+    ]
 
     /// The per-batch training losses of a run folder's metrics.jsonl, then its validation and test losses.
     func losses(_ run: URL) throws -> (batches: [Double], valid: [Double], test: [Double]) {
@@ -37,7 +39,8 @@ struct DistributedTests {
     @Test func twoRanksOfTenFollowOneProcessOfTwenty() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let single = dir.appendingPathComponent("single"), pair = dir.appendingPathComponent("pair")
+        let single = dir.appendingPathComponent("single")
+        let pair = dir.appendingPathComponent("pair")
         let steps = ["--epochs", "1", "--max-batches", "50"]
         let one = try CLI.run(["train", "--batch-size", "20", "--save", single.path] + steps + Self.small)
         #expect(one.status == 0, "\(one.stderr)")
@@ -51,8 +54,10 @@ struct DistributedTests {
         expectClose(a.batches, b.batches, relative: 1e-4, "training losses")
         expectClose(a.valid + a.test, b.valid + b.test, relative: 1e-4, "validation and test losses")
 
-        let (x, y) = (try SafeTensors.read(contentsOf: single.appendingPathComponent("model.safetensors")),
-                      try SafeTensors.read(contentsOf: pair.appendingPathComponent("model.safetensors")))
+        let (x, y) = (
+            try SafeTensors.read(contentsOf: single.appendingPathComponent("model.safetensors")),
+            try SafeTensors.read(contentsOf: pair.appendingPathComponent("model.safetensors"))
+        )
         func config(_ file: SafeTensors) -> NSDictionary? {
             file.metadata["perplex.config"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? NSDictionary }
         }
@@ -61,8 +66,12 @@ struct DistributedTests {
         let (first, second) = (x.dictionary, y.dictionary)
         #expect(Set(first.keys) == Set(second.keys))
         for (name, tensor) in first {
-            guard let other = second[name], other.shape == tensor.shape else { Issue.record("\(name) differs in shape"); continue }
-            var worst: Float = 0, largest: Float = 0
+            guard let other = second[name], other.shape == tensor.shape else {
+                Issue.record("\(name) differs in shape")
+                continue
+            }
+            var worst: Float = 0
+            var largest: Float = 0
             for i in 0..<tensor.count {
                 worst = max(worst, abs(tensor.pointer[i] - other.pointer[i]))
                 largest = max(largest, abs(tensor.pointer[i]))
@@ -78,8 +87,12 @@ struct DistributedTests {
         var curves: [[Double]] = []
         for name in ["a", "b"] {
             let run = dir.appendingPathComponent(name)
-            let result = try MPIRun.run(["-np", "2"], ["train", "--batch-size", "10", "--epochs", "1", "--max-batches", "10",
-                                                       "--save", run.path] + Self.small + ["--dropout", "0.5"])
+            let result = try MPIRun.run(
+                ["-np", "2"],
+                [
+                    "train", "--batch-size", "10", "--epochs", "1", "--max-batches", "10",
+                    "--save", run.path
+                ] + Self.small + ["--dropout", "0.5"])
             #expect(result.status == 0, "\(result.output)")
             curves.append(try losses(run).batches)
         }
@@ -92,7 +105,9 @@ struct DistributedTests {
         let common = ["train", "--epochs", "1", "--save", dir.path, "--builtin-sentences", "300", "--emsize", "8", "--nhid", "8"]
         let result = try MPIRun.run(["-np", "1"], common + ["--bptt", "10", ":"] + common + ["--bptt", "12"], timeout: 120)
         #expect(result.status != 0)
-        #expect(result.output.contains("error: rank 1: options differ from rank 0's: training.bptt 12 here but 10 on rank 0"), "\(result.output)")
+        #expect(
+            result.output.contains("error: rank 1: options differ from rank 0's: training.bptt 12 here but 10 on rank 0"),
+            "\(result.output)")
         #expect(result.output.contains("error: rank 0: 1 of 2 ranks were started with options that differ"), "\(result.output)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("model.safetensors").path))
     }
@@ -109,7 +124,9 @@ struct DistributedTests {
 
         let text = dir.appendingPathComponent("t.txt")
         try "the dog runs\n".write(to: text, atomically: false, encoding: .utf8)
-        let evaluated = try CLI.run(["evaluate", "--checkpoint", dir.path, "--text", text.path, "--batch-size", "1", "--bptt", "2"])
+        let evaluated = try CLI.run([
+            "evaluate", "--checkpoint", dir.path, "--text", text.path, "--batch-size", "1", "--bptt", "2"
+        ])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
 
         let resumed = try MPIRun.run(["-np", "2"], run + ["--epochs", "3", "--resume", dir.path], timeout: 120)

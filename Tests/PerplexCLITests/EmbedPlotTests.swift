@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `perplex embed-plot`: t-SNE and PCA plots from .vec files and checkpoints, and bad input.
 @Suite struct EmbedPlotTests {
@@ -25,7 +26,9 @@ import Testing
     func expectWellFormedSVG(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let parser = XMLParser(data: data)
-        #expect(parser.parse(), "\(path) is not well-formed XML: \(String(describing: parser.parserError))", sourceLocation: sourceLocation)
+        #expect(
+            parser.parse(), "\(path) is not well-formed XML: \(String(describing: parser.parserError))",
+            sourceLocation: sourceLocation)
         #expect(String(decoding: data, as: UTF8.self).contains("<circle"), sourceLocation: sourceLocation)
     }
 
@@ -33,9 +36,12 @@ import Testing
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let vec = try clusteredVec(60, in: dir)
-        let svg = dir.appendingPathComponent("plot.svg").path, tsv = dir.appendingPathComponent("xy.tsv").path
-        let tsne = try CLI.run(["embed-plot", "--vectors", vec, "--words", "50", "--perplexity", "5", "--iterations", "300",
-                                "--out", svg, "--coords", tsv])
+        let svg = dir.appendingPathComponent("plot.svg").path
+        let tsv = dir.appendingPathComponent("xy.tsv").path
+        let tsne = try CLI.run([
+            "embed-plot", "--vectors", vec, "--words", "50", "--perplexity", "5", "--iterations", "300",
+            "--out", svg, "--coords", tsv
+        ])
         #expect(tsne.status == 0, "\(tsne.stderr)")
         #expect(tsne.stdout.contains("| 50 words of dimension 6"), "\(tsne.stdout)")
         #expect(tsne.stdout.contains("t-SNE (exact)"), "\(tsne.stdout)")
@@ -44,10 +50,13 @@ import Testing
         try expectWellFormedSVG(svg)
         let rows = try String(contentsOfFile: tsv, encoding: .utf8).split(separator: "\n")
         #expect(rows.count == 51 && rows[0] == "word\tx\ty" && rows[1].hasPrefix("<unk>&co\t"))
-        #expect(rows.dropFirst().allSatisfy { $0.split(separator: "\t").count == 3 && Double($0.split(separator: "\t")[2]) != nil })
+        #expect(
+            rows.dropFirst().allSatisfy { $0.split(separator: "\t").count == 3 && Double($0.split(separator: "\t")[2]) != nil })
 
-        let bh = try CLI.run(["embed-plot", "--vectors", vec, "--perplexity", "5", "--iterations", "100", "--barnes-hut",
-                              "--out", svg])
+        let bh = try CLI.run([
+            "embed-plot", "--vectors", vec, "--perplexity", "5", "--iterations", "100", "--barnes-hut",
+            "--out", svg
+        ])
         #expect(bh.status == 0, "\(bh.stderr)")
         #expect(bh.stdout.contains("all 60 words") && bh.stdout.contains("Barnes-Hut, theta 0.5"), "\(bh.stdout)")
         #expect(bh.stdout.contains("Z from the tree"), "\(bh.stdout)")
@@ -61,16 +70,20 @@ import Testing
     @Test func checkpointVectorsRankedByATextFile() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let trained = try CLI.run(["train", "--builtin-sentences", "200", "--emsize", "8", "--nhid", "8", "--epochs", "1",
-                                   "--save", dir.path])
+        let trained = try CLI.run([
+            "train", "--builtin-sentences", "200", "--emsize", "8", "--nhid", "8", "--epochs", "1",
+            "--save", dir.path
+        ])
         try #require(trained.status == 0, "\(trained.stderr)")
         let words = try String(contentsOfFile: dir.appendingPathComponent("vocab.txt").path, encoding: .utf8)
             .split(separator: "\n").map(String.init)
         let text = dir.appendingPathComponent("counts.txt")
         try (String(repeating: "\(words[5]) ", count: 3) + "\(words[7])\n").write(to: text, atomically: true, encoding: .utf8)
         let tsv = dir.appendingPathComponent("xy.tsv").path
-        let result = try CLI.run(["embed-plot", "--checkpoint", dir.path, "--words", "20", "--perplexity", "3", "--iterations", "60",
-                                  "--rank-by", text.path, "--out", dir.appendingPathComponent("p.svg").path, "--coords", tsv])
+        let result = try CLI.run([
+            "embed-plot", "--checkpoint", dir.path, "--words", "20", "--perplexity", "3", "--iterations", "60",
+            "--rank-by", text.path, "--out", dir.appendingPathComponent("p.svg").path, "--coords", tsv
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let first = try String(contentsOfFile: tsv, encoding: .utf8).split(separator: "\n").dropFirst().prefix(2)
             .map { String($0.split(separator: "\t")[0]) }
@@ -88,19 +101,23 @@ import Testing
         let out = ["--out", dir.appendingPathComponent("p.svg").path]
 
         try bad.expectError(["embed-plot", "--vectors", vec, "--words", "0"] + out, "--words must be at least 2 (got 0)")
-        try bad.expectError(["embed-plot", "--vectors", vec] + out, "perplexity 30 is too large for 10 points (at most 3 = (n - 1) / 3)")
+        try bad.expectError(
+            ["embed-plot", "--vectors", vec] + out, "perplexity 30 is too large for 10 points (at most 3 = (n - 1) / 3)")
         try bad.expectError(["embed-plot", "--vectors", one.path] + out, "need at least 2 words to map, the vectors hold 1")
         try bad.expectError(["embed-plot", "--vectors", binary.path] + out, "cannot read")
         try bad.expectError(["embed-plot", "--vectors", dir.appendingPathComponent("none.vec").path] + out, "file not found")
         try bad.expectError(["embed-plot", "--checkpoint", dir.appendingPathComponent("none").path] + out, "checkpoint not found")
         try bad.expectError(["embed-plot", "--vectors", vec, "--perplexity", "2", "--theta=-1"] + out, "theta -1 is invalid")
         try bad.expectError(["embed-plot", "--vectors", vec, "--perplexity", "0"] + out, "perplexity 0 is invalid")
-        try bad.expectError(["embed-plot", "--vectors", vec, "--perplexity", "2", "--iterations=-5"] + out, "iterations -5 is invalid")
+        try bad.expectError(
+            ["embed-plot", "--vectors", vec, "--perplexity", "2", "--iterations=-5"] + out, "iterations -5 is invalid")
         try bad.expectError(["embed-plot", "--vectors", vec, "--exact", "--barnes-hut"] + out, "not both")
         try bad.expectError(["embed-plot", "--vectors", vec, "--method", "umap"] + out, "umap")
-        try bad.expectError(["embed-plot", "--vectors", vec, "--perplexity", "2", "--rank-by", dir.appendingPathComponent("none.txt").path] + out,
-                            "file not found")
-        try bad.expectError(["embed-plot", "--vectors", vec, "--perplexity", "2", "--out", dir.appendingPathComponent("no/dir/p.svg").path],
-                            "cannot write")
+        try bad.expectError(
+            ["embed-plot", "--vectors", vec, "--perplexity", "2", "--rank-by", dir.appendingPathComponent("none.txt").path] + out,
+            "file not found")
+        try bad.expectError(
+            ["embed-plot", "--vectors", vec, "--perplexity", "2", "--out", dir.appendingPathComponent("no/dir/p.svg").path],
+            "cannot write")
     }
 }

@@ -6,12 +6,16 @@ enum MPIRun {
     /// The MPI build: $PERPLEX_MPI_BINARY, else .build-mpi/release/perplex beside this package,
     /// else the perplex under test when it was itself built with MPI.
     static let binary: URL? = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidates = [ProcessInfo.processInfo.environment["PERPLEX_MPI_BINARY"].map { URL(fileURLWithPath: $0) },
-                          root.appendingPathComponent(".build-mpi/release/perplex"), CLI.executable].compactMap { $0 }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let candidates = [
+            ProcessInfo.processInfo.environment["PERPLEX_MPI_BINARY"].map { URL(fileURLWithPath: $0) },
+            root.appendingPathComponent(".build-mpi/release/perplex"), CLI.executable
+        ].compactMap { $0 }
         return candidates.first { url in
             guard FileManager.default.isExecutableFile(atPath: url.path),
-                  let version = try? capture(url, ["--version"]) else { return false }
+                let version = try? capture(url, ["--version"])
+            else { return false }
             return version.contains("Open MPI")
         }
     }()
@@ -24,7 +28,9 @@ enum MPIRun {
 
     /// Nil when the tests can run; printed once otherwise.
     static let skipReason: String? = {
-        let reason: String? = mpirun == nil ? "mpirun not found (apt-get install openmpi-bin)"
+        let reason: String? =
+            mpirun == nil
+            ? "mpirun not found (apt-get install openmpi-bin)"
             : binary == nil ? "no MPI build of perplex (PERPLEX_MPI=1 swift build -c release --scratch-path .build-mpi)" : nil
         if let reason { print("DistributedTests skipped: \(reason)") }
         return reason
@@ -65,8 +71,9 @@ enum MPIRun {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         timer.cancel()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self),
-                      seconds: Date().timeIntervalSince(start))
+        return Result(
+            status: process.terminationStatus, output: String(decoding: data, as: UTF8.self),
+            seconds: Date().timeIntervalSince(start))
     }
 
     private static func capture(_ url: URL, _ arguments: [String]) throws -> String {

@@ -6,8 +6,10 @@ import Testing
     @Test func epochsStopAfterMaxBatches() throws {
         let run = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: run) }
-        let trained = try CLI.run(["train", "--epochs", "2", "--max-batches", "3", "--log-interval", "1", "--save", run.path,
-                                   "--builtin-sentences", "300", "--emsize", "8", "--nhid", "8", "--bptt", "5"])
+        let trained = try CLI.run([
+            "train", "--epochs", "2", "--max-batches", "3", "--log-interval", "1", "--save", run.path,
+            "--builtin-sentences", "300", "--emsize", "8", "--nhid", "8", "--bptt", "5"
+        ])
         #expect(trained.status == 0, "\(trained.stderr)")
         let logLines = trained.stdout.split(separator: "\n").filter { $0.contains(" batches | lr") }
         #expect(logLines.count == 6, "\(trained.stdout)")
@@ -19,8 +21,10 @@ import Testing
     @Test func profilePrintsStagesAndOps() throws {
         let run = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: run) }
-        let trained = try CLI.run(["train", "--epochs", "1", "--max-batches", "3", "--profile", "--save", run.path,
-                                   "--builtin-sentences", "300", "--emsize", "8", "--nhid", "8", "--bptt", "5"])
+        let trained = try CLI.run([
+            "train", "--epochs", "1", "--max-batches", "3", "--profile", "--save", run.path,
+            "--builtin-sentences", "300", "--emsize", "8", "--nhid", "8", "--bptt", "5"
+        ])
         #expect(trained.status == 0, "\(trained.stderr)")
         for row in ["| forward ", "| backward ", "| optimizer step ", "| lstm_stack 5×20×8 ", "| linear_cross_entropy "] {
             #expect(trained.stdout.contains(row), "no \(row) row in \(trained.stdout)")

@@ -5,8 +5,10 @@ import Testing
 /// the built-in corpus, reports accuracy, and its checkpoint evaluates and generates; flags that
 /// do not fit a kind are one-line errors.
 @Suite struct ModelKindsTests {
-    static let tiny = ["--builtin-sentences", "200", "--epochs", "1", "--max-batches", "4", "--bptt", "6", "--log-interval", "2",
-                       "--batch-size", "4"]
+    static let tiny = [
+        "--builtin-sentences", "200", "--epochs", "1", "--max-batches", "4", "--bptt", "6", "--log-interval", "2",
+        "--batch-size", "4"
+    ]
 
     /// Each kind with small sizes and its own flags.
     static let kinds: [(String, [String])] = [
@@ -14,8 +16,13 @@ import Testing
         ("GatedCNN", ["--emsize", "8", "--nhid", "8", "--nlayers", "2", "--kernel-size", "3"]),
         ("GatedCNN_RNN", ["--emsize", "8", "--nhid", "8", "--nlayers", "2", "--kernel-size", "2", "--rnn-layers", "2", "--tied"]),
         ("AttentionLSTM", ["--emsize", "8", "--nhid", "8", "--nlayers", "1", "--attention-window", "4"]),
-        ("CharCNN", ["--nhid", "8", "--nlayers", "1", "--char-emsize", "4", "--max-filter-width", "3", "--feature-maps", "2",
-                     "--highway-layers", "1"]),
+        (
+            "CharCNN",
+            [
+                "--nhid", "8", "--nlayers", "1", "--char-emsize", "4", "--max-filter-width", "3", "--feature-maps", "2",
+                "--highway-layers", "1"
+            ]
+        )
     ]
 
     @Test(arguments: kinds.map(\.0))
@@ -32,11 +39,15 @@ import Testing
 
         let text = run.appendingPathComponent("sample.txt")
         try "the dog runs\nevery cat sees a bird\n".write(to: text, atomically: false, encoding: .utf8)
-        let evaluated = try CLI.run(["evaluate", "--checkpoint", run.path, "--text", text.path, "--batch-size", "2", "--bptt", "3"])
+        let evaluated = try CLI.run([
+            "evaluate", "--checkpoint", run.path, "--text", text.path, "--batch-size", "2", "--bptt", "3"
+        ])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         #expect(evaluated.stdout.contains("| ppl") && evaluated.stdout.contains("| acc"), "\(evaluated.stdout)")
 
-        let generated = try CLI.run(["generate", "--checkpoint", run.path, "--words", "12", "--prompt", "the dog runs", "--seed", "5"])
+        let generated = try CLI.run([
+            "generate", "--checkpoint", run.path, "--words", "12", "--prompt", "the dog runs", "--seed", "5"
+        ])
         #expect(generated.status == 0, "\(generated.stderr)")
         #expect(generated.stdout.hasPrefix("the dog runs") && generated.stdout.split(whereSeparator: \.isWhitespace).count > 5)
     }
@@ -46,14 +57,17 @@ import Testing
     func curriculumStartsWithShortWindows(kind: String) throws {
         let run = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: run) }
-        let trained = try CLI.run(["train", "--model", kind, "--curriculum", "--curriculum-start", "2", "--bptt", "8", "--epochs", "2",
-                                   "--builtin-sentences", "100", "--emsize", "8", "--nhid", "8", "--batch-size", "4",
-                                   "--log-interval", "1", "--save", run.path])
+        let trained = try CLI.run([
+            "train", "--model", kind, "--curriculum", "--curriculum-start", "2", "--bptt", "8", "--epochs", "2",
+            "--builtin-sentences", "100", "--emsize", "8", "--nhid", "8", "--batch-size", "4",
+            "--log-interval", "1", "--save", run.path
+        ])
         #expect(trained.status == 0, "\(trained.stderr)")
         let counts = trained.stdout.split(separator: "\n").filter { $0.contains(" batches | lr") }.compactMap { line in
             line.split(separator: "|")[1].split(separator: "/").last.flatMap { Int($0.split(separator: " ")[0]) }
         }
-        let first = counts.first ?? 0, last = counts.last ?? 0
+        let first = counts.first ?? 0
+        let last = counts.last ?? 0
         #expect(first > last && last > 0, "batches per epoch: \(Set(counts).sorted())")
     }
 
@@ -68,9 +82,15 @@ import Testing
         (["--model", "GatedCNN", "--kernel-size", "1"], "--kernel-size must be at least 2, got 1"),
         (["--model", "GRU", "--attention-window", "4"], "--attention-window does not apply to GRU (only to AttentionLSTM)"),
         (["--model", "AttentionLSTM", "--attention-window", "0"], "--attention-window must be positive, got 0"),
-        (["--model", "CharCNN", "--emsize", "10"], "--emsize does not apply to CharCNN (its word vectors come from characters; see --char-emsize)"),
-        (["--model", "CharCNN", "--tied", "--nhid", "200"], "--tied does not apply to CharCNN (its words have no input embedding)"),
-        (["--model", "LSTM", "--highway-layers", "2"], "--highway-layers does not apply to LSTM (only to CharCNN)"),
+        (
+            ["--model", "CharCNN", "--emsize", "10"],
+            "--emsize does not apply to CharCNN (its word vectors come from characters; see --char-emsize)"
+        ),
+        (
+            ["--model", "CharCNN", "--tied", "--nhid", "200"],
+            "--tied does not apply to CharCNN (its words have no input embedding)"
+        ),
+        (["--model", "LSTM", "--highway-layers", "2"], "--highway-layers does not apply to LSTM (only to CharCNN)")
     ])
     func flagsThatDoNotFitAreOneLineErrors(_ c: ([String], String)) throws {
         let result = try CLI.run(["train", "--builtin-sentences", "50", "--epochs", "1"] + c.0)

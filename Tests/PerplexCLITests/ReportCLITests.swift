@@ -1,14 +1,17 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `perplex report` through the command line: the HTML page, the curves, sweep folders, bad input.
 @Suite struct ReportCLITests {
     func train(_ folder: URL, model: String) throws {
-        let trained = try CLI.run(["train", "--model", model, "--save", folder.path, "--epochs", "2", "--builtin-sentences", "200",
-                                   "--emsize", "8", "--nhid", "8", "--bptt", "10", "--log-interval", "1000"])
+        let trained = try CLI.run([
+            "train", "--model", model, "--save", folder.path, "--epochs", "2", "--builtin-sentences", "200",
+            "--emsize", "8", "--nhid", "8", "--bptt", "10", "--log-interval", "1000"
+        ])
         try #require(trained.status == 0, "\(trained.stderr)")
     }
 
@@ -17,7 +20,8 @@ import Testing
     @Test func pageWithTableCurvesConfigsAndEmbedding() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let alpha = dir.appendingPathComponent("alpha-run"), beta = dir.appendingPathComponent("beta&run")
+        let alpha = dir.appendingPathComponent("alpha-run")
+        let beta = dir.appendingPathComponent("beta&run")
         try train(alpha, model: "LSTM")
         try train(beta, model: "GRU")
         try #"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>the &amp; dog</text></svg>"#
@@ -50,7 +54,9 @@ import Testing
         #expect(SweepCLITests.tableRows(result.stdout).count == 2)
         #expect(try parses(html))
         let page = try String(contentsOf: html, encoding: .utf8)
-        #expect(page.contains("model=LSTM") && page.contains("model=GRU") && page.contains("<th>model</th><th class=\"num\">params</th>"))
+        #expect(
+            page.contains("model=LSTM") && page.contains("model=GRU")
+                && page.contains("<th>model</th><th class=\"num\">params</th>"))
         #expect(FileManager.default.fileExists(atPath: sweep.appendingPathComponent("curves.svg").path))
     }
 

@@ -3,8 +3,10 @@ import Testing
 
 /// `perplex sweep` through the command line: the table, resuming, Ctrl-C, refused grids.
 @Suite struct SweepCLITests {
-    static let tiny = ["--builtin-sentences", "200", "--emsize", "8", "--nhid", "8", "--epochs", "1", "--bptt", "10",
-                       "--log-interval", "1000"]
+    static let tiny = [
+        "--builtin-sentences", "200", "--emsize", "8", "--nhid", "8", "--epochs", "1", "--bptt", "10",
+        "--log-interval", "1000"
+    ]
 
     /// The body rows of the Markdown table in `text` (the `| … |` lines after the `| --- |` rule).
     static func tableRows(_ text: String) -> [String] {
@@ -24,18 +26,23 @@ import Testing
         #expect(first.stdout.contains("| sweep run 2/2 model=GRU,nlayers=1: training in"))
         let rows = Self.tableRows(first.stdout)
         #expect(rows.count == 2, "\(first.stdout)")
-        #expect(rows.first?.hasPrefix("| LSTM  | 1       |") == true && rows.last?.hasPrefix("| GRU   | 1       |") == true, "\(rows)")
+        #expect(
+            rows.first?.hasPrefix("| LSTM  | 1       |") == true && rows.last?.hasPrefix("| GRU   | 1       |") == true, "\(rows)"
+        )
         #expect(Self.tableRows(first.stdout).allSatisfy { $0.split(separator: "|").count == 6 })
         let markdown = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
         #expect(Self.tableRows(markdown) == rows)
         #expect(markdown.hasPrefix("| model | nlayers | params | s/epoch | best valid ppl | test ppl |"), "\(markdown)")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json")))
+            as? [String: Any]
         let runs = json?["runs"] as? [[String: Any]] ?? []
         #expect(runs.map { $0["status"] as? String } == ["finished", "finished"])
         #expect(runs.allSatisfy { ($0["test_ppl"] as? Double ?? 0) > 1 && ($0["parameters"] as? Int ?? 0) > 0 })
 
         // Each run folder is a perplex train run folder; take away GRU's completion marker.
-        let lstm = out + "/model=LSTM,nlayers=1", gru = out + "/model=GRU,nlayers=1"
+        let lstm = out + "/model=LSTM,nlayers=1"
+        let gru = out + "/model=GRU,nlayers=1"
         for file in ["config.json", "metrics.jsonl", "model.safetensors", "vocab.txt", "curves.svg", "sweep-done.json"] {
             #expect(FileManager.default.fileExists(atPath: lstm + "/" + file), "\(file)")
         }
@@ -57,8 +64,10 @@ import Testing
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("sweep").path
-        let (process, stdoutPipe, _) = try CLI.start(["sweep", "--grid", "model=LSTM,GRU", "--out", out, "--builtin-sentences", "300",
-                                                      "--emsize", "8", "--nhid", "8", "--epochs", "1000", "--log-interval", "1000"])
+        let (process, stdoutPipe, _) = try CLI.start([
+            "sweep", "--grid", "model=LSTM,GRU", "--out", out, "--builtin-sentences", "300",
+            "--emsize", "8", "--nhid", "8", "--epochs", "1000", "--log-interval", "1000"
+        ])
         let checkpoint = out + "/model=LSTM/model.safetensors"
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: checkpoint) && Date() < deadline { usleep(20_000) }
@@ -86,15 +95,18 @@ import Testing
             (["model=LSTM,CNN"], "run model=CNN: The value 'CNN' is invalid for '--model <model>'"),
             (["bptt=5,0"], "run bptt=0: --bptt must be at least 1, got 0"),
             (["tied=yes"], "grid key 'tied' is a flag: its values are true and false, got 'yes'"),
-            (["nhid=200,9", "tied=true"], "run nhid=9,tied=true: --tied needs --nhid equal to --emsize"),
+            (["nhid=200,9", "tied=true"], "run nhid=9,tied=true: --tied needs --nhid equal to --emsize")
         ]
         for (grid, message) in cases {
             try bad.expectError(["sweep", "--grid"] + grid + ["--out", out, "--epochs", "1"], message)
         }
-        try bad.expectError(["sweep", "--grid", "emsize=8,16", "--out", out, "--emsize", "8"], "--emsize is both a grid key and a train flag")
-        try bad.expectError(["sweep", "--grid", "emsize=8,16", "--out", out, "--save", "x"], "--save is chosen per run by the sweep")
+        try bad.expectError(
+            ["sweep", "--grid", "emsize=8,16", "--out", out, "--emsize", "8"], "--emsize is both a grid key and a train flag")
+        try bad.expectError(
+            ["sweep", "--grid", "emsize=8,16", "--out", out, "--save", "x"], "--save is chosen per run by the sweep")
         try bad.expectError(["sweep", "--grid", "emsize=8,16", "--out", out, "--bogus", "1"], "Unknown option '--bogus'")
-        try bad.expectError(["sweep", "--grid", "emsize=8,16", "--out", out, "--data", "/no/such/data"], "data folder not found: /no/such/data")
+        try bad.expectError(
+            ["sweep", "--grid", "emsize=8,16", "--out", out, "--data", "/no/such/data"], "data folder not found: /no/such/data")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }

@@ -23,12 +23,15 @@ import Testing
     @Test func writesVecThatNeighboursAndWordsimRead() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("text.txt"), vec = dir.appendingPathComponent("words.vec")
+        let input = dir.appendingPathComponent("text.txt")
+        let vec = dir.appendingPathComponent("words.vec")
         try Self.text.write(to: input, atomically: true, encoding: .utf8)
         let oov = dir.appendingPathComponent("extra.txt")
         try "horses red\n".write(to: oov, atomically: true, encoding: .utf8)
-        let trained = try CLI.run(["vectors", "--input", input.path, "--output", vec.path, "--dim", "12", "--epoch", "5",
-                                   "--minCount", "1", "--thread", "2", "--t", "1", "--bucket", "20000", "--oov-words", oov.path])
+        let trained = try CLI.run([
+            "vectors", "--input", input.path, "--output", vec.path, "--dim", "12", "--epoch", "5",
+            "--minCount", "1", "--thread", "2", "--t", "1", "--bucket", "20000", "--oov-words", oov.path
+        ])
         #expect(trained.status == 0, "\(trained.stderr)")
         #expect(trained.stdout.contains("words/s"), "\(trained.stdout)")
         #expect(trained.stdout.contains("(1 of them from n-grams)"), "\(trained.stdout)")
@@ -54,22 +57,28 @@ import Testing
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.vec").path
-        let input = dir.appendingPathComponent("text.txt"), empty = dir.appendingPathComponent("empty.txt")
+        let input = dir.appendingPathComponent("text.txt")
+        let empty = dir.appendingPathComponent("empty.txt")
         try "a b c a b b\n".write(to: input, atomically: true, encoding: .utf8)
         try " \n\t".write(to: empty, atomically: true, encoding: .utf8)
         try bad.expectError(["vectors", "--input", "/no/such/file.txt", "--output", out], "file not found: /no/such/file.txt")
         try bad.expectError(["vectors", "--input", empty.path, "--output", out, "--min-count", "1", "--maxn", "0"], "no words in")
         try bad.expectError(["vectors", "--output", out], "at least one --input")
         try bad.expectError(["vectors", "--input", "--output", out], "Missing value for '--input")
-        try bad.expectError(["vectors", "--input", input.path, "--output", out, "--min-count", "3"],
-                            "only one word, 'b', occurs --min-count 3 times")
+        try bad.expectError(
+            ["vectors", "--input", input.path, "--output", out, "--min-count", "3"],
+            "only one word, 'b', occurs --min-count 3 times")
         try bad.expectError(["vectors", "--input", input.path, "--output", out], "no word occurs --min-count 5 times")
         try bad.expectError(["vectors", "--input", input.path, "--output", out, "--dim", "0"], "--dim 0: must be at least 1")
-        try bad.expectError(["vectors", "--input", input.path, "--output", out, "--minn", "4", "--maxn", "3"],
-                            "--minn 4: must not exceed --maxn 3")
+        try bad.expectError(
+            ["vectors", "--input", input.path, "--output", out, "--minn", "4", "--maxn", "3"],
+            "--minn 4: must not exceed --maxn 3")
         try bad.expectError(["vectors", "--input", input.path, "--output", out, "--t", "0"], "--t 0")
-        try bad.expectError(["vectors", "--input", input.path, "--output", dir.appendingPathComponent("no/such/dir/x.vec").path,
-                             "--minCount", "1"], "cannot write")
+        try bad.expectError(
+            [
+                "vectors", "--input", input.path, "--output", dir.appendingPathComponent("no/such/dir/x.vec").path,
+                "--minCount", "1"
+            ], "cannot write")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }

@@ -21,7 +21,9 @@ import Testing
 
         let text = run.appendingPathComponent("sample.txt")
         try "the dog runs\nevery cat sees a bird\n".write(to: text, atomically: false, encoding: .utf8)
-        let evaluated = try CLI.run(["evaluate", "--checkpoint", run.path, "--text", text.path, "--batch-size", "2", "--bptt", "4"])
+        let evaluated = try CLI.run([
+            "evaluate", "--checkpoint", run.path, "--text", text.path, "--batch-size", "2", "--bptt", "4"
+        ])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         #expect(evaluated.stdout.contains("ppl"))
 
@@ -37,8 +39,11 @@ import Testing
         let runs = try (0..<2).map { _ in try CLI.temporaryDirectory() }
         defer { for run in runs { try? FileManager.default.removeItem(at: run) } }
         for run in runs {
-            let trained = try CLI.run(["train", "--model", "LSTM", "--nlayers", "2", "--dropout", "0.2", "--epochs", "1",
-                                       "--seed", "5", "--save", run.path] + Self.small)
+            let trained = try CLI.run(
+                [
+                    "train", "--model", "LSTM", "--nlayers", "2", "--dropout", "0.2", "--epochs", "1",
+                    "--seed", "5", "--save", run.path
+                ] + Self.small)
             #expect(trained.status == 0, "\(trained.stderr)")
         }
         let files = try runs.map { try Data(contentsOf: $0.appendingPathComponent("model.safetensors")) }

@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 
 /// The fused self-attention op against central differences and against the same attention
 /// composed from generic ops (split, permute, matmul, softmax, dropout).
@@ -19,8 +19,9 @@ import Tensor
     }
 
     static func fused(_ qkv: Tensor, heads: Int, mask: Tensor?, dropout p: Float, seed: UInt64) -> Tensor {
-        Tensor.selfAttention(qkv: qkv, heads: heads, mask: mask, dropout: p, training: p > 0,
-                             generator: RandomGenerator(seed: seed))
+        Tensor.selfAttention(
+            qkv: qkv, heads: heads, mask: mask, dropout: p, training: p > 0,
+            generator: RandomGenerator(seed: seed))
     }
 
     static func causal(_ size: Int) -> Tensor {
@@ -40,7 +41,8 @@ import Tensor
     @Test(arguments: [Float(0), Float(0.25)])
     func matchesTheComposedOps(dropout: Float) {
         let mask = Self.causal(7)
-        let a = Tensor.normal([7, 3, 24], generator: rng), b = a.detach()
+        let a = Tensor.normal([7, 3, 24], generator: rng)
+        let b = a.detach()
         let upstream = Tensor.normal([7, 3, 8], generator: rng)
         a.requiresGrad = true
         b.requiresGrad = true

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @Suite struct AutogradTests {
     @Test func gradientsAccumulateAcrossBackwardCalls() {

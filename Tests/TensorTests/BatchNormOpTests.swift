@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 
 /// The fused batch-norm op against central differences and against its definition.
 @Suite struct BatchNormOpTests {

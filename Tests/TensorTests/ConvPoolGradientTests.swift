@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 
 /// Convolution and pooling ops: gradients against central differences, values against direct loops.
 @Suite struct ConvPoolGradientTests {
@@ -24,7 +24,7 @@ import Tensor
 
     /// Stride and padding pairs (height, width) covering asymmetric and over-kernel strides.
     static let geometries: [((Int, Int), (Int, Int))] = [
-        ((1, 1), (0, 0)), ((2, 1), (1, 2)), ((1, 3), (2, 0)), ((2, 2), (1, 1)),
+        ((1, 1), (0, 0)), ((2, 1), (1, 2)), ((1, 3), (2, 0)), ((2, 2), (1, 1))
     ]
 
     @Test(arguments: geometries)
@@ -50,16 +50,27 @@ import Tensor
     func directConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride: (Int, Int), padding: (Int, Int)) -> [Float] {
         let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-        let oh = (h + 2 * padding.0 - kh) / stride.0 + 1, ow = (wd + 2 * padding.1 - kw) / stride.1 + 1
+        let oh = (h + 2 * padding.0 - kh) / stride.0 + 1
+        let ow = (wd + 2 * padding.1 - kw) / stride.1 + 1
         var out: [Float] = []
-        for bi in 0..<n { for f in 0..<o { for oy in 0..<oh { for ox in 0..<ow {
-            var total = b[f]
-            for ch in 0..<c { for i in 0..<kh { for j in 0..<kw {
-                let (iy, ix) = (oy * stride.0 - padding.0 + i, ox * stride.1 - padding.1 + j)
-                if iy >= 0 && iy < h && ix >= 0 && ix < wd { total += x[bi, ch, iy, ix] * w[f, ch, i, j] }
-            } } }
-            out.append(total)
-        } } } }
+        for bi in 0..<n {
+            for f in 0..<o {
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        var total = b[f]
+                        for ch in 0..<c {
+                            for i in 0..<kh {
+                                for j in 0..<kw {
+                                    let (iy, ix) = (oy * stride.0 - padding.0 + i, ox * stride.1 - padding.1 + j)
+                                    if iy >= 0 && iy < h && ix >= 0 && ix < wd { total += x[bi, ch, iy, ix] * w[f, ch, i, j] }
+                                }
+                            }
+                        }
+                        out.append(total)
+                    }
+                }
+            }
+        }
         return out
     }
 
@@ -77,8 +88,9 @@ import Tensor
     @Test func conv1dIsConv2dOfHeightOne() {
         let (x, w, b) = (randn([2, 3, 11]), randn([5, 3, 4]), randn([5]))
         let y1 = Tensor.conv1d(x, weight: w, bias: b, stride: 2, padding: 1)
-        let y2 = Tensor.conv2d(x.reshaped([2, 3, 1, 11]), weight: w.reshaped([5, 3, 1, 4]), bias: b,
-                               stride: (1, 2), padding: (0, 1))
+        let y2 = Tensor.conv2d(
+            x.reshaped([2, 3, 1, 11]), weight: w.reshaped([5, 3, 1, 4]), bias: b,
+            stride: (1, 2), padding: (0, 1))
         #expect(y1.shape == [2, 5, 5])
         #expect(y1.scalars == y2.scalars)
     }
@@ -105,13 +117,20 @@ import Tensor
 
     /// On ties the whole gradient goes to the first maximal element of each window, as in PyTorch.
     @Test func maxPoolGradientGoesToFirstMaximum() {
-        let x = Tensor(shape: [1, 1, 2, 4], [1, 3, 3, 0,
-                                             3, 2, 3, 3], requiresGrad: true)
+        let x = Tensor(
+            shape: [1, 1, 2, 4],
+            [
+                1, 3, 3, 0,
+                3, 2, 3, 3
+            ], requiresGrad: true)
         let y = x.maxPool2d(kernelSize: (2, 2))
         #expect(y.scalars == [3, 3])
         y.sum().backward()
-        #expect(x.grad?.scalars == [0, 1, 1, 0,
-                                    0, 0, 0, 0])
+        #expect(
+            x.grad?.scalars == [
+                0, 1, 1, 0,
+                0, 0, 0, 0
+            ])
         // Overlapping windows add their gradients on a shared maximum.
         let z = Tensor(shape: [1, 4], [0, 5, 1, 2], requiresGrad: true)
         z.maxPool1d(kernelSize: 2, stride: 1).sum().backward()

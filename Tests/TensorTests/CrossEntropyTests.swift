@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 /// The fused cross-entropy on rows long enough to be split across threads, against the formula
 /// computed in Double, and its evaluation totals (loss sum, top-1 hits).
@@ -43,7 +43,7 @@ import Tensor
     }
 
     @Test func totalsSumTheRowLossesAndCountTopOneHits() {
-        let logits = Tensor(shape: [4, 4], [0, 5, 1, 2,  9, 1, 1, 1,  0, 0, 3, 3,  1, 2, 3, 4])
+        let logits = Tensor(shape: [4, 4], [0, 5, 1, 2, 9, 1, 1, 1, 0, 0, 3, 3, 1, 2, 3, 4])
         let targets = [1, 2, 3, -1]
         let totals = Tensor.crossEntropyTotals(logits: logits, targets: targets, ignoreIndex: -1)
         #expect(totals.hits == 2 && totals.count == 3)  // row 1 misses; a tie counts as a hit; row 3 ignored
@@ -103,8 +103,9 @@ import Tensor
         let b = Tensor(shape: [out], (0..<out).map { value($0, 3) })
         let targets = (0..<rows).map { $0 % 9 == 4 ? -100 : ($0 * 389) % out }
         for bias in [b, nil] {
-            let want = Tensor.crossEntropyTotals(logits: Tensor.linear(x, weight: w, bias: bias), targets: targets,
-                                                 ignoreIndex: -100)
+            let want = Tensor.crossEntropyTotals(
+                logits: Tensor.linear(x, weight: w, bias: bias), targets: targets,
+                ignoreIndex: -100)
             let got = PackedLinear(weight: w, bias: bias).crossEntropyTotals(x, targets: targets, ignoreIndex: -100)
             #expect(got.count == want.count && got.hits == want.hits, "\(shape): \(got) vs \(want)")
             #expect(abs(got.loss - want.loss) <= 1e-5 * abs(want.loss), "\(shape): \(got.loss) vs \(want.loss)")
@@ -113,8 +114,8 @@ import Tensor
 
     @Test func tiesCountAsHitsAndEmptyInputScoresNothing() {
         // Row 0's target ties the maximum, row 1's is below it: the same rule as crossEntropyTotals.
-        let w = Tensor(shape: [3, 2], [1, 0,  1, 0,  0, 1])
-        let x = Tensor(shape: [2, 2], [2, 1,  2, 1])
+        let w = Tensor(shape: [3, 2], [1, 0, 1, 0, 0, 1])
+        let x = Tensor(shape: [2, 2], [2, 1, 2, 1])
         let totals = PackedLinear(weight: w, bias: nil).crossEntropyTotals(x, targets: [1, 2])
         #expect(totals.hits == 1 && totals.count == 2)
         let empty = PackedLinear(weight: w, bias: nil).crossEntropyTotals(Tensor.zeros([0, 2]), targets: [])

@@ -1,12 +1,13 @@
-import Testing
 import Tensor
+import Testing
 
 /// The fused multi-layer LSTM (`Tensor.lstmStack`): central differences through every output
 /// (sequence, final h and c of each layer) with dropout masks between layers, and bit-identical
 /// results whether each layer's hidden units are split between two threads or run on one.
 @Suite struct LSTMStackTests {
     private static func arguments(layers: Int, hidden: Int, input: Int, steps: Int, batch: Int, seed: UInt64)
-        -> (tensors: [Tensor], masks: [Tensor]) {
+        -> (tensors: [Tensor], masks: [Tensor])
+    {
         let rng = RandomGenerator(seed: seed)
         let x = Tensor.normal([steps, batch, input], generator: rng)
         let wih = (0..<layers).map { l in Tensor.normal([4 * hidden, l == 0 ? input : hidden], std: 0.5, generator: rng) }
@@ -23,10 +24,11 @@ import Tensor
 
     private static func run(_ i: [Tensor], layers: Int, masks: [Tensor], parallel: Bool) -> Tensor {
         let l = layers
-        let (out, hs, cs) = Tensor.lstmStack(i[0], weightsIH: Array(i[1...l]), weightsHH: Array(i[(l + 1)...(2 * l)]),
-                                             biasesIH: Array(i[(2 * l + 1)...(3 * l)]), biasesHH: Array(i[(3 * l + 1)...(4 * l)]),
-                                             h0: Array(i[(4 * l + 1)...(5 * l)]), c0: Array(i[(5 * l + 1)...(6 * l)]),
-                                             dropoutMasks: masks, parallel: parallel)
+        let (out, hs, cs) = Tensor.lstmStack(
+            i[0], weightsIH: Array(i[1...l]), weightsHH: Array(i[(l + 1)...(2 * l)]),
+            biasesIH: Array(i[(2 * l + 1)...(3 * l)]), biasesHH: Array(i[(3 * l + 1)...(4 * l)]),
+            h0: Array(i[(4 * l + 1)...(5 * l)]), c0: Array(i[(5 * l + 1)...(6 * l)]),
+            dropoutMasks: masks, parallel: parallel)
         return Tensor.concat([out.reshaped([-1])] + hs.map { $0.reshaped([-1]) } + cs.map { $0.reshaped([-1]) }, axis: 0)
     }
 
@@ -42,7 +44,10 @@ import Tensor
         var values: [[Float]] = []
         var grads: [[[Float]]] = []
         for parallel in [false, true, false, true] {
-            for t in inputs { t.requiresGrad = true; t.grad = nil }
+            for t in inputs {
+                t.requiresGrad = true
+                t.grad = nil
+            }
             let y = Self.run(inputs, layers: 3, masks: masks, parallel: parallel)
             let w = Tensor.uniform(y.shape, low: -1, high: 1, generator: RandomGenerator(seed: 3))
             (y * w).sum().backward()
@@ -60,7 +65,10 @@ import Tensor
     @Test func backwardDoesNotNeedTheCallerToKeepTheMasks() {
         let (inputs, masks) = Self.arguments(layers: 2, hidden: 64, input: 8, steps: 8, batch: 32, seed: 9)
         func gradients(keepMasks: Bool) -> [[Float]] {
-            for t in inputs { t.requiresGrad = true; t.grad = nil }
+            for t in inputs {
+                t.requiresGrad = true
+                t.grad = nil
+            }
             var y: Tensor
             if keepMasks {
                 y = Self.run(inputs, layers: 2, masks: masks, parallel: true)
@@ -84,7 +92,10 @@ import Tensor
         let (inputs, _) = Self.arguments(layers: 2, hidden: 12, input: 6, steps: 5, batch: 7, seed: 13)
         let l = 2
         func grads(_ stacked: Bool) -> ([Float], [[Float]]) {
-            for t in inputs { t.requiresGrad = true; t.grad = nil }
+            for t in inputs {
+                t.requiresGrad = true
+                t.grad = nil
+            }
             let x = inputs[0] * 3
             var y: Tensor
             if stacked {
@@ -93,12 +104,15 @@ import Tensor
                 y = Self.run(i, layers: l, masks: [], parallel: true)
             } else {
                 var input = x
-                var hs: [Tensor] = [], cs: [Tensor] = []
+                var hs: [Tensor] = []
+                var cs: [Tensor] = []
                 for k in 0..<l {
                     let xp = Tensor.linear(input, weight: inputs[1 + k], bias: inputs[2 * l + 1 + k] + inputs[3 * l + 1 + k])
-                    let (out, cell) = Tensor.lstmSequence(inputProjection: xp, weightHH: inputs[l + 1 + k],
-                                                          h0: inputs[4 * l + 1 + k], c0: inputs[5 * l + 1 + k])
-                    hs.append(out.slice(axis: 0, 4..<5).reshaped([-1])); cs.append(cell.reshaped([-1]))
+                    let (out, cell) = Tensor.lstmSequence(
+                        inputProjection: xp, weightHH: inputs[l + 1 + k],
+                        h0: inputs[4 * l + 1 + k], c0: inputs[5 * l + 1 + k])
+                    hs.append(out.slice(axis: 0, 4..<5).reshaped([-1]))
+                    cs.append(cell.reshaped([-1]))
                     input = out
                 }
                 y = Tensor.concat([input.reshaped([-1])] + hs + cs, axis: 0)

@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 
 /// The fused layer-norm op against central differences and against its definition.
 @Suite struct LayerNormOpTests {
@@ -11,7 +11,9 @@ import Tensor
         let x = Tensor.normal(shape, mean: 0.5, std: 2, generator: rng)
         let weight = Tensor.uniform([size], low: 0.5, high: 1.5, generator: rng)
         let bias = Tensor.normal([size], generator: rng)
-        let affine = GradCheck.check([x, weight, bias]) { Tensor.layerNorm($0[0], size: size, weight: $0[1], bias: $0[2], eps: 1e-5) }
+        let affine = GradCheck.check([x, weight, bias]) {
+            Tensor.layerNorm($0[0], size: size, weight: $0[1], bias: $0[2], eps: 1e-5)
+        }
         #expect(affine.passed, "\(affine)")
         let plain = GradCheck.check([x]) { Tensor.layerNorm($0[0], size: size, weight: nil, bias: nil, eps: 1e-5) }
         #expect(plain.passed, "\(plain)")
@@ -19,7 +21,8 @@ import Tensor
 
     @Test func normalisesEachRowWithItsBiasedStatistics() {
         let x = Tensor.normal([3, 6], mean: 1, std: 3, generator: rng)
-        let weight = Tensor.uniform([6], low: 0.5, high: 1.5, generator: rng), bias = Tensor.normal([6], generator: rng)
+        let weight = Tensor.uniform([6], low: 0.5, high: 1.5, generator: rng)
+        let bias = Tensor.normal([6], generator: rng)
         let y = Tensor.layerNorm(x, size: 6, weight: weight, bias: bias, eps: 1e-5)
         for r in 0..<3 {
             let values = (0..<6).map { x[r, $0] }

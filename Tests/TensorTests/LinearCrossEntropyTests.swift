@@ -1,12 +1,13 @@
-import Testing
 import Tensor
+import Testing
 
 /// The fused decoder + cross-entropy against the two ops it replaces, and against central differences.
 @Suite struct LinearCrossEntropyTests {
     let rng = RandomGenerator(seed: 53)
 
     @Test func gradientsMatchCentralDifferences() {
-        let x = Tensor.normal([5, 3], generator: rng), weight = Tensor.normal([7, 3], generator: rng)
+        let x = Tensor.normal([5, 3], generator: rng)
+        let weight = Tensor.normal([7, 3], generator: rng)
         let bias = Tensor.normal([7], generator: rng)
         let targets = [0, 6, 3, 3, 1]
         // GradCheck weights the (scalar) output, so the upstream gradient is not 1 here.
@@ -26,11 +27,20 @@ import Tensor
         let bias = withBias ? Tensor.normal([classes], generator: rng) : nil
         let targets = (0..<rows).map { $0 % 5 == 2 ? -100 : ($0 * 37) % classes }
         let copies = [x, weight] + (bias.map { [$0] } ?? [])
-        let fusedInputs = copies.map { t -> Tensor in let c = t.detach(); c.requiresGrad = true; return c }
-        let plainInputs = copies.map { t -> Tensor in let c = t.detach(); c.requiresGrad = true; return c }
+        let fusedInputs = copies.map { t -> Tensor in
+            let c = t.detach()
+            c.requiresGrad = true
+            return c
+        }
+        let plainInputs = copies.map { t -> Tensor in
+            let c = t.detach()
+            c.requiresGrad = true
+            return c
+        }
 
-        let fused = Tensor.linearCrossEntropy(fusedInputs[0], weight: fusedInputs[1], bias: withBias ? fusedInputs[2] : nil,
-                                              targets: targets, ignoreIndex: -100)
+        let fused = Tensor.linearCrossEntropy(
+            fusedInputs[0], weight: fusedInputs[1], bias: withBias ? fusedInputs[2] : nil,
+            targets: targets, ignoreIndex: -100)
         let logits = Tensor.linear(plainInputs[0], weight: plainInputs[1], bias: withBias ? plainInputs[2] : nil)
         let plain = Tensor.crossEntropy(logits: logits, targets: targets, ignoreIndex: -100)
         #expect(abs(fused.item - plain.item) < 1e-5 * Swift.max(1, abs(plain.item)))
@@ -45,7 +55,8 @@ import Tensor
     }
 
     @Test func withoutGradientsGivesTheLossAlone() {
-        let x = Tensor.normal([6, 4], generator: rng), weight = Tensor.normal([9, 4], generator: rng)
+        let x = Tensor.normal([6, 4], generator: rng)
+        let weight = Tensor.normal([9, 4], generator: rng)
         let targets = [1, 2, 3, 4, 5, 6]
         let fused = withNoGrad { Tensor.linearCrossEntropy(x, weight: weight, bias: nil, targets: targets) }
         let plain = Tensor.crossEntropy(logits: Tensor.linear(x, weight: weight), targets: targets)

@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 
 /// Every differentiable op against central differences (GradCheck), on random shapes.
 @Suite struct OpGradientTests {
@@ -15,8 +15,10 @@ import Tensor
     func positive(_ shape: [Int]) -> Tensor { Tensor.uniform(shape, low: 0.5, high: 2, generator: rng) }
     func randomShape(rank: Int) -> [Int] { (0..<rank).map { _ in 1 + Int(rng.nextFloat() * 4) } }
 
-    func expectGrad(_ inputs: [Tensor], _ f: ([Tensor]) -> Tensor,
-                    sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectGrad(
+        _ inputs: [Tensor], _ f: ([Tensor]) -> Tensor,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let result = GradCheck.check(inputs, f)
         #expect(result.passed, "\(result)", sourceLocation: sourceLocation)
     }
@@ -49,7 +51,7 @@ import Tensor
     /// Pairs of shapes covering equal shapes, scalars, rank extension and size-1 axes on both sides.
     static let broadcastPairs: [([Int], [Int])] = [
         ([2, 3], [2, 3]), ([2, 3], []), ([], [4]), ([2, 3], [3]), ([3], [2, 3]),
-        ([2, 1], [1, 3]), ([4, 1, 3], [2, 1]), ([1], [2, 2]), ([2, 3, 4], [2, 1, 4]), ([5, 1], [5, 9]),
+        ([2, 1], [1, 3]), ([4, 1, 3], [2, 1]), ([1], [2, 2]), ([2, 3, 4], [2, 1, 4]), ([5, 1], [5, 9])
     ]
 
     @Test(arguments: broadcastPairs)
@@ -100,9 +102,11 @@ import Tensor
     func matmul(_ flags: (Bool, Bool)) {
         let (ta, tb) = flags
         let (m, k, n) = (3, 4, 5)
-        let a = randn(ta ? [k, m] : [m, k]), b = randn(tb ? [n, k] : [k, n])
+        let a = randn(ta ? [k, m] : [m, k])
+        let b = randn(tb ? [n, k] : [k, n])
         expectGrad([a, b]) { Tensor.matmul($0[0], $0[1], transposeA: ta, transposeB: tb) }
-        let ba = randn(ta ? [2, k, m] : [2, m, k]), bb = randn(tb ? [2, n, k] : [2, k, n])
+        let ba = randn(ta ? [2, k, m] : [2, m, k])
+        let bb = randn(tb ? [2, n, k] : [2, k, n])
         expectGrad([ba, bb]) { Tensor.matmul($0[0], $0[1], transposeA: ta, transposeB: tb) }
     }
 
@@ -140,7 +144,10 @@ import Tensor
 
     @Test func composedNetwork() {
         // A two-layer MLP with a cross-entropy loss: all ops in one graph.
-        let x = randn([4, 3]), w1 = randn([6, 3]), b1 = randn([6]), w2 = randn([2, 6])
+        let x = randn([4, 3])
+        let w1 = randn([6, 3])
+        let b1 = randn([6])
+        let w2 = randn([2, 6])
         expectGrad([x, w1, b1, w2]) { p in
             let h = Tensor.linear(p[0], weight: p[1], bias: p[2]).tanh()
             return Tensor.crossEntropy(logits: Tensor.linear(h, weight: p[3]), targets: [0, 1, 1, 0])

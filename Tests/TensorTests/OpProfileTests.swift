@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @Suite struct OpProfileTests {
     /// Forward ops are charged by name and output shape, backward functions likewise, and only

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 /// Forward values of the ops on small cases worked out by hand.
 @Suite struct OpValueTests {
@@ -30,7 +30,8 @@ import Tensor
     }
 
     @Test func broadcasting() {
-        let col = Tensor(shape: [2, 1], [1, 2]), row = Tensor(shape: [3], [10, 20, 30])
+        let col = Tensor(shape: [2, 1], [1, 2])
+        let row = Tensor(shape: [3], [10, 20, 30])
         let sum = col + row
         #expect(sum.shape == [2, 3] && sum.scalars == [11, 21, 31, 12, 22, 32])
         #expect((row - Tensor(1)).scalars == [9, 19, 29])
@@ -80,7 +81,8 @@ import Tensor
     @Test func largeElementwiseWorkSplitsAcrossThreadsCorrectly() {
         let n = 1_000_003
         let x = Tensor(shape: [n], (0..<n).map { Float($0 % 1000) / 100 - 5 })
-        let xs = x.scalars, ys = x.sigmoid().scalars
+        let xs = x.scalars
+        let ys = x.sigmoid().scalars
         for i in stride(from: 0, to: n, by: 9973) {
             #expect(abs(Double(ys[i]) - 1 / (1 + exp(-Double(xs[i])))) < 1e-6)
         }

@@ -1,9 +1,10 @@
-import Testing
 import Tensor
+import Testing
 
 @Suite struct RandomTests {
     @Test func sameSeedSameNumbers() {
-        let a = RandomGenerator(seed: 123), b = RandomGenerator(seed: 123)
+        let a = RandomGenerator(seed: 123)
+        let b = RandomGenerator(seed: 123)
         #expect(Tensor.normal([100], generator: a).scalars == Tensor.normal([100], generator: b).scalars)
         #expect(Tensor.uniform([100], generator: a).scalars == Tensor.uniform([100], generator: b).scalars)
         #expect(RandomGenerator(seed: 1).next() != RandomGenerator(seed: 2).next())
@@ -17,11 +18,14 @@ import Tensor
         #expect((0..<3).map { _ in rng.next() } == first)
         #expect(first == Self.expectedFirstOutputs)
     }
-    static let expectedFirstOutputs: [UInt64] = [11091344671253066420, 13793997310169335082, 1900383378846508768]
+    static let expectedFirstOutputs: [UInt64] = [
+        11_091_344_671_253_066_420, 13_793_997_310_169_335_082, 1_900_383_378_846_508_768
+    ]
 
     /// The mask filler draws the numbers `nextFloat()` would, and leaves the stream where they would.
     @Test func fillMaskMatchesNextFloat() {
-        let a = RandomGenerator(seed: 5), b = RandomGenerator(seed: 5)
+        let a = RandomGenerator(seed: 5)
+        let b = RandomGenerator(seed: 5)
         let mask = UnsafeMutablePointer<Float>.allocate(capacity: 1000)
         defer { mask.deallocate() }
         a.fillMask(mask, count: 1000, p: 0.7, value: 2.5)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 /// Resident memory is process-wide, so this suite must run alone: `make test` runs it in its own
 /// `swift test --filter ResidentMemoryTests` after the other suites.
@@ -8,7 +8,8 @@ import Tensor
     /// Resident set size in bytes, from /proc (Linux); nil elsewhere.
     static func residentBytes() -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+            let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 

@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 
 /// The sequence-model ops: sliding windows over time and the gated linear unit.
 @Suite struct SequenceOpTests {
@@ -12,7 +12,7 @@ import Tensor
         let x = Tensor(shape: [4, 2, 2], values)
         let w = x.slidingWindows(width: 3)
         #expect(w.shape == [2, 2, 6])
-        #expect(Array(w.scalars[0..<6]) == [0, 1, 100, 101, 200, 201])      // t = 0, b = 0
+        #expect(Array(w.scalars[0..<6]) == [0, 1, 100, 101, 200, 201])  // t = 0, b = 0
         #expect(Array(w.scalars[18..<24]) == [110, 111, 210, 211, 310, 311])  // t = 1, b = 1
         #expect(x.slidingWindows(width: 1).scalars == x.scalars)
     }

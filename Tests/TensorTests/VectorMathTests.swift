@@ -1,18 +1,23 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 /// The polynomial exp/tanh/sigmoid kernels against Double libm.
 @Suite struct VectorMathTests {
     /// A dense sweep over the interesting range, the special values, and random bit patterns
     /// spread over the whole float range.
     static let inputs: [Float] = {
-        var xs: [Float] = [0, -0, .infinity, -.infinity, .nan, .leastNormalMagnitude, -.leastNormalMagnitude,
-                           .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .greatestFiniteMagnitude,
-                           -.greatestFiniteMagnitude, 88.72, 88.7228, 88.7229, 88.8, -87.33, -87.34, -103.9,
-                           -104, -105, 0.625, -0.625, 0.62499, 1e-30, -1e-30, 9, -9, 20, -20]
+        var xs: [Float] = [
+            0, -0, .infinity, -.infinity, .nan, .leastNormalMagnitude, -.leastNormalMagnitude,
+            .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .greatestFiniteMagnitude,
+            -.greatestFiniteMagnitude, 88.72, 88.7228, 88.7229, 88.8, -87.33, -87.34, -103.9,
+            -104, -105, 0.625, -0.625, 0.62499, 1e-30, -1e-30, 9, -9, 20, -20
+        ]
         var x: Float = -110
-        while x < 100 { xs.append(x); x += 0.00097 }
+        while x < 100 {
+            xs.append(x)
+            x += 0.00097
+        }
         let rng = RandomGenerator(seed: 11)
         for _ in 0..<200_000 { xs.append(Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))) }
         return xs
@@ -21,7 +26,8 @@ import Tensor
     /// Relative error, measured absolutely below the smallest normal float (where Float itself
     /// has no relative precision). Infinite references must be met exactly; NaN must give NaN.
     static func worstError(_ kernel: (SIMD8<Float>) -> SIMD8<Float>, _ reference: (Double) -> Double) -> (Double, Float) {
-        var worst = 0.0, at: Float = 0
+        var worst = 0.0
+        var at: Float = 0
         var i = 0
         while i < inputs.count {
             var v = SIMD8<Float>()
@@ -29,12 +35,20 @@ import Tensor
             for j in 0..<n { v[j] = inputs[i + j] }
             let y = kernel(v)
             for j in 0..<n {
-                let x = inputs[i + j], ref = reference(Double(x))
+                let x = inputs[i + j]
+                let ref = reference(Double(x))
                 let error: Double
-                if x.isNaN { error = y[j].isNaN ? 0 : .infinity }
-                else if Float(ref).isInfinite { error = y[j] == Float(ref) ? 0 : .infinity }
-                else { error = abs(Double(y[j]) - ref) / max(abs(ref), Double(Float.leastNormalMagnitude)) }
-                if !(error <= worst) { worst = error; at = x }
+                if x.isNaN {
+                    error = y[j].isNaN ? 0 : .infinity
+                } else if Float(ref).isInfinite {
+                    error = y[j] == Float(ref) ? 0 : .infinity
+                } else {
+                    error = abs(Double(y[j]) - ref) / max(abs(ref), Double(Float.leastNormalMagnitude))
+                }
+                if !(error <= worst) {
+                    worst = error
+                    at = x
+                }
             }
             i += 8
         }

@@ -5,9 +5,12 @@ import Text
 @Suite struct LabelledSentencesTests {
     @Test func parsesLabelsTokensAndLines() throws {
         let data = try LabelledSentences(parsing: "1 a good film\n\n0 bad .\n3\n", source: "t")
-        #expect(data.examples == [LabelledSentence(label: 1, tokens: ["a", "good", "film"], line: 1),
-                                  LabelledSentence(label: 0, tokens: ["bad", "."], line: 3),
-                                  LabelledSentence(label: 3, tokens: [], line: 4)])
+        #expect(
+            data.examples == [
+                LabelledSentence(label: 1, tokens: ["a", "good", "film"], line: 1),
+                LabelledSentence(label: 0, tokens: ["bad", "."], line: 3),
+                LabelledSentence(label: 3, tokens: [], line: 4)
+            ])
         #expect(data.labels == [0, 1, 3])
     }
 
@@ -19,7 +22,9 @@ import Text
             try LabelledSentences(parsing: "1 a\n0 b\n1.5 c\n", source: "t")
         }
         #expect(throws: LabelledSentencesError.empty("t")) { try LabelledSentences(parsing: "\n  \n", source: "t") }
-        #expect(throws: LabelledSentencesError.missingFile("/no/such/file")) { try LabelledSentences(contentsOf: "/no/such/file") }
+        #expect(throws: LabelledSentencesError.missingFile("/no/such/file")) {
+            try LabelledSentences(contentsOf: "/no/such/file")
+        }
         #expect(LabelledSentencesError.missingLabel("t", line: 2).description == "t line 2: no label (expected 'label sentence')")
     }
 

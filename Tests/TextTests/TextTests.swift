@@ -62,8 +62,11 @@ import Text
     /// without a relative clause, where the verb follows the noun; singular verb forms end in -s).
     @Test func subjectVerbAgreement() {
         let split = BuiltInCorpus.make(train: 400, valid: 1, test: 1, seed: 5).train
-        let singular = Set(["a", "every", "this", "each", "one"]), plural = Set(["these", "many", "those", "several", "all"])
-        let adjectives = Set("old young big small red green quiet loud happy tired clever brave lazy busy gentle angry strange famous little tall short dark bright cold warm wild proud shy calm rich poor".split(separator: " ").map(String.init))
+        let singular = Set(["a", "every", "this", "each", "one"])
+        let plural = Set(["these", "many", "those", "several", "all"])
+        let adjectives = Set(
+            "old young big small red green quiet loud happy tired clever brave lazy busy gentle angry strange famous little tall short dark bright cold warm wild proud shy calm rich poor"
+                .split(separator: " ").map(String.init))
         var checked = 0
         for line in split.lines where singular.contains(line[0]) || plural.contains(line[0]) {
             var noun = 1

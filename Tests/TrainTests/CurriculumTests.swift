@@ -10,7 +10,8 @@ import Train
     /// Lengths follow start + ⌊(bptt − start)·g / (epochs·(rows − 1))⌋ and cover the stream once.
     @Test func windowsGrowFromStartToBpttOverTheCurriculumEpochs() {
         let curriculum = Curriculum(start: 2, epochs: 2)
-        let rows = 41, bptt = 10
+        let rows = 41
+        let bptt = 10
         let first = trainingWindows(rows: rows, bptt: bptt, epoch: 1, curriculum: curriculum)
         #expect(first.first.map { $0 == (0, 2) } ?? false)
         // Row 2 of epoch 1: 2 + 8·2 / 80 = 2; row 12: 2 + 8·12/80 = 3.

@@ -19,14 +19,16 @@ import Train
         ModelConfig(kind: .nplm, vocabularySize: vocabulary, emsize: 4, nhid: 5, ngram: 4),
         ModelConfig(kind: .gatedCNNRNN, vocabularySize: vocabulary, emsize: 5, nhid: 5, nlayers: 2, kernelSize: 2, rnnLayers: 2),
         ModelConfig(kind: .attentionLSTM, vocabularySize: vocabulary, emsize: 4, nhid: 5, attentionWindow: 3),
-        ModelConfig(kind: .charCNN, vocabularySize: vocabulary, nhid: 5, charEmsize: 3, maxFilterWidth: 3, featureMaps: 2,
-                    characters: 14, maxWordLength: 6),  // "w0" … "w599": w and ten digits
+        ModelConfig(
+            kind: .charCNN, vocabularySize: vocabulary, nhid: 5, charEmsize: 3, maxFilterWidth: 3, featureMaps: 2,
+            characters: 14, maxWordLength: 6)  // "w0" … "w599": w and ten digits
     ]
 
     @Test(arguments: kinds)
     func evaluateMatchesScoringEveryWindowsLogits(_ config: ModelConfig) throws {
-        let model = try makeLanguageModel(config, words: (0..<Self.vocabulary).map { "w\($0)" },
-                                          generator: RandomGenerator(seed: 5))
+        let model = try makeLanguageModel(
+            config, words: (0..<Self.vocabulary).map { "w\($0)" },
+            generator: RandomGenerator(seed: 5))
         let rng = RandomGenerator(seed: 11)
         let stream = BatchedStream((0..<403).map { _ in Int(rng.next() % UInt64(Self.vocabulary)) }, batchSize: 4)
         let bptt = 7  // 100 rows: 14 full windows and a shorter last one
@@ -46,7 +48,9 @@ import Train
             }
         }
         #expect(got.tokens == count && count == 99 * 4)
-        #expect(abs(got.loss * Double(count) - loss) <= 1e-5 * loss, "\(config.kind.rawValue): \(got.loss) vs \(loss / Double(count))")
+        #expect(
+            abs(got.loss * Double(count) - loss) <= 1e-5 * loss, "\(config.kind.rawValue): \(got.loss) vs \(loss / Double(count))"
+        )
         #expect(got.accuracy == Double(hits) / Double(count), "\(config.kind.rawValue)")
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Plot
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// The HTML page and the charts it holds: escaping, well-formed XML, embedded plots, ticks.
 @Suite struct ReportPageTests {
@@ -11,18 +12,25 @@ import Testing
 
     @Test func escapingKeepsThePageWellFormed() {
         #expect(Markup.escape(#"a<b & "c" 'd'>"# + "\u{1}") == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;")
-        let chart = LineChart(title: "<ppl> & co", xLabel: "epoch", yLabel: "ppl", series: [
-            .init(name: "run <1>", points: [(1, 300), (2, 200)]), .init(name: "run \"2\"", points: [(1, 250)], dashed: true),
-        ], legendOnRight: true)
+        let chart = LineChart(
+            title: "<ppl> & co", xLabel: "epoch", yLabel: "ppl",
+            series: [
+                .init(name: "run <1>", points: [(1, 300), (2, 200)]), .init(name: "run \"2\"", points: [(1, 250)], dashed: true)
+            ], legendOnRight: true)
         let svg = chart.svg()
         #expect(isWellFormedXML(svg))
         #expect(svg.contains("stroke-dasharray") && svg.contains("run &lt;1&gt;"))
         let page = HTMLReport(
             title: "Runs <&>", results: .init(header: ["run", "test ppl"], rows: [["a<b", "1.00"]], numeric: [false, true]),
             curvesSVG: #"<?xml version="1.0"?>"# + "\n" + svg, curvesCaption: "solid & dashed",
-            runs: [.init(name: "a<b", path: "runs/a<b", status: "finished", config: [("data", "x&y")], embeddingFile: "embedding.svg",
-                         embeddingSVG: Data("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8)),
-                   .init(name: "c", path: "runs/c", status: "unfinished", config: [], embeddingFile: "embedding.svg", embeddingSVG: nil)])
+            runs: [
+                .init(
+                    name: "a<b", path: "runs/a<b", status: "finished", config: [("data", "x&y")], embeddingFile: "embedding.svg",
+                    embeddingSVG: Data("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8)),
+                .init(
+                    name: "c", path: "runs/c", status: "unfinished", config: [], embeddingFile: "embedding.svg", embeddingSVG: nil
+                )
+            ])
         let html = page.html()
         #expect(isWellFormedXML(html))
         #expect(html.contains("<title>Runs &lt;&amp;&gt;</title>") && html.contains("<td class=\"num\">1.00</td>"))
@@ -31,11 +39,15 @@ import Testing
     }
 
     @Test func ticksAreRoundNumbers() {
-        let linear = LineChart(title: "t", xLabel: "epoch", yLabel: "ppl", series: [.init(name: "s", points: [(1, 97), (6, 612)])]).svg()
+        let linear = LineChart(
+            title: "t", xLabel: "epoch", yLabel: "ppl", series: [.init(name: "s", points: [(1, 97), (6, 612)])]
+        ).svg()
         for label in [">0<", ">200<", ">400<", ">600<", ">1<", ">6<"] { #expect(linear.contains(label), "\(label)") }
         #expect(!linear.contains(">1.5<") && !linear.contains(">97<"))
-        let log = LineChart(title: "t", xLabel: "epoch", yLabel: "ppl", logY: true,
-                            series: [.init(name: "s", points: [(1, 97), (2, 612)])]).svg()
+        let log = LineChart(
+            title: "t", xLabel: "epoch", yLabel: "ppl", logY: true,
+            series: [.init(name: "s", points: [(1, 97), (2, 612)])]
+        ).svg()
         for label in [">100<", ">200<", ">500<"] { #expect(log.contains(label), "\(label)") }
     }
 }

@@ -4,7 +4,8 @@ import Train
 
 /// Reading run folders back: epoch and test records, derived numbers, errors naming file and line.
 @Suite struct RunRecordTests {
-    static let config = #"{"data":"built-in","model":{"dropout":0.2,"emsize":8,"kind":"GRU","nhead":2,"nhid":8,"nlayers":1,"tied":false,"vocabularySize":50},"training":{"batchSize":20,"bptt":35}}"#
+    static let config =
+        #"{"data":"built-in","model":{"dropout":0.2,"emsize":8,"kind":"GRU","nhead":2,"nhid":8,"nlayers":1,"tied":false,"vocabularySize":50},"training":{"batchSize":20,"bptt":35}}"#
 
     func folder(config: String? = RunRecordTests.config, metrics: String?) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("perplex-run-\(UUID())")
@@ -15,14 +16,15 @@ import Train
     }
 
     @Test func epochsTestAndDerivedNumbers() throws {
-        let url = try folder(metrics: """
-            {"type":"batch","epoch":1,"batch":5,"loss":6.0,"ppl":403.4}
-            {"type":"epoch","epoch":1,"seconds":2.0,"train_loss":5.0,"valid_loss":4.0,"valid_ppl":54.6}
-            {"type":"epoch","epoch":2,"seconds":4.0,"train_loss":4.5,"valid_loss":4.2,"valid_ppl":66.7}
+        let url = try folder(
+            metrics: """
+                {"type":"batch","epoch":1,"batch":5,"loss":6.0,"ppl":403.4}
+                {"type":"epoch","epoch":1,"seconds":2.0,"train_loss":5.0,"valid_loss":4.0,"valid_ppl":54.6}
+                {"type":"epoch","epoch":2,"seconds":4.0,"train_loss":4.5,"valid_loss":4.2,"valid_ppl":66.7}
 
-            {"type":"test","test_loss":4.1,"test_ppl":60.3,"interrupted":false}
+                {"type":"test","test_loss":4.1,"test_ppl":60.3,"interrupted":false}
 
-            """)
+                """)
         defer { try? FileManager.default.removeItem(at: url) }
         let record = try RunRecord(folder: url.path)
         #expect(record.epochs.map(\.epoch) == [1, 2])
@@ -49,11 +51,15 @@ import Train
 
     @Test func badFoldersAndLinesAreNamed() throws {
         func message(_ path: String) -> String {
-            do { _ = try RunRecord(folder: path); return "" } catch { return error.description }
+            do {
+                _ = try RunRecord(folder: path)
+                return ""
+            } catch { return error.description }
         }
         let empty = try folder(config: nil, metrics: nil)
         let noMetrics = try folder(metrics: nil)
-        let corrupt = try folder(metrics: #"{"type":"epoch","epoch":1,"seconds":1,"train_loss":5,"valid_loss":4}"# + "\n{\"type\":\"ep\n")
+        let corrupt = try folder(
+            metrics: #"{"type":"epoch","epoch":1,"seconds":1,"train_loss":5,"valid_loss":4}"# + "\n{\"type\":\"ep\n")
         let noValid = try folder(metrics: #"{"type":"epoch","epoch":1,"seconds":1,"train_loss":5}"# + "\n")
         let badConfig = try folder(config: "[1, 2", metrics: "")
         defer { for url in [empty, noMetrics, corrupt, noValid, badConfig] { try? FileManager.default.removeItem(at: url) } }

@@ -7,8 +7,11 @@ import Train
         let grid = try SweepGrid(items: ["model=LSTM,GRU", "--nlayers=1,2", "emsize=200"])
         #expect(grid.keys == ["model", "nlayers", "emsize"])
         #expect(grid.count == 4)
-        #expect(grid.runs.map(\.label) == ["model=LSTM,nlayers=1,emsize=200", "model=LSTM,nlayers=2,emsize=200",
-                                           "model=GRU,nlayers=1,emsize=200", "model=GRU,nlayers=2,emsize=200"])
+        #expect(
+            grid.runs.map(\.label) == [
+                "model=LSTM,nlayers=1,emsize=200", "model=LSTM,nlayers=2,emsize=200",
+                "model=GRU,nlayers=1,emsize=200", "model=GRU,nlayers=2,emsize=200"
+            ])
         #expect(grid.runs[2]["model"] == "GRU" && grid.runs[2]["bptt"] == nil)
     }
 
@@ -25,7 +28,10 @@ import Train
 
     @Test func badItemsAreOneLineErrors() {
         func message(_ items: [String], known: Set<String>? = nil) -> String? {
-            do { _ = try SweepGrid(items: items, knownKeys: known); return nil } catch { return error.description }
+            do {
+                _ = try SweepGrid(items: items, knownKeys: known)
+                return nil
+            } catch { return error.description }
         }
         #expect(message([]) == "--grid needs at least one key=v1,v2 item")
         #expect(message(["emsize"]) == "malformed grid item 'emsize': expected key=v1,v2,...")
@@ -34,7 +40,8 @@ import Train
         #expect(message(["emsize=1,,2"]) == "grid key 'emsize' has an empty value in 'emsize=1,,2'")
         #expect(message(["emsize=1,1"]) == "grid key 'emsize' repeats a value in 'emsize=1,1'")
         #expect(message(["emsize=1", "--emsize=2"]) == "grid key 'emsize' is given twice")
-        #expect(message(["embsize=1,2"], known: ["emsize", "nhid"])
+        #expect(
+            message(["embsize=1,2"], known: ["emsize", "nhid"])
                 == "unknown grid key 'embsize' in 'embsize=1,2'; keys are perplex train's options: emsize, nhid")
         #expect(message(["data=a/b,a_b"]) == "runs data=a/b and data=a_b would share the folder data=a_b")
     }

@@ -9,7 +9,8 @@ import Train
         let url = folder.runFolder(settings)
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         let config = #"{"data":"built-in","parameters":1234,"model":{"kind":"LSTM"}}"#
-        let metrics = #"{"type":"epoch","epoch":1,"seconds":1.5,"train_loss":5,"valid_loss":4}"# + "\n"
+        let metrics =
+            #"{"type":"epoch","epoch":1,"seconds":1.5,"train_loss":5,"valid_loss":4}"# + "\n"
             + #"{"type":"test","test_loss":3,"interrupted":\#(interrupted)}"# + "\n"
         try? config.write(to: url.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
         try? metrics.write(to: url.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
@@ -18,7 +19,9 @@ import Train
     func makeRunner(_ items: [String], flags: [String] = ["--epochs=1"]) throws -> (SweepRunner, SweepFolder) {
         let folder = SweepFolder(url: FileManager.default.temporaryDirectory.appendingPathComponent("perplex-sweep-\(UUID())"))
         let plan = SweepFolder.Plan(grid: try SweepGrid(items: items), trainArguments: flags)
-        return (SweepRunner(folder: folder, plan: plan) { ["train"] + flags + $0.settings.map { "--\($0.key)=\($0.value)" } }, folder)
+        return (
+            SweepRunner(folder: folder, plan: plan) { ["train"] + flags + $0.settings.map { "--\($0.key)=\($0.value)" } }, folder
+        )
     }
 
     @Test func finishedRunsAreSkippedAndOthersRestart() throws {
@@ -60,10 +63,17 @@ import Train
     @Test func otherTrainFlagsMeanTrainingAgain() throws {
         let (runner, folder) = try makeRunner(["model=LSTM"])
         defer { try? FileManager.default.removeItem(at: folder.url) }
-        _ = try runner.run(log: { _ in }) { settings, _ in Self.fakeTraining(folder, settings); return .succeeded }
+        _ = try runner.run(log: { _ in }) { settings, _ in
+            Self.fakeTraining(folder, settings)
+            return .succeeded
+        }
         let changed = SweepRunner(folder: folder, plan: runner.plan) { _ in ["train", "--epochs=2", "--model=LSTM"] }
         var count = 0
-        _ = try changed.run(log: { _ in }) { settings, _ in count += 1; Self.fakeTraining(folder, settings); return .succeeded }
+        _ = try changed.run(log: { _ in }) { settings, _ in
+            count += 1
+            Self.fakeTraining(folder, settings)
+            return .succeeded
+        }
         #expect(count == 1)
     }
 
@@ -73,7 +83,10 @@ import Train
         var count = 0
         let summary = try runner.run(log: { _ in }) { settings, _ in
             count += 1
-            if count == 1 { Self.fakeTraining(folder, settings); return .succeeded }
+            if count == 1 {
+                Self.fakeTraining(folder, settings)
+                return .succeeded
+            }
             Self.fakeTraining(folder, settings, interrupted: true)
             return .succeeded  // training itself says it was stopped early
         }

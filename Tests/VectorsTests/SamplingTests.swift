@@ -26,8 +26,9 @@ import Vectors
     }
 
     @Test func progressLineLooksLikeFastTexts() {
-        let progress = TrainingProgress(fraction: 0.421, wordsPerSecondPerThread: 123_456, learningRate: 0.028,
-                                        averageLoss: 1.23, elapsed: 8.8)
+        let progress = TrainingProgress(
+            fraction: 0.421, wordsPerSecondPerThread: 123_456, learningRate: 0.028,
+            averageLoss: 1.23, elapsed: 8.8)
         #expect(progress.line == "Progress:  42.1% words/sec/thread:  123456 lr:  0.028000 avg.loss:   1.230000 ETA:   0h 0m12s")
     }
 }

@@ -30,7 +30,8 @@ import Vectors
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vectors-corpus-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let first = dir.appendingPathComponent("1.txt"), second = dir.appendingPathComponent("2.txt")
+        let first = dir.appendingPathComponent("1.txt")
+        let second = dir.appendingPathComponent("2.txt")
         try "x y".write(to: first, atomically: true, encoding: .utf8)
         try "y x\n".write(to: second, atomically: true, encoding: .utf8)
         let files = try SkipGramCorpus(contentsOf: [first.path, second.path], minCount: 1)

@@ -24,9 +24,10 @@ import Vectors
     }
 
     @Test func ngramsOfAWordInFastTextOrder() {
-        #expect(CharacterNGrams.ngrams(of: "where", minLength: 3, maxLength: 6) == [
-            "<wh", "<whe", "<wher", "<where", "whe", "wher", "where", "where>", "her", "here", "here>", "ere", "ere>", "re>",
-        ])
+        #expect(
+            CharacterNGrams.ngrams(of: "where", minLength: 3, maxLength: 6) == [
+                "<wh", "<whe", "<wher", "<where", "whe", "wher", "where", "where>", "her", "here", "here>", "ere", "ere>", "re>"
+            ])
         // Multi-byte characters are never split; the whole "<été>" is an n-gram when short enough.
         #expect(CharacterNGrams.ngrams(of: "été", minLength: 3, maxLength: 6) == ["<ét", "<été", "<été>", "été", "été>", "té>"])
         // Lone "<" and ">" are never n-grams, other single characters are.
@@ -45,7 +46,8 @@ import Vectors
         let vocabulary = SkipGramVocabulary(words: ["</s>", "where", "here"], counts: [9, 5, 5])
         let table = SubwordTable(vocabulary: vocabulary, minLength: 3, maxLength: 6, buckets: 2_000_000)
         #expect(table.rows(ofWord: 0) == [0])  // </s> has no n-grams
-        let whereRows = table.rows(ofWord: 1), hereRows = table.rows(ofWord: 2)
+        let whereRows = table.rows(ofWord: 1)
+        let hereRows = table.rows(ofWord: 2)
         #expect(whereRows.first == 1 && whereRows.count == 15)
         #expect(hereRows.first == 2 && hereRows.count == 1 + 10)  // <he <her <here <here> her here here> ere ere> re>
         // "here>", "ere", "ere>", "re>", "her", "here" are shared: the same rows.

@@ -47,7 +47,8 @@ import Vectors
             let norms = (a.reduce(0) { $0 + $1 * $1 } * b.reduce(0) { $0 + $1 * $1 }).squareRoot()
             return norms > 0 ? dot / norms : 0
         }
-        return vectors.indices.filter { $0 != id }.max { cosine(vectors[id], vectors[$0]) < cosine(vectors[id], vectors[$1]) } ?? id
+        return vectors.indices.filter { $0 != id }.max { cosine(vectors[id], vectors[$0]) < cosine(vectors[id], vectors[$1]) }
+            ?? id
     }
 
     @Test(arguments: [false, true])
@@ -99,7 +100,9 @@ import Vectors
     @Test func settingsOutsideTheirRangeAreNamed() {
         var bad = SkipGramConfiguration()
         bad.dimension = 0
-        #expect(throws: VectorsError.invalidSetting(name: "dim", value: "0", requirement: "must be at least 1")) { try bad.validate() }
+        #expect(throws: VectorsError.invalidSetting(name: "dim", value: "0", requirement: "must be at least 1")) {
+            try bad.validate()
+        }
         bad = SkipGramConfiguration()
         (bad.minN, bad.maxN) = (5, 4)
         #expect(throws: VectorsError.invalidSetting(name: "minn", value: "5", requirement: "must not exceed --maxn 4")) {

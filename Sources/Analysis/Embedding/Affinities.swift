@@ -38,7 +38,8 @@ public struct Affinities: Sendable {
 
     /// Affinities from precomputed neighbours (each point's conditionals, then symmetrised).
     public init(_ neighbours: EuclideanNeighbours, perplexity: Double, serial: Bool = false) throws(EmbeddingError) {
-        let k = neighbours.k, n = neighbours.indices.count / k
+        let k = neighbours.k
+        let n = neighbours.indices.count / k
         try Self.checkPerplexity(perplexity, points: n)
         var conditional = [Double](repeating: 0, count: n * k)
         let chunks = min(n, 4 * Parallel.threadCount)
@@ -46,7 +47,8 @@ public struct Affinities: Sendable {
             conditional.withUnsafeMutableBufferPointer { p in
                 Parallel.forEach(chunks: chunks, serial: serial) { chunk in
                     for i in Parallel.range(of: chunk, chunks: chunks, count: n) {
-                        PerplexitySearch.calibrate(d.baseAddress! + i * k, k, perplexity: perplexity, into: p.baseAddress! + i * k)
+                        PerplexitySearch.calibrate(
+                            d.baseAddress! + i * k, k, perplexity: perplexity, into: p.baseAddress! + i * k)
                     }
                 }
             }
@@ -67,12 +69,19 @@ public struct Affinities: Sendable {
         let scale = 1 / (2 * Double(n))
         for i in 0..<n {
             for slot in 0..<k {
-                let j = Int(indices[i * k + slot]), p = conditional[i * k + slot] * scale
-                rawColumns[fill[i]] = Int32(j); rawValues[fill[i]] = p; fill[i] += 1
-                rawColumns[fill[j]] = Int32(i); rawValues[fill[j]] = p; fill[j] += 1
+                let j = Int(indices[i * k + slot])
+                let p = conditional[i * k + slot] * scale
+                rawColumns[fill[i]] = Int32(j)
+                rawValues[fill[i]] = p
+                fill[i] += 1
+                rawColumns[fill[j]] = Int32(i)
+                rawValues[fill[j]] = p
+                fill[j] += 1
             }
         }
-        var rowStart = [0], columns: [Int32] = [], values: [Double] = []
+        var rowStart = [0]
+        var columns: [Int32] = []
+        var values: [Double] = []
         columns.reserveCapacity(start[n])
         values.reserveCapacity(start[n])
         for i in 0..<n {

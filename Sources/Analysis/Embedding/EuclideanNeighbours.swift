@@ -37,9 +37,12 @@ public struct EuclideanNeighbours: Sendable {
                         Parallel.forEach(chunks: chunks, serial: serial) { chunk in
                             for r in Parallel.range(of: chunk, chunks: chunks, count: rows) {
                                 let i = start + r
-                                let best = topK(k, count: n, score: { j in 2 * g[r * n + j] - norms[i] - norms[j] },
-                                                include: { $0 != i })
-                                var row = best.map { (index: $0.index, distance: squaredDistance(x + i * d, x + $0.index * d, d)) }
+                                let best = topK(
+                                    k, count: n, score: { j in 2 * g[r * n + j] - norms[i] - norms[j] },
+                                    include: { $0 != i })
+                                var row = best.map {
+                                    (index: $0.index, distance: squaredDistance(x + i * d, x + $0.index * d, d))
+                                }
                                 row.sort { ($0.distance, $0.index) < ($1.distance, $1.index) }
                                 for (slot, neighbour) in row.enumerated() {
                                     outIndices[i * k + slot] = Int32(neighbour.index)

@@ -22,8 +22,10 @@ public struct PCA: Sendable {
     public let totalVariance: Double
 
     /// Finds the `components` leading principal directions of the rows of `data`.
-    public init(_ data: Tensor, components k: Int = 2, seed: UInt64 = 0, maxIterations: Int = 10_000,
-                tolerance: Double = 1e-10) throws(EmbeddingError) {
+    public init(
+        _ data: Tensor, components k: Int = 2, seed: UInt64 = 0, maxIterations: Int = 10_000,
+        tolerance: Double = 1e-10
+    ) throws(EmbeddingError) {
         let (n, d) = try checkedMatrix(data, minimumRows: 1)
         guard k >= 1, k <= d else { throw .invalidOption(name: "components", value: Double(k), expected: "1 to \(d)") }
         let x = data.pointer
@@ -34,13 +36,15 @@ public struct PCA: Sendable {
         let centred = Tensor(uninitializedShape: [n, d])
         for i in 0..<n { for t in 0..<d { centred.pointer[i * d + t] = Float(Double(x[i * d + t]) - mean[t]) } }
         let product = Tensor(uninitializedShape: [d, d])
-        BLAS.sgemm(transA: true, transB: false, m: d, n: d, k: n, alpha: 1 / Float(n),
-                   centred.pointer, centred.pointer, product.pointer)
+        BLAS.sgemm(
+            transA: true, transB: false, m: d, n: d, k: n, alpha: 1 / Float(n),
+            centred.pointer, centred.pointer, product.pointer)
         var covariance = (0..<(d * d)).map { Double(product.pointer[$0]) }
         totalVariance = (0..<d).reduce(0) { $0 + covariance[$1 * d + $1] }
 
         let random = RandomGenerator(seed: seed)
-        var components: [[Double]] = [], variances: [Double] = []
+        var components: [[Double]] = []
+        var variances: [Double] = []
         for _ in 0..<k {
             let (vector, value) = powerIteration(&covariance, d, random, maxIterations, tolerance)
             components.append(vector)
@@ -54,7 +58,9 @@ public struct PCA: Sendable {
 
     /// The rows of `data` ([n, dimension]) in component coordinates, row-major [n, components].
     public func project(_ data: Tensor) -> [Double] {
-        let d = mean.count, n = data.shape[0], k = components.count
+        let d = mean.count
+        let n = data.shape[0]
+        let k = components.count
         var out = [Double](repeating: 0, count: n * k)
         for i in 0..<n {
             for (c, direction) in components.enumerated() {
@@ -68,8 +74,10 @@ public struct PCA: Sendable {
 }
 
 /// The dominant eigenvector and eigenvalue of the symmetric positive semi-definite d×d `matrix`.
-private func powerIteration(_ matrix: inout [Double], _ d: Int, _ random: RandomGenerator,
-                            _ maxIterations: Int, _ tolerance: Double) -> ([Double], Double) {
+private func powerIteration(
+    _ matrix: inout [Double], _ d: Int, _ random: RandomGenerator,
+    _ maxIterations: Int, _ tolerance: Double
+) -> ([Double], Double) {
     var v = (0..<d).map { _ in random.nextNormal() }
     normalize(&v)
     var next = [Double](repeating: 0, count: d)

@@ -9,12 +9,16 @@ import Foundation
 /// Maaten's bhtsne and openTSNE do the same).
 public enum PerplexitySearch {
     /// The calibrated probabilities for `squaredDistances`, with the β and entropy reached.
-    public static func conditionals(squaredDistances: [Double], perplexity: Double,
-                                    tolerance: Double = 1e-5, maxSteps: Int = 200) -> (probabilities: [Double], beta: Double, entropy: Double) {
+    public static func conditionals(
+        squaredDistances: [Double], perplexity: Double,
+        tolerance: Double = 1e-5, maxSteps: Int = 200
+    ) -> (probabilities: [Double], beta: Double, entropy: Double) {
         var p = [Double](repeating: 0, count: squaredDistances.count)
         let (beta, entropy) = squaredDistances.withUnsafeBufferPointer { d in
             p.withUnsafeMutableBufferPointer { p in
-                calibrate(d.baseAddress!, d.count, perplexity: perplexity, into: p.baseAddress!, tolerance: tolerance, maxSteps: maxSteps)
+                calibrate(
+                    d.baseAddress!, d.count, perplexity: perplexity, into: p.baseAddress!, tolerance: tolerance,
+                    maxSteps: maxSteps)
             }
         }
         return (p, beta, entropy)
@@ -22,13 +26,17 @@ public enum PerplexitySearch {
 
     /// Writes the calibrated probabilities of the `count` squared distances at `d` to `p`.
     @discardableResult
-    static func calibrate(_ d: UnsafePointer<Double>, _ count: Int, perplexity: Double,
-                          into p: UnsafeMutablePointer<Double>, tolerance: Double = 1e-5, maxSteps: Int = 200) -> (beta: Double, entropy: Double) {
+    static func calibrate(
+        _ d: UnsafePointer<Double>, _ count: Int, perplexity: Double,
+        into p: UnsafeMutablePointer<Double>, tolerance: Double = 1e-5, maxSteps: Int = 200
+    ) -> (beta: Double, entropy: Double) {
         guard count > 0 else { return (1, 0) }
         let target = Foundation.log(perplexity)
         var minimum = d[0]
         for j in 1..<count where d[j] < minimum { minimum = d[j] }
-        var beta = 1.0, low = 0.0, high = Double.infinity
+        var beta = 1.0
+        var low = 0.0
+        var high = Double.infinity
         var entropy = 0.0
         for _ in 0..<maxSteps {
             entropy = fill(d, count, minimum, beta, p)
@@ -48,9 +56,12 @@ public enum PerplexitySearch {
 
     /// Fills `p` with the normalised Gaussian at precision `beta`; returns its entropy.
     @inline(__always)
-    private static func fill(_ d: UnsafePointer<Double>, _ count: Int, _ minimum: Double, _ beta: Double,
-                             _ p: UnsafeMutablePointer<Double>) -> Double {
-        var sum = 0.0, weighted = 0.0
+    private static func fill(
+        _ d: UnsafePointer<Double>, _ count: Int, _ minimum: Double, _ beta: Double,
+        _ p: UnsafeMutablePointer<Double>
+    ) -> Double {
+        var sum = 0.0
+        var weighted = 0.0
         for j in 0..<count {
             let shifted = d[j] - minimum
             let w = Foundation.exp(-beta * shifted)

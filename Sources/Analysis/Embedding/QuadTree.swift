@@ -30,8 +30,10 @@ struct QuadTree {
         guard n > 0 else { return }
         var (minX, maxX, minY, maxY) = (points[0], points[0], points[1], points[1])
         for i in 1..<n {
-            minX = min(minX, points[2 * i]); maxX = max(maxX, points[2 * i])
-            minY = min(minY, points[2 * i + 1]); maxY = max(maxY, points[2 * i + 1])
+            minX = min(minX, points[2 * i])
+            maxX = max(maxX, points[2 * i])
+            minY = min(minY, points[2 * i + 1])
+            maxY = max(maxY, points[2 * i + 1])
         }
         // A square cell a hair larger than the bounding box, so that the largest point falls inside.
         let half = max(maxX - minX, maxY - minY) * (0.5 + 1e-9) + 1e-300
@@ -40,20 +42,27 @@ struct QuadTree {
     }
 
     /// Fills node `index` with the points order[lo..<hi] in the cell at (cx, cy) ± half, and splits it.
-    private mutating func split(_ index: Int, _ points: UnsafePointer<Double>, _ lo: Int, _ hi: Int,
-                                _ cx: Double, _ cy: Double, _ half: Double, depth: Int) {
-        var sx = 0.0, sy = 0.0
+    private mutating func split(
+        _ index: Int, _ points: UnsafePointer<Double>, _ lo: Int, _ hi: Int,
+        _ cx: Double, _ cy: Double, _ half: Double, depth: Int
+    ) {
+        var sx = 0.0
+        var sy = 0.0
         for e in lo..<hi {
             let p = Int(order[e])
-            sx += points[2 * p]; sy += points[2 * p + 1]
+            sx += points[2 * p]
+            sy += points[2 * p + 1]
         }
         let count = Double(hi - lo)
-        nodes[index] = Node(x: sx / count, y: sy / count, count: count, sideSquared: 4 * half * half,
-                            firstChild: 0, childCount: 0, pointStart: Int32(lo), pointCount: Int32(hi - lo))
+        nodes[index] = Node(
+            x: sx / count, y: sy / count, count: count, sideSquared: 4 * half * half,
+            firstChild: 0, childCount: 0, pointStart: Int32(lo), pointCount: Int32(hi - lo))
         guard hi - lo > 1, depth < Self.maxDepth, half > 0 else { return }
         // Coincident points cannot be separated: keep them in one leaf.
         let first = Int(order[lo])
-        if (lo + 1..<hi).allSatisfy({ points[2 * Int(order[$0])] == points[2 * first] && points[2 * Int(order[$0]) + 1] == points[2 * first + 1] }) {
+        if (lo + 1..<hi).allSatisfy({
+            points[2 * Int(order[$0])] == points[2 * first] && points[2 * Int(order[$0]) + 1] == points[2 * first + 1]
+        }) {
             return
         }
         // Quadrant q = (x ≥ cx) + 2 (y ≥ cy); a counting sort of the range by quadrant. The four
@@ -62,7 +71,8 @@ struct QuadTree {
             (points[2 * Int(p)] >= cx ? 1 : 0) + (points[2 * Int(p) + 1] >= cy ? 2 : 0)
         }
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 8) { buffer in
-            let sizes = buffer.baseAddress!, next = sizes + 4
+            let sizes = buffer.baseAddress!
+            let next = sizes + 4
             for q in 0..<4 { sizes[q] = 0 }
             for e in lo..<hi { sizes[quadrant(order[e])] += 1 }
             next[0] = lo
@@ -84,8 +94,9 @@ struct QuadTree {
             var child = firstChild
             for q in 0..<4 where sizes[q] > 0 {
                 let start = next[q] - sizes[q]
-                split(child, points, start, next[q], cx + (q & 1 == 1 ? half : -half) / 2,
-                      cy + (q & 2 == 2 ? half : -half) / 2, half / 2, depth: depth + 1)
+                split(
+                    child, points, start, next[q], cx + (q & 1 == 1 ? half : -half) / 2,
+                    cy + (q & 2 == 2 ? half : -half) / 2, half / 2, depth: depth + 1)
                 child += 1
             }
         }

@@ -4,16 +4,20 @@ import Tensor
 /// kernel w_ij = 1 / (1 + ‖y_i − y_j‖²), and the normaliser Z = Σ_{i≠j} w_ij.
 enum Repulsion {
     /// All pairs, O(n²).
-    static func exact(_ y: UnsafePointer<Double>, _ n: Int, into forces: UnsafeMutablePointer<Double>,
-                      chunks: Int, serial: Bool) -> Double {
+    static func exact(
+        _ y: UnsafePointer<Double>, _ n: Int, into forces: UnsafeMutablePointer<Double>,
+        chunks: Int, serial: Bool
+    ) -> Double {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { partial in
             Parallel.forEach(chunks: chunks, serial: serial) { chunk in
                 var z = 0.0
                 for i in Parallel.range(of: chunk, chunks: chunks, count: n) {
                     let (xi, yi) = (y[2 * i], y[2 * i + 1])
-                    var fx = 0.0, fy = 0.0
+                    var fx = 0.0
+                    var fy = 0.0
                     for j in 0..<n where j != i {
-                        let dx = xi - y[2 * j], dy = yi - y[2 * j + 1]
+                        let dx = xi - y[2 * j]
+                        let dy = yi - y[2 * j + 1]
                         let w = 1 / (1 + dx * dx + dy * dy)
                         z += w
                         fx += w * w * dx
@@ -32,8 +36,10 @@ enum Repulsion {
     /// count at their centre of mass (van der Maaten 2014; the criterion bhtsne and openTSNE use);
     /// θ = 0 visits every point. Points are taken in tree order, so neighbouring points walk the
     /// same nodes one after the other.
-    static func barnesHut(_ y: UnsafePointer<Double>, _ n: Int, tree: QuadTree, theta: Double,
-                          into forces: UnsafeMutablePointer<Double>, chunks: Int, serial: Bool) -> Double {
+    static func barnesHut(
+        _ y: UnsafePointer<Double>, _ n: Int, tree: QuadTree, theta: Double,
+        into forces: UnsafeMutablePointer<Double>, chunks: Int, serial: Bool
+    ) -> Double {
         let thetaSquared = theta * theta
         return tree.nodes.withUnsafeBufferPointer { nodes in
             tree.order.withUnsafeBufferPointer { order in
@@ -59,11 +65,15 @@ enum Repulsion {
 
     /// Forces on point `i` and its share of Z, from one depth-first walk of the tree.
     @inline(__always)
-    private static func walk(_ i: Int, _ y: UnsafePointer<Double>, _ nodes: UnsafeBufferPointer<QuadTree.Node>,
-                             _ order: UnsafeBufferPointer<Int32>, _ thetaSquared: Double,
-                             _ stack: UnsafeMutablePointer<Int32>) -> (Double, Double, Double) {
+    private static func walk(
+        _ i: Int, _ y: UnsafePointer<Double>, _ nodes: UnsafeBufferPointer<QuadTree.Node>,
+        _ order: UnsafeBufferPointer<Int32>, _ thetaSquared: Double,
+        _ stack: UnsafeMutablePointer<Int32>
+    ) -> (Double, Double, Double) {
         let (xi, yi) = (y[2 * i], y[2 * i + 1])
-        var fx = 0.0, fy = 0.0, z = 0.0
+        var fx = 0.0
+        var fy = 0.0
+        var z = 0.0
         var top = 1
         stack[0] = 0
         while top > 0 {
@@ -74,7 +84,8 @@ enum Repulsion {
                 for e in Int(node.pointStart)..<Int(node.pointStart + node.pointCount) {
                     let j = Int(order[e])
                     if j == i { continue }
-                    let dx = xi - y[2 * j], dy = yi - y[2 * j + 1]
+                    let dx = xi - y[2 * j]
+                    let dy = yi - y[2 * j + 1]
                     let w = 1 / (1 + dx * dx + dy * dy)
                     z += w
                     fx += w * w * dx
@@ -82,7 +93,8 @@ enum Repulsion {
                 }
                 continue
             }
-            let dx = xi - node.x, dy = yi - node.y
+            let dx = xi - node.x
+            let dy = yi - node.y
             let distanceSquared = dx * dx + dy * dy
             if node.sideSquared < thetaSquared * distanceSquared {
                 let w = 1 / (1 + distanceSquared)

@@ -36,11 +36,14 @@ public struct TSNEResult: Sendable {
 /// ```
 public enum TSNE {
     /// Embeds the rows of `data` ([n, dimension]); `progress` hears about every iteration.
-    public static func embed(_ data: Tensor, options: TSNEOptions = TSNEOptions(),
-                             progress: (TSNEProgress) -> Void = { _ in }) throws(EmbeddingError) -> TSNEResult {
+    public static func embed(
+        _ data: Tensor, options: TSNEOptions = TSNEOptions(),
+        progress: (TSNEProgress) -> Void = { _ in }
+    ) throws(EmbeddingError) -> TSNEResult {
         let (n, _) = try checkedMatrix(data, minimumRows: 2)
         try options.validate(points: n)
-        let clock = ContinuousClock(), start = clock.now
+        let clock = ContinuousClock()
+        let start = clock.now
         let method = options.resolvedMethod(points: n)
         let neighbours = method == .exact ? n - 1 : min(n - 1, Int(3 * options.perplexity))
         let affinities = try Affinities(data, perplexity: options.perplexity, neighbours: neighbours, serial: options.serial)
@@ -48,13 +51,16 @@ public enum TSNE {
         let initial = initialEmbedding(data, options)
         let (embedding, cost) = optimize(affinities, from: initial, method: method, options: options, progress: progress)
         let total = clock.now - start
-        return TSNEResult(embedding: embedding, cost: cost, method: method, affinities: affinities,
-                          affinitySeconds: seconds(affinityTime), optimisationSeconds: seconds(total - affinityTime))
+        return TSNEResult(
+            embedding: embedding, cost: cost, method: method, affinities: affinities,
+            affinitySeconds: seconds(affinityTime), optimisationSeconds: seconds(total - affinityTime))
     }
 
     /// Runs the gradient descent from `initial` (x0, y0, …); returns the embedding and its final cost.
-    public static func optimize(_ affinities: Affinities, from initial: [Double], method: TSNEMethod, options: TSNEOptions,
-                                progress: (TSNEProgress) -> Void = { _ in }) -> (embedding: [Double], cost: Double) {
+    public static func optimize(
+        _ affinities: Affinities, from initial: [Double], method: TSNEMethod, options: TSNEOptions,
+        progress: (TSNEProgress) -> Void = { _ in }
+    ) -> (embedding: [Double], cost: Double) {
         let n = affinities.count
         var objective = TSNEObjective(affinities: affinities, method: method, serial: options.serial)
         var y = initial
@@ -73,7 +79,8 @@ public enum TSNE {
             let reportCost = options.costInterval > 0 && (iteration + 1) % options.costInterval == 0
             let cost = objective.evaluate(y, exaggeration: exaggeration, gradient: &gradient, cost: reportCost)
             step(&y, gradient: gradient, update: &update, gains: &gains, eta: eta, momentum: momentum, options: options)
-            progress(TSNEProgress(iteration: iteration + 1, iterations: options.iterations, cost: cost, exaggeration: exaggeration))
+            progress(
+                TSNEProgress(iteration: iteration + 1, iterations: options.iterations, cost: cost, exaggeration: exaggeration))
         }
         let cost = objective.evaluate(y, gradient: &gradient, cost: true) ?? .nan
         return (y, cost)
@@ -83,8 +90,10 @@ public enum TSNE {
     /// differs from the last update's and shrinks ×0.8 where it agrees (never below `minGain`);
     /// update ← μ·update − η·gain·∂KL/∂y / 4; each point's update is clipped to `maxStepNorm`;
     /// the embedding is then re-centred.
-    static func step(_ y: inout [Double], gradient: [Double], update: inout [Double], gains: inout [Double],
-                     eta: Double, momentum: Double, options: TSNEOptions) {
+    static func step(
+        _ y: inout [Double], gradient: [Double], update: inout [Double], gains: inout [Double],
+        eta: Double, momentum: Double, options: TSNEOptions
+    ) {
         let n = y.count / 2
         for t in 0..<(2 * n) {
             let g = gradient[t] / 4
@@ -105,10 +114,14 @@ public enum TSNE {
         for i in 0..<n {
             y[2 * i] += update[2 * i]
             y[2 * i + 1] += update[2 * i + 1]
-            mx += y[2 * i]; my += y[2 * i + 1]
+            mx += y[2 * i]
+            my += y[2 * i + 1]
         }
         (mx, my) = (mx / Double(n), my / Double(n))
-        for i in 0..<n { y[2 * i] -= mx; y[2 * i + 1] -= my }
+        for i in 0..<n {
+            y[2 * i] -= mx
+            y[2 * i + 1] -= my
+        }
     }
 
     /// The starting embedding of `options.initialization` (random when PCA has no spread to scale).

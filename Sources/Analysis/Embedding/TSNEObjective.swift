@@ -37,12 +37,15 @@ public struct TSNEObjective {
 
     /// The gradient at `embedding` (x0, y0, x1, y1, …) written to `gradient`; returns the cost
     /// when `cost` is true (it is nearly free then), else nil.
-    public mutating func evaluate(_ embedding: [Double], exaggeration: Double = 1, gradient: inout [Double],
-                                  cost: Bool = true) -> Double? {
+    public mutating func evaluate(
+        _ embedding: [Double], exaggeration: Double = 1, gradient: inout [Double],
+        cost: Bool = true
+    ) -> Double? {
         let n = affinities.count
         precondition(embedding.count == 2 * n && gradient.count == 2 * n, "embedding and gradient need 2 values per point")
         let chunks = min(n, serial ? 1 : 8 * Parallel.threadCount)
-        let method = self.method, serial = self.serial
+        let method = self.method
+        let serial = self.serial
         if case .barnesHut = method { embedding.withUnsafeBufferPointer { self.tree.build($0.baseAddress!, count: n) } }
         let builtTree = tree
         var (z, attractiveCost) = (0.0, 0.0)
@@ -53,7 +56,8 @@ public struct TSNEObjective {
                 case .exact:
                     z = Repulsion.exact(y, n, into: r.baseAddress!, chunks: chunks, serial: serial)
                 case .barnesHut(let theta):
-                    z = Repulsion.barnesHut(y, n, tree: builtTree, theta: theta, into: r.baseAddress!, chunks: chunks, serial: serial)
+                    z = Repulsion.barnesHut(
+                        y, n, tree: builtTree, theta: theta, into: r.baseAddress!, chunks: chunks, serial: serial)
                 }
             }
             attraction.withUnsafeMutableBufferPointer { a in
@@ -68,8 +72,10 @@ public struct TSNEObjective {
     }
 
     /// a_i = Σ_j p_ij w_ij (y_i − y_j) over P's stored entries; returns Σ p_ij ln(p_ij / w_ij) when `cost`.
-    private static func attract(_ y: UnsafePointer<Double>, _ p: Affinities, into forces: UnsafeMutablePointer<Double>,
-                                cost: Bool, chunks: Int, serial: Bool) -> Double {
+    private static func attract(
+        _ y: UnsafePointer<Double>, _ p: Affinities, into forces: UnsafeMutablePointer<Double>,
+        cost: Bool, chunks: Int, serial: Bool
+    ) -> Double {
         p.rowStart.withUnsafeBufferPointer { rowStart in
             p.columns.withUnsafeBufferPointer { columns in
                 p.values.withUnsafeBufferPointer { values in
@@ -78,10 +84,12 @@ public struct TSNEObjective {
                             var kl = 0.0
                             for i in Parallel.range(of: chunk, chunks: chunks, count: p.count) {
                                 let (xi, yi) = (y[2 * i], y[2 * i + 1])
-                                var fx = 0.0, fy = 0.0
+                                var fx = 0.0
+                                var fy = 0.0
                                 for e in rowStart[i]..<rowStart[i + 1] {
                                     let j = Int(columns[e])
-                                    let dx = xi - y[2 * j], dy = yi - y[2 * j + 1]
+                                    let dx = xi - y[2 * j]
+                                    let dy = yi - y[2 * j + 1]
                                     let d2 = dx * dx + dy * dy
                                     let pw = values[e] / (1 + d2)
                                     fx += pw * dx

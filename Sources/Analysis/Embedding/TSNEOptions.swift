@@ -67,14 +67,17 @@ public struct TSNEOptions: Sendable {
         try Affinities.checkPerplexity(perplexity, points: n)
         guard iterations >= 0 else { throw .invalidOption(name: "iterations", value: Double(iterations), expected: "0 or more") }
         guard earlyExaggerationIterations >= 0 else {
-            throw .invalidOption(name: "early exaggeration iterations", value: Double(earlyExaggerationIterations), expected: "0 or more")
+            throw .invalidOption(
+                name: "early exaggeration iterations", value: Double(earlyExaggerationIterations), expected: "0 or more")
         }
         guard earlyExaggeration.isFinite, earlyExaggeration > 0 else {
             throw .invalidOption(name: "early exaggeration", value: earlyExaggeration, expected: "a positive number")
         }
         guard theta.isFinite, theta >= 0 else { throw .invalidOption(name: "theta", value: theta, expected: "0 or more") }
         for (name, momentum) in [("initial momentum", initialMomentum), ("final momentum", finalMomentum)] {
-            guard momentum >= 0, momentum < 1 else { throw .invalidOption(name: name, value: momentum, expected: "0 ≤ momentum < 1") }
+            guard momentum >= 0, momentum < 1 else {
+                throw .invalidOption(name: name, value: momentum, expected: "0 ≤ momentum < 1")
+            }
         }
         if case .fixed(let eta) = learningRate, !(eta.isFinite && eta > 0) {
             throw .invalidOption(name: "learning rate", value: eta, expected: "a positive number")

@@ -35,8 +35,10 @@ public enum Checkpoint {
 
     /// Writes atomically (temporary file, then rename): an interrupted write leaves the old file.
     /// `extra` adds metadata entries beside the configuration and vocabulary (their keys win).
-    public static func save(_ model: any LanguageModel, vocabulary: Vocabulary, extra: [String: String] = [:],
-                            to url: URL) throws {
+    public static func save(
+        _ model: any LanguageModel, vocabulary: Vocabulary, extra: [String: String] = [:],
+        to url: URL
+    ) throws {
         let config = String(decoding: try sortedJSON.encode(model.config), as: UTF8.self)
         var metadata = extra
         (metadata[configKey], metadata[vocabularyKey]) = (config, vocabulary.words.joined(separator: "\n"))
@@ -52,21 +54,29 @@ public enum Checkpoint {
 
     /// Reads a checkpoint with all of its metadata (the configuration and vocabulary included).
     public static func loadWithMetadata(_ url: URL) throws(CheckpointError)
-        -> (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String]) {
+        -> (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String])
+    {
         let path = url.path
-        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError(description: "checkpoint not found: \(path)") }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw CheckpointError(description: "checkpoint not found: \(path)")
+        }
         let file: SafeTensors
         do { file = try SafeTensors.read(contentsOf: url) } catch { throw CheckpointError(description: "\(path): \(error)") }
         guard let configText = file.metadata[configKey],
-              let config = try? JSONDecoder().decode(ModelConfig.self, from: Data(configText.utf8)) else {
+            let config = try? JSONDecoder().decode(ModelConfig.self, from: Data(configText.utf8))
+        else {
             throw CheckpointError(description: "\(path): no valid model configuration in the metadata ('\(configKey)')")
         }
         guard let words = file.metadata[vocabularyKey]?.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
-              words.count == config.vocabularySize else {
-            throw CheckpointError(description: "\(path): the vocabulary in the metadata does not match the model's \(config.vocabularySize) words")
+            words.count == config.vocabularySize
+        else {
+            throw CheckpointError(
+                description: "\(path): the vocabulary in the metadata does not match the model's \(config.vocabularySize) words")
         }
         let model: any LanguageModel
-        do { model = try makeLanguageModel(config, words: words) } catch { throw CheckpointError(description: "\(path): \(error)") }
+        do { model = try makeLanguageModel(config, words: words) } catch {
+            throw CheckpointError(description: "\(path): \(error)")
+        }
         do { try model.loadStateDict(file.dictionary) } catch { throw CheckpointError(description: "\(path): \(error)") }
         model.eval()
         return (model, Vocabulary(words: words), file.metadata)

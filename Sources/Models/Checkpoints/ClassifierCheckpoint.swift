@@ -20,9 +20,12 @@ public enum ClassifierCheckpoint {
     /// Writes atomically (temporary file, then rename): an interrupted write leaves the old file.
     public static func save(_ model: any SentenceClassifier, vocabulary: Vocabulary, labels: [Int], to url: URL) throws {
         let config = String(decoding: try Checkpoint.sortedJSON.encode(model.config), as: UTF8.self)
-        let file = SafeTensors(tensors: model.namedTensors().map { (name: $0.0, tensor: $0.1) },
-                               metadata: [configKey: config, vocabularyKey: vocabulary.words.joined(separator: "\n"),
-                                          labelsKey: labels.map(String.init).joined(separator: " ")])
+        let file = SafeTensors(
+            tensors: model.namedTensors().map { (name: $0.0, tensor: $0.1) },
+            metadata: [
+                configKey: config, vocabularyKey: vocabulary.words.joined(separator: "\n"),
+                labelsKey: labels.map(String.init).joined(separator: " ")
+            ])
         try file.write(to: url)
     }
 
@@ -30,15 +33,19 @@ public enum ClassifierCheckpoint {
     public static func load(_ url: URL) throws(CheckpointError) -> LoadedClassifier {
         let path = url.path
         func fail(_ message: String) -> CheckpointError { CheckpointError(description: "\(path): \(message)") }
-        guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError(description: "checkpoint not found: \(path)") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CheckpointError(description: "checkpoint not found: \(path)")
+        }
         let file: SafeTensors
         do { file = try SafeTensors.read(contentsOf: url) } catch { throw fail("\(error)") }
         guard let configText = file.metadata[configKey],
-              let config = try? JSONDecoder().decode(ClassifierConfig.self, from: Data(configText.utf8)) else {
+            let config = try? JSONDecoder().decode(ClassifierConfig.self, from: Data(configText.utf8))
+        else {
             throw fail("not a classifier checkpoint (no valid '\(configKey)' in the metadata)")
         }
         guard let words = file.metadata[vocabularyKey]?.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
-              words.count == config.vocabularySize, ClassificationVocabulary.isValid(Vocabulary(words: words)) else {
+            words.count == config.vocabularySize, ClassificationVocabulary.isValid(Vocabulary(words: words))
+        else {
             throw fail("the vocabulary in the metadata does not match the model's \(config.vocabularySize) words")
         }
         let labels = (file.metadata[labelsKey] ?? "").split(separator: " ").compactMap { Int($0) }

@@ -31,9 +31,11 @@ public struct ClassifierConfig: Codable, Equatable, Sendable {
     /// Largest L2 norm of an output-layer weight row, enforced after each step (Kim: 3; 0 = off).
     public var maxNorm: Float
 
-    public init(kind: ClassifierKind, vocabularySize: Int, classCount: Int, emsize: Int = 300,
-                filterWidths: [Int] = [3, 4, 5], featureMaps: Int = 100, nhid: Int = 150,
-                pool: SentencePooling = .last, dropout: Float = 0.5, maxNorm: Float = 3) {
+    public init(
+        kind: ClassifierKind, vocabularySize: Int, classCount: Int, emsize: Int = 300,
+        filterWidths: [Int] = [3, 4, 5], featureMaps: Int = 100, nhid: Int = 150,
+        pool: SentencePooling = .last, dropout: Float = 0.5, maxNorm: Float = 3
+    ) {
         self.kind = kind
         self.vocabularySize = vocabularySize
         self.classCount = classCount

@@ -25,8 +25,9 @@ public final class LSTMClassifier: Module, SentenceClassifier {
     }
 
     public func callAsFunction(_ ids: [Int], batchSize n: Int, length l: Int, lengths: [Int]) -> Tensor {
-        precondition(lengths.count == n && lengths.allSatisfy({ $0 >= 1 && $0 <= l }),
-                     "LSTMClassifier: lengths \(lengths) do not fit a batch of \(n) × \(l)")
+        precondition(
+            lengths.count == n && lengths.allSatisfy({ $0 >= 1 && $0 <= l }),
+            "LSTMClassifier: lengths \(lengths) do not fit a batch of \(n) × \(l)")
         // Time-major ids: position t of sentence b at t·N + b.
         var timeMajor = [Int](repeating: 0, count: n * l)
         for b in 0..<n { for t in 0..<l { timeMajor[t * n + b] = ids[b * l + t] } }

@@ -24,7 +24,8 @@ extension SentenceClassifier {
 
 /// Builds the classifier `config` describes, after validating it.
 public func makeSentenceClassifier(_ config: ClassifierConfig, generator: RandomGenerator = .global)
-    throws(ModelConfigError) -> any SentenceClassifier {
+    throws(ModelConfigError) -> any SentenceClassifier
+{
     try config.validate()
     switch config.kind {
     case .cnn: return KimCNN(config, generator: generator)

@@ -40,8 +40,9 @@ public class BatchNorm: Module {
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let features = runningMean.count
-        precondition(ranks.contains(x.rank) && x.shape[1] == features,
-                     "\(layerName): input \(x.shape) does not match \(features) features (ranks \(ranks), channels on axis 1)")
+        precondition(
+            ranks.contains(x.rank) && x.shape[1] == features,
+            "\(layerName): input \(x.shape) does not match \(features) features (ranks \(ranks), channels on axis 1)")
         if isTraining {
             let perChannel = x.count / features
             let (y, mean, variance) = Tensor.batchNorm(x, weight: weight, bias: bias, eps: eps)

@@ -8,8 +8,10 @@ public final class Conv1d: Module {
     public let stride: Int
     public let padding: Int
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, generator: RandomGenerator = .global) {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, generator: RandomGenerator = .global
+    ) {
         let fanIn = inChannels * kernelSize
         weight = Init.fanIn([outChannels, inChannels, kernelSize], fanIn: fanIn, generator: generator)
         self.bias = bias ? Init.fanIn([outChannels], fanIn: fanIn, generator: generator) : nil
@@ -31,8 +33,10 @@ public final class Conv2d: Module {
     public let stride: (Int, Int)
     public let padding: (Int, Int)
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
-                padding: (Int, Int) = (0, 0), bias: Bool = true, generator: RandomGenerator = .global) {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
+        padding: (Int, Int) = (0, 0), bias: Bool = true, generator: RandomGenerator = .global
+    ) {
         let fanIn = inChannels * kernelSize.0 * kernelSize.1
         weight = Init.fanIn([outChannels, inChannels, kernelSize.0, kernelSize.1], fanIn: fanIn, generator: generator)
         self.bias = bias ? Init.fanIn([outChannels], fanIn: fanIn, generator: generator) : nil
@@ -41,10 +45,13 @@ public final class Conv2d: Module {
     }
 
     /// Square kernel, equal strides and padding on both axes.
-    public convenience init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                            bias: Bool = true, generator: RandomGenerator = .global) {
-        self.init(inChannels, outChannels, kernelSize: (kernelSize, kernelSize), stride: (stride, stride),
-                  padding: (padding, padding), bias: bias, generator: generator)
+    public convenience init(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, generator: RandomGenerator = .global
+    ) {
+        self.init(
+            inChannels, outChannels, kernelSize: (kernelSize, kernelSize), stride: (stride, stride),
+            padding: (padding, padding), bias: bias, generator: generator)
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {

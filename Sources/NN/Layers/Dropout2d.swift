@@ -18,7 +18,8 @@ public final class Dropout2d: Module {
         precondition(x.rank == 3 || x.rank == 4, "Dropout2d: input \(x.shape) is not [N, C, H, W] or [N, C, L]")
         // One draw per (sample, channel), broadcast over the spatial axes.
         let mask = Tensor(uninitializedShape: [x.shape[0], x.shape[1]] + Array(repeating: 1, count: x.rank - 2))
-        let keep = 1 - p, scale: Float = p == 1 ? 0 : 1 / keep
+        let keep = 1 - p
+        let scale: Float = p == 1 ? 0 : 1 / keep
         generator.fillMask(mask.pointer, count: mask.count, p: keep, value: scale)
         return x.dropout(mask: mask)
     }

@@ -15,10 +15,13 @@ public final class GRU: RecurrentBase {
     /// per-step compositions of basic ops; both compute the same function.
     public var useFusedKernel = true
 
-    public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, dropout: Float = 0,
-                generator: RandomGenerator = .global) {
-        super.init(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, gateCount: 3,
-                   dropout: dropout, generator: generator)
+    public init(
+        inputSize: Int, hiddenSize: Int, numLayers: Int = 1, dropout: Float = 0,
+        generator: RandomGenerator = .global
+    ) {
+        super.init(
+            inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, gateCount: 3,
+            dropout: dropout, generator: generator)
     }
 
     /// x [seqLen, batch, inputSize], optional h0 [numLayers, batch, hidden] →
@@ -27,8 +30,9 @@ public final class GRU: RecurrentBase {
         let (output, finals) = runLayers(x, initial: h0.map { [$0] }, stateCount: 1, op: "GRU") { l, input, start in
             let projected = Tensor.linear(input, weight: weightIH[l], bias: biasIH[l])
             if useFusedKernel {
-                let output = Tensor.gruSequence(inputProjection: projected, weightHH: weightHH[l],
-                                                biasHH: biasHH[l], h0: start[0])
+                let output = Tensor.gruSequence(
+                    inputProjection: projected, weightHH: weightHH[l],
+                    biasHH: biasHH[l], h0: start[0])
                 let steps = output.shape[0]
                 return (output, [output.slice(axis: 0, (steps - 1)..<steps).reshaped(start[0].shape)])
             }
@@ -45,7 +49,8 @@ public final class GRU: RecurrentBase {
         for xt in projected.unstacked(axis: 0) {
             let xs = xt.split(sizes: sizes, axis: 1)
             let hs = Tensor.linear(h, weight: w, bias: b).split(sizes: sizes, axis: 1)
-            let r = (xs[0] + hs[0]).sigmoid(), z = (xs[1] + hs[1]).sigmoid()
+            let r = (xs[0] + hs[0]).sigmoid()
+            let z = (xs[1] + hs[1]).sigmoid()
             let n = (xs[2] + r * hs[2]).tanh()
             h = n + z * (h - n)
             outputs.append(h)

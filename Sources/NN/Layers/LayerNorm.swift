@@ -21,8 +21,9 @@ public final class LayerNorm: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank >= normalizedShape.count && Array(x.shape.suffix(normalizedShape.count)) == normalizedShape,
-                     "LayerNorm: input \(x.shape) does not end in the normalized shape \(normalizedShape)")
+        precondition(
+            x.rank >= normalizedShape.count && Array(x.shape.suffix(normalizedShape.count)) == normalizedShape,
+            "LayerNorm: input \(x.shape) does not end in the normalized shape \(normalizedShape)")
         return Tensor.layerNorm(x, size: Shape.count(normalizedShape), weight: weight, bias: bias, eps: eps)
     }
 }

@@ -14,7 +14,9 @@ public final class Linear: Module {
     /// A layer over existing tensors: weight [out, in], bias [out] (used to tie weights).
     public init(weight: Tensor, bias: Tensor?) {
         precondition(weight.rank == 2, "Linear: weight must be [out, in], got \(weight.shape)")
-        if let bias { precondition(bias.shape == [weight.shape[0]], "Linear: bias \(bias.shape) does not match weight \(weight.shape)") }
+        if let bias {
+            precondition(bias.shape == [weight.shape[0]], "Linear: bias \(bias.shape) does not match weight \(weight.shape)")
+        }
         self.weight = weight
         self.bias = bias
     }

@@ -20,8 +20,9 @@ public final class MultiheadAttention: Module {
     let generator: RandomGenerator
 
     public init(embedDim: Int, numHeads: Int, dropout: Float = 0, generator: RandomGenerator = .global) {
-        precondition(embedDim > 0 && numHeads > 0 && embedDim % numHeads == 0,
-                     "MultiheadAttention: embedDim \(embedDim) is not a positive multiple of numHeads \(numHeads)")
+        precondition(
+            embedDim > 0 && numHeads > 0 && embedDim % numHeads == 0,
+            "MultiheadAttention: embedDim \(embedDim) is not a positive multiple of numHeads \(numHeads)")
         self.embedDim = embedDim
         self.numHeads = numHeads
         self.dropout = dropout
@@ -54,18 +55,22 @@ public final class MultiheadAttention: Module {
     /// query [L, N, E], key and value [S, N, E], additive `mask` [L, S] → [L, N, E].
     public func callAsFunction(query: Tensor, key: Tensor, value: Tensor, mask: Tensor? = nil) -> Tensor {
         let e = embedDim
-        precondition(query.rank == 3 && query.shape[2] == e && key.rank == 3 && key.shape[2] == e
-                     && value.shape == key.shape && key.shape[1] == query.shape[1],
-                     "MultiheadAttention: query \(query.shape), key \(key.shape), value \(value.shape) are not [L, N, \(e)], [S, N, \(e)]")
+        precondition(
+            query.rank == 3 && query.shape[2] == e && key.rank == 3 && key.shape[2] == e
+                && value.shape == key.shape && key.shape[1] == query.shape[1],
+            "MultiheadAttention: query \(query.shape), key \(key.shape), value \(value.shape) are not [L, N, \(e)], [S, N, \(e)]")
         let (l, n, s) = (query.shape[0], query.shape[1], key.shape[0])
         if let mask { precondition(mask.shape == [l, s], "MultiheadAttention: mask \(mask.shape) is not [\(l), \(s)]") }
         if query === key && key === value && !(mask?.requiresGrad ?? false) {
             // Self-attention: one product for all three projections, read in place by the fused op.
             let qkv = Tensor.linear(query, weight: inProjWeight, bias: inProjBias)
-            return outProj(Tensor.selfAttention(qkv: qkv, heads: numHeads, mask: mask, dropout: dropout,
-                                                training: isTraining, generator: generator))
+            return outProj(
+                Tensor.selfAttention(
+                    qkv: qkv, heads: numHeads, mask: mask, dropout: dropout,
+                    training: isTraining, generator: generator))
         }
-        let ws = inProjWeight.split(sizes: [e, e, e], axis: 0), bs = inProjBias.split(sizes: [e, e, e], axis: 0)
+        let ws = inProjWeight.split(sizes: [e, e, e], axis: 0)
+        let bs = inProjBias.split(sizes: [e, e, e], axis: 0)
         let q = Tensor.linear(query, weight: ws[0], bias: bs[0])
         let k = Tensor.linear(key, weight: ws[1], bias: bs[1])
         let v = Tensor.linear(value, weight: ws[2], bias: bs[2])

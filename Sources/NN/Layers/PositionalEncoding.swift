@@ -29,8 +29,9 @@ public final class PositionalEncoding: Module {
 
     /// x [L, N, dModel] with L ≤ maxLen → [L, N, dModel].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 3 && x.shape[2] == pe.shape[2] && x.shape[0] <= pe.shape[0],
-                     "PositionalEncoding: input \(x.shape) is not [L ≤ \(pe.shape[0]), N, \(pe.shape[2])]")
+        precondition(
+            x.rank == 3 && x.shape[2] == pe.shape[2] && x.shape[0] <= pe.shape[0],
+            "PositionalEncoding: input \(x.shape) is not [L ≤ \(pe.shape[0]), N, \(pe.shape[2])]")
         return dropout(x + pe.slice(axis: 0, 0..<x.shape[0]))
     }
 }

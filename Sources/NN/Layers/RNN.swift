@@ -10,11 +10,14 @@ public final class RNN: RecurrentBase {
     /// per-step compositions of basic ops; both compute the same function.
     public var useFusedKernel = true
 
-    public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, nonlinearity: Nonlinearity = .tanh,
-                dropout: Float = 0, generator: RandomGenerator = .global) {
+    public init(
+        inputSize: Int, hiddenSize: Int, numLayers: Int = 1, nonlinearity: Nonlinearity = .tanh,
+        dropout: Float = 0, generator: RandomGenerator = .global
+    ) {
         self.nonlinearity = nonlinearity
-        super.init(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, gateCount: 1,
-                   dropout: dropout, generator: generator)
+        super.init(
+            inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, gateCount: 1,
+            dropout: dropout, generator: generator)
     }
 
     /// x [seqLen, batch, inputSize], optional h0 [numLayers, batch, hidden] →
@@ -23,8 +26,9 @@ public final class RNN: RecurrentBase {
         let (output, finals) = runLayers(x, initial: h0.map { [$0] }, stateCount: 1, op: "RNN") { l, input, start in
             let projected = Tensor.linear(input, weight: weightIH[l], bias: biasIH[l] + biasHH[l])
             if useFusedKernel {
-                let output = Tensor.rnnSequence(inputProjection: projected, weightHH: weightHH[l], h0: start[0],
-                                                relu: nonlinearity == .relu)
+                let output = Tensor.rnnSequence(
+                    inputProjection: projected, weightHH: weightHH[l], h0: start[0],
+                    relu: nonlinearity == .relu)
                 let steps = output.shape[0]
                 return (output, [output.slice(axis: 0, (steps - 1)..<steps).reshaped(start[0].shape)])
             }

@@ -19,10 +19,13 @@ public class RecurrentBase: Module {
     public let biasHH: [Tensor]
     let generator: RandomGenerator
 
-    init(inputSize: Int, hiddenSize: Int, numLayers: Int, gateCount: Int, dropout: Float,
-         generator: RandomGenerator) {
-        precondition(inputSize > 0 && hiddenSize > 0 && numLayers > 0,
-                     "recurrent layer: sizes must be positive (input \(inputSize), hidden \(hiddenSize), layers \(numLayers))")
+    init(
+        inputSize: Int, hiddenSize: Int, numLayers: Int, gateCount: Int, dropout: Float,
+        generator: RandomGenerator
+    ) {
+        precondition(
+            inputSize > 0 && hiddenSize > 0 && numLayers > 0,
+            "recurrent layer: sizes must be positive (input \(inputSize), hidden \(hiddenSize), layers \(numLayers))")
         precondition(dropout >= 0 && dropout <= 1, "recurrent layer: dropout \(dropout) outside [0, 1]")
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
@@ -32,7 +35,10 @@ public class RecurrentBase: Module {
         self.generator = generator
         let bound = 1 / Float(hiddenSize).squareRoot()
         let rows = gateCount * hiddenSize
-        var wih: [Tensor] = [], whh: [Tensor] = [], bih: [Tensor] = [], bhh: [Tensor] = []
+        var wih: [Tensor] = []
+        var whh: [Tensor] = []
+        var bih: [Tensor] = []
+        var bhh: [Tensor] = []
         for l in 0..<numLayers {
             // PyTorch's order (weight_ih, weight_hh, bias_ih, bias_hh per layer) keeps seeded draws comparable.
             wih.append(Init.uniform([rows, l == 0 ? inputSize : hiddenSize], bound: bound, generator: generator))
@@ -46,24 +52,31 @@ public class RecurrentBase: Module {
     /// PyTorch's names, which are not Swift property names.
     override public func ownTensors() -> [(String, Tensor)] {
         (0..<numLayers).flatMap { l in
-            [("weight_ih_l\(l)", weightIH[l]), ("weight_hh_l\(l)", weightHH[l]),
-             ("bias_ih_l\(l)", biasIH[l]), ("bias_hh_l\(l)", biasHH[l])]
+            [
+                ("weight_ih_l\(l)", weightIH[l]), ("weight_hh_l\(l)", weightHH[l]),
+                ("bias_ih_l\(l)", biasIH[l]), ("bias_hh_l\(l)", biasHH[l])
+            ]
         }
     }
 
     /// Runs the layers over `x` [seqLen, batch, inputSize]. `initial` holds `stateCount` tensors
     /// [numLayers, batch, hidden] (zeros when nil); `layer(l, input, states)` runs one layer and
     /// returns its output [seqLen, batch, hidden] and final states [batch, hidden].
-    func runLayers(_ x: Tensor, initial: [Tensor]?, stateCount: Int, op: String,
-                   _ layer: (Int, Tensor, [Tensor]) -> (Tensor, [Tensor])) -> (Tensor, [Tensor]) {
-        precondition(x.rank == 3 && x.shape[2] == inputSize,
-                     "\(op): input \(x.shape) is not [seqLen, batch, \(inputSize)]")
-        let batch = x.shape[1], h = hiddenSize
+    func runLayers(
+        _ x: Tensor, initial: [Tensor]?, stateCount: Int, op: String,
+        _ layer: (Int, Tensor, [Tensor]) -> (Tensor, [Tensor])
+    ) -> (Tensor, [Tensor]) {
+        precondition(
+            x.rank == 3 && x.shape[2] == inputSize,
+            "\(op): input \(x.shape) is not [seqLen, batch, \(inputSize)]")
+        let batch = x.shape[1]
+        let h = hiddenSize
         if let initial {
             precondition(initial.count == stateCount, "\(op): \(initial.count) initial states, expected \(stateCount)")
             for s in initial {
-                precondition(s.shape == [numLayers, batch, h],
-                             "\(op): initial state \(s.shape) is not [\(numLayers), \(batch), \(h)]")
+                precondition(
+                    s.shape == [numLayers, batch, h],
+                    "\(op): initial state \(s.shape) is not [\(numLayers), \(batch), \(h)]")
             }
         }
         let perLayer = initial.map { states in states.map { $0.unstacked(axis: 0) } }

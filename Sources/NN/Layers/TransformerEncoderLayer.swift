@@ -16,8 +16,10 @@ public final class TransformerEncoderLayer: Module {
     public let dropout1: Dropout
     public let dropout2: Dropout
 
-    public init(dModel: Int, numHeads: Int, dimFeedforward: Int = 2048, dropout p: Float = 0.1,
-                generator: RandomGenerator = .global) {
+    public init(
+        dModel: Int, numHeads: Int, dimFeedforward: Int = 2048, dropout p: Float = 0.1,
+        generator: RandomGenerator = .global
+    ) {
         selfAttn = MultiheadAttention(embedDim: dModel, numHeads: numHeads, dropout: p, generator: generator)
         linear1 = Linear(dModel, dimFeedforward, generator: generator)
         linear2 = Linear(dimFeedforward, dModel, generator: generator)
@@ -29,8 +31,10 @@ public final class TransformerEncoderLayer: Module {
     }
 
     override public func children() -> [(String, Module)] {
-        [("self_attn", selfAttn), ("linear1", linear1), ("dropout", dropout), ("linear2", linear2),
-         ("norm1", norm1), ("norm2", norm2), ("dropout1", dropout1), ("dropout2", dropout2)]
+        [
+            ("self_attn", selfAttn), ("linear1", linear1), ("dropout", dropout), ("linear2", linear2),
+            ("norm1", norm1), ("norm2", norm2), ("dropout1", dropout1), ("dropout2", dropout2)
+        ]
     }
 
     /// x [L, N, dModel], additive `mask` [L, L] (e.g. `MultiheadAttention.causalMask(L)`) → [L, N, dModel].

@@ -19,7 +19,10 @@ public final class Adadelta: Optimizer {
     public func step() {
         for p in parameters {
             guard let grad = p.grad else { continue }
-            let x = p.pointer, g = grad.pointer, v = squares(p), u = deltas(p)
+            let x = p.pointer
+            let g = grad.pointer
+            let v = squares(p)
+            let u = deltas(p)
             for i in 0..<p.count {
                 let gi = g[i] + weightDecay * x[i]
                 v[i] = rho * v[i] + (1 - rho) * gi * gi

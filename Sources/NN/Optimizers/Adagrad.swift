@@ -9,8 +9,10 @@ public final class Adagrad: Optimizer {
     private var sums = StateBuffers()
     private var steps = 0
 
-    public init(_ parameters: [Tensor], lr: Float = 1e-2, learningRateDecay: Float = 0, weightDecay: Float = 0,
-                initialAccumulator: Float = 0, epsilon: Float = 1e-10) {
+    public init(
+        _ parameters: [Tensor], lr: Float = 1e-2, learningRateDecay: Float = 0, weightDecay: Float = 0,
+        initialAccumulator: Float = 0, epsilon: Float = 1e-10
+    ) {
         self.parameters = parameters
         learningRate = lr
         self.learningRateDecay = learningRateDecay
@@ -24,7 +26,9 @@ public final class Adagrad: Optimizer {
         let rate = learningRate / (1 + Float(steps - 1) * learningRateDecay)
         for p in parameters {
             guard let grad = p.grad else { continue }
-            let x = p.pointer, g = grad.pointer, s = sums(p, initial: initialAccumulator)
+            let x = p.pointer
+            let g = grad.pointer
+            let s = sums(p, initial: initialAccumulator)
             for i in 0..<p.count {
                 let gi = g[i] + weightDecay * x[i]
                 s[i] += gi * gi

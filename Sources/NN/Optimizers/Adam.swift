@@ -11,8 +11,10 @@ public final class Adam: Optimizer {
     private var m = StateBuffers(), v = StateBuffers()
     private var steps = 0
 
-    public init(_ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
-                epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
+    public init(
+        _ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
+        epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
+    ) {
         self.parameters = parameters
         learningRate = lr
         (beta1, beta2) = betas
@@ -22,8 +24,10 @@ public final class Adam: Optimizer {
     }
 
     /// AdamW: Adam with decoupled weight decay (PyTorch's default λ = 0.01).
-    public static func adamW(_ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
-                             epsilon: Float = 1e-8, weightDecay: Float = 1e-2) -> Adam {
+    public static func adamW(
+        _ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
+        epsilon: Float = 1e-8, weightDecay: Float = 1e-2
+    ) -> Adam {
         Adam(parameters, lr: lr, betas: betas, epsilon: epsilon, weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
@@ -34,7 +38,10 @@ public final class Adam: Optimizer {
         let stepSize = learningRate / correction1
         for p in parameters {
             guard let grad = p.grad else { continue }
-            let x = p.pointer, g = grad.pointer, mp = m(p), vp = v(p)
+            let x = p.pointer
+            let g = grad.pointer
+            let mp = m(p)
+            let vp = v(p)
             for i in 0..<p.count {
                 var gi = g[i]
                 if decoupled { x[i] *= 1 - learningRate * weightDecay } else { gi += weightDecay * x[i] }

@@ -8,8 +8,10 @@ public final class SGD: Optimizer {
     public let momentum: Float, dampening: Float, weightDecay: Float, nesterov: Bool
     private var momentumBuffers = StateBuffers()
 
-    public init(_ parameters: [Tensor], lr: Float, momentum: Float = 0, dampening: Float = 0,
-                weightDecay: Float = 0, nesterov: Bool = false) {
+    public init(
+        _ parameters: [Tensor], lr: Float, momentum: Float = 0, dampening: Float = 0,
+        weightDecay: Float = 0, nesterov: Bool = false
+    ) {
         precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov needs momentum and no dampening")
         self.parameters = parameters
         learningRate = lr
@@ -22,7 +24,9 @@ public final class SGD: Optimizer {
     public func step() {
         for p in parameters {
             guard let grad = p.grad else { continue }
-            let x = p.pointer, g = grad.pointer, n = p.count
+            let x = p.pointer
+            let g = grad.pointer
+            let n = p.count
             let lr = learningRate
             if momentum == 0 && weightDecay == 0 {
                 Kernels.axpy(-lr, g, x, n)

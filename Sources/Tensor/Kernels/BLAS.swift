@@ -1,8 +1,8 @@
 #if canImport(Accelerate)
-import Accelerate
+    import Accelerate
 #else
-import CBLAS
-import Foundation
+    import CBLAS
+    import Foundation
 #endif
 
 /// Row-major single-precision products through CBLAS, with the thread policy of DESIGN.md:
@@ -15,32 +15,32 @@ public enum BLAS {
     /// Threads OpenBLAS may use for large products (all cores by default).
     public nonisolated(unsafe) static var maxThreads: Int = {
         #if canImport(Accelerate)
-        return 1
+            return 1
         #else
-        quietIdleThreads()
-        return Int(openblas_get_num_threads())
+            quietIdleThreads()
+            return Int(openblas_get_num_threads())
         #endif
     }()
 
     #if !canImport(Accelerate)
-    /// OpenBLAS's idle threads spin for about 2^28 cycles after each product, taking the second
-    /// core from the element-wise work that follows (DESIGN.md). It reads OPENBLAS_THREAD_TIMEOUT
-    /// only when it loads, so set the shortest timeout (unless the user chose one), re-read the
-    /// environment and restart its threads (they start again on the next parallel product).
-    private static func quietIdleThreads() {
-        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0)
-        openblas_read_env()
-        _ = blas_thread_shutdown_()
-    }
+        /// OpenBLAS's idle threads spin for about 2^28 cycles after each product, taking the second
+        /// core from the element-wise work that follows (DESIGN.md). It reads OPENBLAS_THREAD_TIMEOUT
+        /// only when it loads, so set the shortest timeout (unless the user chose one), re-read the
+        /// environment and restart its threads (they start again on the next parallel product).
+        private static func quietIdleThreads() {
+            setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0)
+            openblas_read_env()
+            _ = blas_thread_shutdown_()
+        }
     #endif
 
     static func setThreads(_ n: Int) {
         #if !canImport(Accelerate)
-        if n != currentThreads {
-            _ = maxThreads  // configures OpenBLAS's threads on first use
-            openblas_set_num_threads(Int32(n))
-            currentThreads = n
-        }
+            if n != currentThreads {
+                _ = maxThreads  // configures OpenBLAS's threads on first use
+                openblas_set_num_threads(Int32(n))
+                currentThreads = n
+            }
         #endif
     }
 
@@ -69,13 +69,13 @@ public enum BLAS {
         guard k > 0 else {
             for r in 0..<m {
                 let row = c + r * ldc
-                if beta == 0 { row.update(repeating: 0, count: n) }
-                else if beta != 1 { for i in 0..<n { row[i] *= beta } }
+                if beta == 0 { row.update(repeating: 0, count: n) } else if beta != 1 { for i in 0..<n { row[i] *= beta } }
             }
             return
         }
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(lda ?? (transA ? m : k)), b, Int32(ldb ?? (transB ? k : n)), beta, c, Int32(ldc))
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha,
+            a, Int32(lda ?? (transA ? m : k)), b, Int32(ldb ?? (transB ? k : n)), beta, c, Int32(ldc))
     }
 }

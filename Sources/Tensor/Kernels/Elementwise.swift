@@ -6,7 +6,9 @@ public enum Kernels {
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> Vector { UnsafeRawPointer(p).loadUnaligned(as: Vector.self) }
     @inline(__always)
-    static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self) }
+    static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+    }
     /// The last `n` < 8 elements, zero-padded.
     @inline(__always)
     static func loadTail(_ p: UnsafePointer<Float>, _ n: Int) -> Vector {
@@ -26,8 +28,10 @@ public enum Kernels {
 
     /// Copies the `rest` < 8 trailing elements of each input into scratch slots 0, 8, 16.
     @inline(never)
-    static func fillScratch(_ s: UnsafeMutablePointer<Float>, _ rest: Int,
-                            _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>) {
+    static func fillScratch(
+        _ s: UnsafeMutablePointer<Float>, _ rest: Int,
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>
+    ) {
         for j in 0..<8 {
             s[j] = j < rest ? a[j] : 0
             s[8 + j] = j < rest ? b[j] : 0
@@ -46,7 +50,8 @@ public enum Kernels {
             withScratch { s in
                 var i = range.lowerBound
                 while i < range.upperBound {
-                    let rest = range.upperBound - i, full = rest >= 8
+                    let rest = range.upperBound - i
+                    let full = rest >= 8
                     if !full { fillScratch(s, rest, x + i, x + i, x + i) }
                     store(f(load(full ? x + i : UnsafePointer(s))), full ? out + i : s + 24)
                     if !full { (out + i).update(from: s + 24, count: rest) }
@@ -57,13 +62,16 @@ public enum Kernels {
     }
 
     /// out[i] = f(a[i], b[i]); `out` may alias either input.
-    static func zip<F: BinaryFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                                       _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
+    static func zip<F: BinaryFunction>(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: F
+    ) {
         parallelFor(n) { range in
             withScratch { s in
                 var i = range.lowerBound
                 while i < range.upperBound {
-                    let rest = range.upperBound - i, full = rest >= 8
+                    let rest = range.upperBound - i
+                    let full = rest >= 8
                     if !full { fillScratch(s, rest, a + i, b + i, b + i) }
                     let y = f(load(full ? a + i : UnsafePointer(s)), load(full ? b + i : UnsafePointer(s + 8)))
                     store(y, full ? out + i : s + 24)
@@ -75,14 +83,17 @@ public enum Kernels {
     }
 
     /// out[i] = f(a[i], b) for a scalar b broadcast to all lanes (or f(b, a[i]) with `scalarFirst`).
-    static func zip<F: BinaryFunction>(_ a: UnsafePointer<Float>, scalar b: Float, scalarFirst: Bool,
-                                       _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
+    static func zip<F: BinaryFunction>(
+        _ a: UnsafePointer<Float>, scalar b: Float, scalarFirst: Bool,
+        _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: F
+    ) {
         let vb = Vector(repeating: b)
         parallelFor(n) { range in
             withScratch { s in
                 var i = range.lowerBound
                 while i < range.upperBound {
-                    let rest = range.upperBound - i, full = rest >= 8
+                    let rest = range.upperBound - i
+                    let full = rest >= 8
                     if !full { fillScratch(s, rest, a + i, a + i, a + i) }
                     let va = load(full ? a + i : UnsafePointer(s))
                     store(f(scalarFirst ? vb : va, scalarFirst ? va : vb), full ? out + i : s + 24)
@@ -94,16 +105,20 @@ public enum Kernels {
     }
 
     /// out[i] = f(a[i], b[i], c[i]); `out` may alias any input.
-    static func zip3<F: TernaryFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
-                                         _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
+    static func zip3<F: TernaryFunction>(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
+        _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: F
+    ) {
         parallelFor(n) { range in
             withScratch { s in
                 var i = range.lowerBound
                 while i < range.upperBound {
-                    let rest = range.upperBound - i, full = rest >= 8
+                    let rest = range.upperBound - i
+                    let full = rest >= 8
                     if !full { fillScratch(s, rest, a + i, b + i, c + i) }
-                    let y = f(load(full ? a + i : UnsafePointer(s)), load(full ? b + i : UnsafePointer(s + 8)),
-                              load(full ? c + i : UnsafePointer(s + 16)))
+                    let y = f(
+                        load(full ? a + i : UnsafePointer(s)), load(full ? b + i : UnsafePointer(s + 8)),
+                        load(full ? c + i : UnsafePointer(s + 16)))
                     store(y, full ? out + i : s + 24)
                     if !full { (out + i).update(from: s + 24, count: rest) }
                     i += 8
@@ -117,7 +132,9 @@ public enum Kernels {
     /// y = tanh(x) over n floats.
     public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { map(x, y, n, Fn.Tanh()) }
     /// y = σ(x) over n floats.
-    public static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) { map(x, y, n, Fn.Sigmoid()) }
+    public static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(x, y, n, Fn.Sigmoid())
+    }
     /// out = a + b over n floats.
     public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
         zip(a, b, out, n, Fn.Add())
@@ -131,11 +148,19 @@ public enum Kernels {
 
     /// Σ x[i], accumulated in eight Float lanes then in Double.
     public static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc0 = Vector(), acc1 = Vector()
+        var acc0 = Vector()
+        var acc1 = Vector()
         var i = 0
-        while i + 16 <= n { acc0 += load(x + i); acc1 += load(x + i + 8); i += 16 }
+        while i + 16 <= n {
+            acc0 += load(x + i)
+            acc1 += load(x + i + 8)
+            i += 16
+        }
         var total = Double((acc0 + acc1).sum())
-        while i < n { total += Double(x[i]); i += 1 }
+        while i < n {
+            total += Double(x[i])
+            i += 1
+        }
         return Float(total)
     }
 
@@ -143,9 +168,15 @@ public enum Kernels {
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc = Vector()
         var i = 0
-        while i + 8 <= n { acc = acc.addingProduct(load(a + i), load(b + i)); i += 8 }
+        while i + 8 <= n {
+            acc = acc.addingProduct(load(a + i), load(b + i))
+            i += 8
+        }
         var total = acc.sum()
-        while i < n { total += a[i] * b[i]; i += 1 }
+        while i < n {
+            total += a[i] * b[i]
+            i += 1
+        }
         return total
     }
 
@@ -153,7 +184,8 @@ public enum Kernels {
     /// every core, the blocks' sums added in order, so the result does not depend on the number
     /// of threads (gradient clipping's norm over millions of values).
     public static func sumOfSquares(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
-        let block = 32_768, blocks = (n + block - 1) / block
+        let block = 32_768
+        let blocks = (n + block - 1) / block
         guard blocks > 1 else { return blockSumOfSquares(x, n) }
         var sums = [Double](repeating: 0, count: blocks)
         sums.withUnsafeMutableBufferPointer { sums in
@@ -168,15 +200,27 @@ public enum Kernels {
     }
 
     private static func blockSumOfSquares(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
-        var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
+        var a0 = Vector()
+        var a1 = Vector()
+        var a2 = Vector()
+        var a3 = Vector()
         var i = 0
         while i + 32 <= n {
-            let v0 = load(x + i), v1 = load(x + i + 8), v2 = load(x + i + 16), v3 = load(x + i + 24)
-            a0.addProduct(v0, v0); a1.addProduct(v1, v1); a2.addProduct(v2, v2); a3.addProduct(v3, v3)
+            let v0 = load(x + i)
+            let v1 = load(x + i + 8)
+            let v2 = load(x + i + 16)
+            let v3 = load(x + i + 24)
+            a0.addProduct(v0, v0)
+            a1.addProduct(v1, v1)
+            a2.addProduct(v2, v2)
+            a3.addProduct(v3, v3)
             i += 32
         }
         var total = Double(((a0 + a1) + (a2 + a3)).sum())
-        while i < n { total += Double(x[i] * x[i]); i += 1 }
+        while i < n {
+            total += Double(x[i] * x[i])
+            i += 1
+        }
         return total
     }
 

@@ -39,9 +39,14 @@ struct PackedMatrix {
                     let c = (0..<8).map { column(j0 + half * 8 + $0) }
                     var k0 = 0
                     while k0 + 8 <= k {
-                        let r0 = Self.load(c[0] + k0), r1 = Self.load(c[1] + k0), r2 = Self.load(c[2] + k0)
-                        let r3 = Self.load(c[3] + k0), r4 = Self.load(c[4] + k0), r5 = Self.load(c[5] + k0)
-                        let r6 = Self.load(c[6] + k0), r7 = Self.load(c[7] + k0)
+                        let r0 = Self.load(c[0] + k0)
+                        let r1 = Self.load(c[1] + k0)
+                        let r2 = Self.load(c[2] + k0)
+                        let r3 = Self.load(c[3] + k0)
+                        let r4 = Self.load(c[4] + k0)
+                        let r5 = Self.load(c[5] + k0)
+                        let r6 = Self.load(c[6] + k0)
+                        let r7 = Self.load(c[7] + k0)
                         for i in 0..<8 {
                             UnsafeMutableRawPointer(panel + (k0 + i) * Self.panelWidth + half * 8)
                                 .storeBytes(of: V(r0[i], r1[i], r2[i], r3[i], r4[i], r5[i], r6[i], r7[i]), as: V.self)
@@ -65,14 +70,17 @@ struct PackedMatrix {
     private init(k: Int, n: Int, parallel: Bool, row source: UnsafePointer<Float>, ld: Int) {
         self.init(k: k, n: n, parallel: parallel) { panel, j0, width in
             for kk in 0..<k {
-                let row = source + kk * ld + j0, out = panel + kk * Self.panelWidth
+                let row = source + kk * ld + j0
+                let out = panel + kk * Self.panelWidth
                 for jj in 0..<Self.panelWidth { out[jj] = jj < width ? row[jj] : 0 }
             }
         }
     }
 
-    private init(k: Int, n: Int, parallel: Bool,
-                 pack: (_ panel: UnsafeMutablePointer<Float>, _ firstColumn: Int, _ width: Int) -> Void) {
+    private init(
+        k: Int, n: Int, parallel: Bool,
+        pack: (_ panel: UnsafeMutablePointer<Float>, _ firstColumn: Int, _ width: Int) -> Void
+    ) {
         self.k = k
         self.n = n
         let panels = (n + Self.panelWidth - 1) / Self.panelWidth
@@ -96,8 +104,10 @@ struct PackedMatrix {
     /// C[m, n] = A[m, k] · B (+ C when `accumulate`, + `bias`[n] on every row when given); A rows
     /// `lda` apart, C rows `ldc` apart (default n). Single-threaded, in the caller's thread; many
     /// rows go in L2-sized blocks, as in `multiplyParallel`.
-    func multiply(_ a: UnsafePointer<Float>, m: Int, lda: Int, into c: UnsafeMutablePointer<Float>, ldc: Int? = nil,
-                  accumulate: Bool, bias: UnsafePointer<Float>? = nil) {
+    func multiply(
+        _ a: UnsafePointer<Float>, m: Int, lda: Int, into c: UnsafeMutablePointer<Float>, ldc: Int? = nil,
+        accumulate: Bool, bias: UnsafePointer<Float>? = nil
+    ) {
         let blockRows = Self.blockRows(k: k)
         var r0 = 0
         while r0 < m {
@@ -115,8 +125,10 @@ struct PackedMatrix {
     /// the panels are split across the pool, and each thread takes the rows in blocks small enough
     /// to stay in its L2 cache while all its panels pass over them (one panel stays in L1 for a
     /// whole block), so A is read from memory once per thread rather than once per panel.
-    func multiplyParallel(_ a: UnsafePointer<Float>, m: Int, lda: Int, into c: UnsafeMutablePointer<Float>,
-                          accumulate: Bool, bias: UnsafePointer<Float>? = nil) {
+    func multiplyParallel(
+        _ a: UnsafePointer<Float>, m: Int, lda: Int, into c: UnsafeMutablePointer<Float>,
+        accumulate: Bool, bias: UnsafePointer<Float>? = nil
+    ) {
         let blockRows = Self.blockRows(k: k)
         let chunks = Swift.min(panels, 2 * Parallel.threadCount)
         Parallel.forEach(chunks: chunks) { chunk in
@@ -137,20 +149,24 @@ struct PackedMatrix {
 
     /// The columns of `panels` for A's `rows`: C[r, j − firstColumn] at c + r·ldc (C holds the
     /// whole product by default; a narrower C holds only the columns from `firstColumn` on).
-    func multiply(_ a: UnsafePointer<Float>, rows: Range<Int>, lda: Int, panels range: Range<Int>,
-                  into c: UnsafeMutablePointer<Float>, ldc: Int? = nil, firstColumn: Int = 0, accumulate: Bool,
-                  bias: UnsafePointer<Float>?) {
+    func multiply(
+        _ a: UnsafePointer<Float>, rows: Range<Int>, lda: Int, panels range: Range<Int>,
+        into c: UnsafeMutablePointer<Float>, ldc: Int? = nil, firstColumn: Int = 0, accumulate: Bool,
+        bias: UnsafePointer<Float>?
+    ) {
         let bp = UnsafePointer(storage.pointer)
         let ldc = ldc ?? n
         for p in range {
-            let j0 = p * Self.panelWidth, width = Swift.min(Self.panelWidth, n - j0)
+            let j0 = p * Self.panelWidth
+            let width = Swift.min(Self.panelWidth, n - j0)
             let panel = bp + p * k * Self.panelWidth
             let b = bias.map { $0 + j0 }
             let cj = c + j0 - firstColumn
             var r = rows.lowerBound
             while r + 5 <= rows.upperBound {
-                Self.kernel5(a + r * lda, lda: lda, panel, k: k, cj + r * ldc, ldc: ldc, width: width,
-                             accumulate: accumulate, bias: b)
+                Self.kernel5(
+                    a + r * lda, lda: lda, panel, k: k, cj + r * ldc, ldc: ldc, width: width,
+                    accumulate: accumulate, bias: b)
                 r += 5
             }
             while r < rows.upperBound {
@@ -164,12 +180,20 @@ struct PackedMatrix {
     private static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
 
     @inline(__always)
-    private static func finish(_ lo: V, _ hi: V, _ c: UnsafeMutablePointer<Float>, width: Int, accumulate: Bool,
-                               bias: UnsafePointer<Float>?) {
+    private static func finish(
+        _ lo: V, _ hi: V, _ c: UnsafeMutablePointer<Float>, width: Int, accumulate: Bool,
+        bias: UnsafePointer<Float>?
+    ) {
         if width == 16 {
             var (l, h) = (lo, hi)
-            if accumulate { l += load(c); h += load(c + 8) }
-            if let bias { l += load(bias); h += load(bias + 8) }
+            if accumulate {
+                l += load(c)
+                h += load(c + 8)
+            }
+            if let bias {
+                l += load(bias)
+                h += load(bias + 8)
+            }
             UnsafeMutableRawPointer(c).storeBytes(of: l, as: V.self)
             UnsafeMutableRawPointer(c + 8).storeBytes(of: h, as: V.self)
         } else {
@@ -182,23 +206,46 @@ struct PackedMatrix {
         }
     }
 
-    private static func kernel5(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, k: Int,
-                                _ c: UnsafeMutablePointer<Float>, ldc: Int, width: Int, accumulate: Bool,
-                                bias: UnsafePointer<Float>?) {
-        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-        var c30 = V(), c31 = V(), c40 = V(), c41 = V()
-        let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda
+    private static func kernel5(
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, k: Int,
+        _ c: UnsafeMutablePointer<Float>, ldc: Int, width: Int, accumulate: Bool,
+        bias: UnsafePointer<Float>?
+    ) {
+        var c00 = V()
+        var c01 = V()
+        var c10 = V()
+        var c11 = V()
+        var c20 = V()
+        var c21 = V()
+        var c30 = V()
+        var c31 = V()
+        var c40 = V()
+        var c41 = V()
+        let a0 = a
+        let a1 = a + lda
+        let a2 = a + 2 * lda
+        let a3 = a + 3 * lda
+        let a4 = a + 4 * lda
         var bk = b
         for kk in 0..<k {
-            let b0 = load(bk), b1 = load(bk + 8)
+            let b0 = load(bk)
+            let b1 = load(bk + 8)
             bk += 16
-            let x0 = V(repeating: a0[kk]), x1 = V(repeating: a1[kk]), x2 = V(repeating: a2[kk])
-            c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1)
-            c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1)
-            c20 = c20.addingProduct(x2, b0); c21 = c21.addingProduct(x2, b1)
-            let x3 = V(repeating: a3[kk]), x4 = V(repeating: a4[kk])
-            c30 = c30.addingProduct(x3, b0); c31 = c31.addingProduct(x3, b1)
-            c40 = c40.addingProduct(x4, b0); c41 = c41.addingProduct(x4, b1)
+            let x0 = V(repeating: a0[kk])
+            let x1 = V(repeating: a1[kk])
+            let x2 = V(repeating: a2[kk])
+            c00 = c00.addingProduct(x0, b0)
+            c01 = c01.addingProduct(x0, b1)
+            c10 = c10.addingProduct(x1, b0)
+            c11 = c11.addingProduct(x1, b1)
+            c20 = c20.addingProduct(x2, b0)
+            c21 = c21.addingProduct(x2, b1)
+            let x3 = V(repeating: a3[kk])
+            let x4 = V(repeating: a4[kk])
+            c30 = c30.addingProduct(x3, b0)
+            c31 = c31.addingProduct(x3, b1)
+            c40 = c40.addingProduct(x4, b0)
+            c41 = c41.addingProduct(x4, b1)
         }
         finish(c00, c01, c, width: width, accumulate: accumulate, bias: bias)
         finish(c10, c11, c + ldc, width: width, accumulate: accumulate, bias: bias)
@@ -207,14 +254,18 @@ struct PackedMatrix {
         finish(c40, c41, c + 4 * ldc, width: width, accumulate: accumulate, bias: bias)
     }
 
-    private static func kernel1(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, k: Int,
-                                _ c: UnsafeMutablePointer<Float>, width: Int, accumulate: Bool,
-                                bias: UnsafePointer<Float>?) {
-        var c0 = V(), c1 = V()
+    private static func kernel1(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, k: Int,
+        _ c: UnsafeMutablePointer<Float>, width: Int, accumulate: Bool,
+        bias: UnsafePointer<Float>?
+    ) {
+        var c0 = V()
+        var c1 = V()
         var bk = b
         for kk in 0..<k {
             let x = V(repeating: a[kk])
-            c0 = c0.addingProduct(x, load(bk)); c1 = c1.addingProduct(x, load(bk + 8))
+            c0 = c0.addingProduct(x, load(bk))
+            c1 = c1.addingProduct(x, load(bk + 8))
             bk += 16
         }
         finish(c0, c1, c, width: width, accumulate: accumulate, bias: bias)

@@ -54,7 +54,9 @@ final class ThreadPool: @unchecked Sendable {
             unfinishedWorkers.store(workerCount, ordering: .relaxed)
             generation.add(1, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-                wake.lock(); wake.broadcast(); wake.unlock()
+                wake.lock()
+                wake.broadcast()
+                wake.unlock()
             }
             runChunks()
             while unfinishedWorkers.load(ordering: .acquiring) > 0 { spinPause() }
@@ -67,7 +69,10 @@ final class ThreadPool: @unchecked Sendable {
     /// (another thread's job, or a call from inside a chunk) the caller runs `body(0, 1)` alone.
     func runTeam(maxSize: Int, _ body: (_ member: Int, _ size: Int) -> Void) {
         let size = Swift.min(maxSize, workerCount + 1)
-        guard size > 1, jobLock.try() else { body(0, 1); return }
+        guard size > 1, jobLock.try() else {
+            body(0, 1)
+            return
+        }
         defer { jobLock.unlock() }
         // A member cannot finish before every member has reached its first barrier, so each chunk
         // is taken by a different thread; a body without barriers may run serially, harmlessly.
@@ -88,7 +93,10 @@ final class ThreadPool: @unchecked Sendable {
             var spins = 0
             while generation.load(ordering: .acquiring) == seen {
                 spins += 1
-                if spins < 2_000 { spinPause(); continue }
+                if spins < 2_000 {
+                    spinPause()
+                    continue
+                }
                 wake.lock()
                 sleepers.add(1, ordering: .sequentiallyConsistent)
                 while generation.load(ordering: .sequentiallyConsistent) == seen { wake.wait() }
@@ -103,7 +111,7 @@ final class ThreadPool: @unchecked Sendable {
 
     @inline(__always) private func spinPause() {
         #if arch(x86_64) || arch(i386)
-        _ = sched_yield()
+            _ = sched_yield()
         #endif
     }
 }
@@ -113,7 +121,10 @@ extension Kernels {
     @inline(__always)
     static func parallelFor(_ count: Int, grain: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
         let pool = ThreadPool.shared
-        guard count >= 2 * grain, pool.workerCount > 0 else { body(0..<count); return }
+        guard count >= 2 * grain, pool.workerCount > 0 else {
+            body(0..<count)
+            return
+        }
         let chunks = min(count / grain, 4 * (pool.workerCount + 1))
         let size = (count + chunks - 1) / chunks
         // Keep chunk starts on a SIMD boundary.

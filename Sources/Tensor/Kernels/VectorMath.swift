@@ -1,5 +1,5 @@
 #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
-import _Builtin_intrinsics.intel
+    import _Builtin_intrinsics.intel
 #endif
 
 /// Polynomial exp, tanh and sigmoid on eight lanes at a time.
@@ -24,22 +24,22 @@ public enum VectorMath {
     @inline(__always)
     static func atLeast(_ bound: Float, _ v: Vector) -> Vector {
         #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
-        return _mm256_max_ps(Vector(repeating: bound), v)
+            return _mm256_max_ps(Vector(repeating: bound), v)
         #else
-        var out = v
-        out.replace(with: bound, where: v .< bound)
-        return out
+            var out = v
+            out.replace(with: bound, where: v .< bound)
+            return out
         #endif
     }
 
     @inline(__always)
     static func atMost(_ bound: Float, _ v: Vector) -> Vector {
         #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
-        return _mm256_min_ps(Vector(repeating: bound), v)
+            return _mm256_min_ps(Vector(repeating: bound), v)
         #else
-        var out = v
-        out.replace(with: bound, where: v .> bound)
-        return out
+            var out = v
+            out.replace(with: bound, where: v .> bound)
+            return out
         #endif
     }
 
@@ -106,11 +106,11 @@ public enum VectorMath {
     @inline(__always)
     static func whereNegative(_ x: Vector, _ a: Vector, else b: Vector) -> Vector {
         #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
-        return _mm256_blendv_ps(b, a, x)
+            return _mm256_blendv_ps(b, a, x)
         #else
-        var out = b
-        out.replace(with: a, where: (bits(x) & Bits(repeating: Int32.min)) .!= 0)
-        return out
+            var out = b
+            out.replace(with: a, where: (bits(x) & Bits(repeating: Int32.min)) .!= 0)
+            return out
         #endif
     }
 }

@@ -14,17 +14,23 @@ extension Tensor {
     /// here each (column, head) pair multiplies in place with strided BLAS calls, pairs spread
     /// over the cores. Backward: dV = Wᵀ dO, dP = (dO Vᵀ) ⊙ D, dS = P ⊙ (dP − rowsum(P ⊙ dP)),
     /// dQ = dS K / √d, dK = dSᵀ Q / √d.
-    public static func selfAttention(qkv: Tensor, heads: Int, mask: Tensor? = nil, dropout p: Float = 0,
-                                     training: Bool = false, generator: RandomGenerator = .global) -> Tensor {
-        precondition(qkv.rank == 3 && qkv.shape[2] % 3 == 0 && heads > 0 && (qkv.shape[2] / 3) % heads == 0,
-                     "selfAttention: qkv \(qkv.shape) is not [L, N, 3E] with E a multiple of \(heads) heads")
+    public static func selfAttention(
+        qkv: Tensor, heads: Int, mask: Tensor? = nil, dropout p: Float = 0,
+        training: Bool = false, generator: RandomGenerator = .global
+    ) -> Tensor {
+        precondition(
+            qkv.rank == 3 && qkv.shape[2] % 3 == 0 && heads > 0 && (qkv.shape[2] / 3) % heads == 0,
+            "selfAttention: qkv \(qkv.shape) is not [L, N, 3E] with E a multiple of \(heads) heads")
         precondition(p >= 0 && p <= 1, "selfAttention: dropout probability \(p) outside [0, 1]")
         let (l, n, e) = (qkv.shape[0], qkv.shape[1], qkv.shape[2] / 3)
         if let mask {
             precondition(mask.shape == [l, l], "selfAttention: mask \(mask.shape) is not [\(l), \(l)]")
             precondition(!mask.requiresGrad, "selfAttention: the mask is a constant; it cannot require a gradient")
         }
-        let d = e / heads, pairs = n * heads, ld = n * 3 * e, ldOut = n * e
+        let d = e / heads
+        let pairs = n * heads
+        let ld = n * 3 * e
+        let ldOut = n * e
         let scale = 1 / Float(d).squareRoot()
         let probs = TensorStorage(uninitializedCount: pairs * l * l)
         var dropMask: TensorStorage?
@@ -49,8 +55,9 @@ extension Tensor {
             for b in Parallel.range(of: chunk, chunks: chunks, count: pairs) {
                 let (at, offset) = columns(b)
                 let (q, k, v, pb) = (x + at, x + at + e, x + at + 2 * e, pp + b * l * l)
-                BLAS.sgemmAsConfigured(transA: false, transB: true, m: l, n: l, k: d, alpha: scale,
-                                       q, lda: ld, k, ldb: ld, pb)
+                BLAS.sgemmAsConfigured(
+                    transA: false, transB: true, m: l, n: l, k: d, alpha: scale,
+                    q, lda: ld, k, ldb: ld, pb)
                 for i in 0..<l {
                     let row = pb + i * l
                     if let mp { for j in 0..<l { row[j] += mp[i * l + j] } }
@@ -63,8 +70,9 @@ extension Tensor {
                     for i in 0..<(l * l) { weights[i] = pb[i] * dp[b * l * l + i] }
                     w = UnsafePointer(weights)
                 }
-                BLAS.sgemmAsConfigured(transA: false, transB: false, m: l, n: d, k: l, w, lda: l, v, ldb: ld,
-                                       y + offset, ldc: ldOut)
+                BLAS.sgemmAsConfigured(
+                    transA: false, transB: false, m: l, n: d, k: l, w, lda: l, v, ldb: ld,
+                    y + offset, ldc: ldOut)
             }
         }
         return .result("self_attention", shape: [l, n, e], storage: out, inputs: [qkv]) { g in
@@ -87,19 +95,23 @@ extension Tensor {
                     }
                     // dW = dO Vᵀ and dV = Wᵀ dO.
                     BLAS.sgemmAsConfigured(transA: false, transB: true, m: l, n: l, k: d, gOut, lda: ldOut, v, ldb: ld, gs)
-                    BLAS.sgemmAsConfigured(transA: true, transB: false, m: l, n: d, k: l, weights, lda: l,
-                                           gOut, ldb: ldOut, gv, ldc: ld)
+                    BLAS.sgemmAsConfigured(
+                        transA: true, transB: false, m: l, n: d, k: l, weights, lda: l,
+                        gOut, ldb: ldOut, gv, ldc: ld)
                     for i in 0..<l {
-                        let row = gs + i * l, prob = pb + i * l
+                        let row = gs + i * l
+                        let prob = pb + i * l
                         if let dp { for j in 0..<l { row[j] *= dp[b * l * l + i * l + j] } }
                         var dot: Float = 0
                         for j in 0..<l { dot += row[j] * prob[j] }
                         for j in 0..<l { row[j] = prob[j] * (row[j] - dot) }
                     }
-                    BLAS.sgemmAsConfigured(transA: false, transB: false, m: l, n: d, k: l, alpha: scale,
-                                           gs, lda: l, k, ldb: ld, gq, ldc: ld)
-                    BLAS.sgemmAsConfigured(transA: true, transB: false, m: l, n: d, k: l, alpha: scale,
-                                           gs, lda: l, q, ldb: ld, gk, ldc: ld)
+                    BLAS.sgemmAsConfigured(
+                        transA: false, transB: false, m: l, n: d, k: l, alpha: scale,
+                        gs, lda: l, k, ldb: ld, gq, ldc: ld)
+                    BLAS.sgemmAsConfigured(
+                        transA: true, transB: false, m: l, n: d, k: l, alpha: scale,
+                        gs, lda: l, q, ldb: ld, gk, ldc: ld)
                 }
             }
             return [gqkv]

@@ -15,10 +15,12 @@ extension Tensor {
     }
 
     private func avgPool(_ w: Window2D, _ outShape: [Int], name: String) -> Tensor {
-        let plane = w.height * w.width, planes = plane == 0 ? 0 : count / plane
+        let plane = w.height * w.width
+        let planes = plane == 0 ? 0 : count / plane
         let scale = 1 / Float(w.kernelSize)
         let out = TensorStorage(uninitializedCount: planes * w.outputSize)
-        let x = pointer, y = out.pointer
+        let x = pointer
+        let y = out.pointer
         w.forEachPlane(planes) { p in
             let source = x + p * plane
             for oy in 0..<w.outH {
@@ -34,7 +36,8 @@ extension Tensor {
         let inShape = shape
         return .result(name, shape: outShape, storage: out, inputs: [self]) { g in
             let gx = Tensor.zeros(inShape)
-            let gi = g.pointer, go = gx.pointer
+            let gi = g.pointer
+            let go = gx.pointer
             w.forEachPlane(planes) { p in
                 let destination = go + p * plane
                 for oy in 0..<w.outH {

@@ -7,23 +7,29 @@ enum Broadcast {
         _ body: (Int, Int, Int, Int, Int, Int) -> Void
     ) {
         let rank = outShape.count
-        guard rank > 0 else { body(0, 0, 0, 0, 0, 1); return }
+        guard rank > 0 else {
+            body(0, 0, 0, 0, 0, 1)
+            return
+        }
         let sa = Shape.broadcastStrides(aShape, to: outShape)
         let sb = Shape.broadcastStrides(bShape, to: outShape)
         let length = outShape[rank - 1]
         let rows = Shape.count(outShape) / max(length, 1)
         guard length > 0 else { return }
         var index = [Int](repeating: 0, count: rank - 1)
-        var offA = 0, offB = 0
+        var offA = 0
+        var offB = 0
         for row in 0..<rows {
             body(row * length, offA, sa[rank - 1], offB, sb[rank - 1], length)
             // Advance the multi-index over the leading axes like an odometer.
             var axis = rank - 2
             while axis >= 0 {
                 index[axis] += 1
-                offA += sa[axis]; offB += sb[axis]
+                offA += sa[axis]
+                offB += sb[axis]
                 if index[axis] < outShape[axis] { break }
-                offA -= sa[axis] * outShape[axis]; offB -= sb[axis] * outShape[axis]
+                offA -= sa[axis] * outShape[axis]
+                offB -= sb[axis] * outShape[axis]
                 index[axis] = 0
                 axis -= 1
             }
@@ -41,7 +47,9 @@ enum Broadcast {
             preconditionFailure("\(op): shapes \(a.shape) and \(b.shape) do not broadcast")
         }
         let out = Tensor(uninitializedShape: shape)
-        let pa = a.pointer, pb = b.pointer, po = out.pointer
+        let pa = a.pointer
+        let pb = b.pointer
+        let po = out.pointer
         forEachRow(a.shape, b.shape, shape) { o, ia, sa, ib, sb, n in
             if sa == 1 && sb == 1 {
                 Kernels.zip(pa + ia, pb + ib, po + o, n, f)
@@ -95,8 +103,10 @@ extension Tensor {
         let out = Broadcast.apply(a, b, op: "mul", Fn.Mul())
         let (da, db) = (a.detach(), b.detach())
         return .result("mul", shape: out.shape, storage: out.storage, inputs: [a, b]) { g in
-            [a.requiresGrad ? (g * db).sum(toShape: da.shape) : nil,
-             b.requiresGrad ? (g * da).sum(toShape: db.shape) : nil]
+            [
+                a.requiresGrad ? (g * db).sum(toShape: da.shape) : nil,
+                b.requiresGrad ? (g * da).sum(toShape: db.shape) : nil
+            ]
         }
     }
 
@@ -105,8 +115,10 @@ extension Tensor {
         let out = Broadcast.apply(a, b, op: "div", Fn.Div())
         let (da, db) = (a.detach(), b.detach())
         return .result("div", shape: out.shape, storage: out.storage, inputs: [a, b]) { g in
-            [a.requiresGrad ? (g / db).sum(toShape: da.shape) : nil,
-             b.requiresGrad ? (-(g * da) / (db * db)).sum(toShape: db.shape) : nil]
+            [
+                a.requiresGrad ? (g / db).sum(toShape: da.shape) : nil,
+                b.requiresGrad ? (-(g * da) / (db * db)).sum(toShape: db.shape) : nil
+            ]
         }
     }
 }

@@ -12,8 +12,9 @@ extension Tensor {
         let (n, c) = checkedRows(logits, targets, ignoreIndex, op: "crossEntropy")
         let used = targets.reduce(0) { $0 + ($1 == ignoreIndex ? 0 : 1) }
         let gradient = GradMode.isEnabled && logits.requiresGrad ? TensorStorage(uninitializedCount: n * c) : nil
-        let rows = crossEntropyRows(logits.pointer, rows: n, columns: c, targets: targets, ignoreIndex: ignoreIndex,
-                                    gradient: gradient.map { ($0.pointer, 1 / Float(used)) })
+        let rows = crossEntropyRows(
+            logits.pointer, rows: n, columns: c, targets: targets, ignoreIndex: ignoreIndex,
+            gradient: gradient.map { ($0.pointer, 1 / Float(used)) })
         var total = 0.0
         for (r, t) in targets.enumerated() where t != ignoreIndex { total += Double(rows.loss[r]) }
         let loss = Tensor(Float(total / Double(used)))
@@ -30,10 +31,14 @@ extension Tensor {
     /// `ignoreIndex`, without recording a graph (evaluation): one parallel pass over the logits.
     /// A hit is a row whose target logit is the largest (ties count as hits).
     public static func crossEntropyTotals(logits: Tensor, targets: [Int], ignoreIndex: Int? = nil)
-        -> (loss: Double, hits: Int, count: Int) {
+        -> (loss: Double, hits: Int, count: Int)
+    {
         let (n, c) = checkedRows(logits, targets, ignoreIndex, op: "crossEntropyTotals")
-        let rows = crossEntropyRows(logits.pointer, rows: n, columns: c, targets: targets, ignoreIndex: ignoreIndex, gradient: nil)
-        var total = 0.0, hits = 0, used = 0
+        let rows = crossEntropyRows(
+            logits.pointer, rows: n, columns: c, targets: targets, ignoreIndex: ignoreIndex, gradient: nil)
+        var total = 0.0
+        var hits = 0
+        var used = 0
         for (r, t) in targets.enumerated() where t != ignoreIndex {
             total += Double(rows.loss[r])
             if rows.hit[r] { hits += 1 }
@@ -43,8 +48,9 @@ extension Tensor {
     }
 
     private static func checkedRows(_ logits: Tensor, _ targets: [Int], _ ignoreIndex: Int?, op: String) -> (Int, Int) {
-        precondition(logits.rank == 2 && logits.shape[0] == targets.count,
-                     "\(op): logits \(logits.shape) do not match \(targets.count) targets")
+        precondition(
+            logits.rank == 2 && logits.shape[0] == targets.count,
+            "\(op): logits \(logits.shape) do not match \(targets.count) targets")
         let c = logits.shape[1]
         checkTargets(targets, classes: c, ignoreIndex: ignoreIndex, op: op)
         return (logits.shape[0], c)
@@ -67,23 +73,27 @@ extension Tensor {
     ) -> (loss: [Float], hit: [Bool]) {
         var loss = [Float](repeating: 0, count: n)
         var hit = [Bool](repeating: false, count: n)
-        loss.withUnsafeMutableBufferPointer { loss in hit.withUnsafeMutableBufferPointer { hit in
-        targets.withUnsafeBufferPointer { targets in
-            Kernels.parallelFor(n, grain: Swift.max(1, 16_384 / Swift.max(c, 1))) { range in
-                // Without a gradient buffer the exponentials go to one scratch row per chunk.
-                let scratch = gradient == nil ? UnsafeMutablePointer<Float>.allocate(capacity: c) : nil
-                defer { scratch?.deallocate() }
-                for r in range {
-                    let row = x + r * c, t = targets[r]
-                    let out = gradient.map { $0.0 + r * c } ?? scratch!
-                    if t == ignoreIndex {
-                        if gradient != nil { out.update(repeating: 0, count: c) }
-                        continue
+        loss.withUnsafeMutableBufferPointer { loss in
+            hit.withUnsafeMutableBufferPointer { hit in
+                targets.withUnsafeBufferPointer { targets in
+                    Kernels.parallelFor(n, grain: Swift.max(1, 16_384 / Swift.max(c, 1))) { range in
+                        // Without a gradient buffer the exponentials go to one scratch row per chunk.
+                        let scratch = gradient == nil ? UnsafeMutablePointer<Float>.allocate(capacity: c) : nil
+                        defer { scratch?.deallocate() }
+                        for r in range {
+                            let row = x + r * c
+                            let t = targets[r]
+                            let out = gradient.map { $0.0 + r * c } ?? scratch!
+                            if t == ignoreIndex {
+                                if gradient != nil { out.update(repeating: 0, count: c) }
+                                continue
+                            }
+                            (loss[r], hit[r]) = crossEntropyRow(row, out, columns: c, target: t, gradientScale: gradient?.1)
+                        }
                     }
-                    (loss[r], hit[r]) = crossEntropyRow(row, out, columns: c, target: t, gradientScale: gradient?.1)
                 }
             }
-        } } }
+        }
         return (loss, hit)
     }
 
@@ -91,9 +101,12 @@ extension Tensor {
     /// maximum, and leaves exp(x − max) in `out`, or (softmax(x) − onehot(target)) · scale when
     /// `gradientScale` is given. `out` may be `row` itself (the logits overwritten).
     @inline(__always)
-    static func crossEntropyRow(_ row: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, columns c: Int,
-                                target t: Int, gradientScale: Float?) -> (loss: Float, hit: Bool) {
-        let rowMax = Kernels.max(row, c), logit = row[t]
+    static func crossEntropyRow(
+        _ row: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, columns c: Int,
+        target t: Int, gradientScale: Float?
+    ) -> (loss: Float, hit: Bool) {
+        let rowMax = Kernels.max(row, c)
+        let logit = row[t]
         let shift = rowMax.finiteOrZero
         let lse = shift + Float(Foundation.log(expShiftedRow(row, out, columns: c, shift: shift)))
         if let scale = gradientScale {

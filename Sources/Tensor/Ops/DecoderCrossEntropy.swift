@@ -22,7 +22,10 @@ public struct PackedLinear {
     /// not change while this is in use (an evaluation pass).
     public init(weight: Tensor, bias: Tensor?) {
         precondition(weight.rank == 2, "PackedLinear: weight must be [out, in], got \(weight.shape)")
-        if let bias { precondition(bias.shape == [weight.shape[0]], "PackedLinear: bias \(bias.shape) does not match weight \(weight.shape)") }
+        if let bias {
+            precondition(
+                bias.shape == [weight.shape[0]], "PackedLinear: bias \(bias.shape) does not match weight \(weight.shape)")
+        }
         (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         packed = PackedMatrix(weight.pointer, k: inFeatures, n: outFeatures, transposed: true, parallel: true)
         self.bias = bias
@@ -34,7 +37,8 @@ public struct PackedLinear {
     /// up to rounding (the exponentials are summed in another order). A hit is a row whose target
     /// logit is the largest (ties count as hits). `input` [N, in].
     public func crossEntropyTotals(_ input: Tensor, targets: [Int], ignoreIndex: Int? = nil)
-        -> (loss: Double, hits: Int, count: Int) {
+        -> (loss: Double, hits: Int, count: Int)
+    {
         let scoring = scoring(input, targets: targets, ignoreIndex: ignoreIndex)
         Parallel.forEach(chunks: scoring.chunks) { scoring.run(chunk: $0) }
         return scoring.totals()
@@ -43,8 +47,9 @@ public struct PackedLinear {
     /// `crossEntropyTotals` as separate pieces of work: run every chunk once, on any threads in any
     /// order (evaluation runs them beside the next window's forward pass), then read the totals.
     public func scoring(_ input: Tensor, targets: [Int], ignoreIndex: Int? = nil) -> Scoring {
-        precondition(input.rank == 2 && input.shape[1] == inFeatures && input.shape[0] == targets.count,
-                     "PackedLinear.scoring: input \(input.shape) does not match \(targets.count) targets × \(inFeatures) features")
+        precondition(
+            input.rank == 2 && input.shape[1] == inFeatures && input.shape[0] == targets.count,
+            "PackedLinear.scoring: input \(input.shape) does not match \(targets.count) targets × \(inFeatures) features")
         Tensor.checkTargets(targets, classes: outFeatures, ignoreIndex: ignoreIndex, op: "PackedLinear.scoring")
         return Scoring(self, input, targets, ignoreIndex)
     }
@@ -75,7 +80,11 @@ public struct PackedLinear {
             targetLogits.initialize(repeating: .nan, count: rows)
         }
 
-        deinit { maxima.deallocate(); sums.deallocate(); targetLogits.deallocate() }
+        deinit {
+            maxima.deallocate()
+            sums.deallocate()
+            targetLogits.deallocate()
+        }
 
         /// Scores the columns of chunk `chunk` (0..<chunks) for every row; writes only that chunk's
         /// sums (and the target logits whose columns it holds).
@@ -83,15 +92,18 @@ public struct PackedLinear {
             let per = PackedLinear.panelsPerChunk
             let panels = (chunk * per)..<Swift.min(decoder.packed.panels, (chunk + 1) * per)
             targets.withUnsafeBufferPointer { targets in
-                decoder.foldLogits(input.pointer, rows: rows, panels: panels, targets: targets, ignoreIndex: ignoreIndex,
-                                   maxima: maxima + chunk * rows, sums: sums + chunk * rows, targetLogits: targetLogits)
+                decoder.foldLogits(
+                    input.pointer, rows: rows, panels: panels, targets: targets, ignoreIndex: ignoreIndex,
+                    maxima: maxima + chunk * rows, sums: sums + chunk * rows, targetLogits: targetLogits)
             }
         }
 
         /// The summed loss, hits and scored rows, once every chunk has run.
         public func totals() -> (loss: Double, hits: Int, count: Int) {
             let n = rows
-            var total = 0.0, hits = 0, used = 0
+            var total = 0.0
+            var hits = 0
+            var used = 0
             for (r, t) in targets.enumerated() where t != ignoreIndex {
                 var rowMax = -Float.infinity
                 for c in 0..<chunks { rowMax = Swift.max(rowMax, maxima[c * n + r]) }
@@ -113,9 +125,11 @@ public struct PackedLinear {
     /// logit where the target's column falls among them. The columns of a block of rows go to a
     /// scratch buffer that stays in L2 (the block of A beside it, as in `multiplyParallel`), and
     /// are reduced from there.
-    fileprivate func foldLogits(_ a: UnsafePointer<Float>, rows n: Int, panels: Range<Int>, targets: UnsafeBufferPointer<Int>,
-                                ignoreIndex: Int?, maxima: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>,
-                                targetLogits: UnsafeMutablePointer<Float>) {
+    fileprivate func foldLogits(
+        _ a: UnsafePointer<Float>, rows n: Int, panels: Range<Int>, targets: UnsafeBufferPointer<Int>,
+        ignoreIndex: Int?, maxima: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>,
+        targetLogits: UnsafeMutablePointer<Float>
+    ) {
         let firstColumn = panels.lowerBound * PackedMatrix.panelWidth
         let columns = Swift.min(outFeatures, panels.upperBound * PackedMatrix.panelWidth) - firstColumn
         let blockRows = PackedMatrix.blockRows(k: inFeatures)
@@ -124,10 +138,12 @@ public struct PackedLinear {
         var r0 = 0
         while r0 < n {
             let rows = r0..<Swift.min(n, r0 + blockRows)
-            packed.multiply(a, rows: rows, lda: inFeatures, panels: panels, into: scratch - r0 * columns, ldc: columns,
-                            firstColumn: firstColumn, accumulate: false, bias: bias.map { UnsafePointer($0.pointer) })
+            packed.multiply(
+                a, rows: rows, lda: inFeatures, panels: panels, into: scratch - r0 * columns, ldc: columns,
+                firstColumn: firstColumn, accumulate: false, bias: bias.map { UnsafePointer($0.pointer) })
             for r in rows {
-                let row = scratch + (r - r0) * columns, t = targets[r]
+                let row = scratch + (r - r0) * columns
+                let t = targets[r]
                 if t == ignoreIndex { continue }
                 if t >= firstColumn && t < firstColumn + columns { targetLogits[r] = row[t - firstColumn] }
                 let rowMax = Kernels.max(row, columns)

@@ -5,7 +5,8 @@ extension Tensor {
         precondition(p >= 0 && p <= 1, "dropout: probability \(p) outside [0, 1]")
         guard training, p > 0 else { return self }
         let mask = Tensor(uninitializedShape: shape)
-        let keep = 1 - p, scale: Float = p == 1 ? 0 : 1 / (1 - p)
+        let keep = 1 - p
+        let scale: Float = p == 1 ? 0 : 1 / (1 - p)
         generator.fillMask(mask.pointer, count: count, p: keep, value: scale)
         return dropout(mask: mask)
     }

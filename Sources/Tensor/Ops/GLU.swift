@@ -21,9 +21,12 @@ extension Tensor {
     /// into halves a = x[..., :n] and b = x[..., n:], and the result [*, n] is a ⊙ σ(b)
     /// (Dauphin et al. 2017). One pass forward, one per input half backward.
     public func glu() -> Tensor {
-        precondition(rank >= 1 && shape[rank - 1] % 2 == 0 && shape[rank - 1] > 0,
-                     "glu: the last axis of \(shape) must have an even, positive size")
-        let width = shape[rank - 1], half = width / 2, rows = count / width
+        precondition(
+            rank >= 1 && shape[rank - 1] % 2 == 0 && shape[rank - 1] > 0,
+            "glu: the last axis of \(shape) must have an even, positive size")
+        let width = shape[rank - 1]
+        let half = width / 2
+        let rows = count / width
         var outShape = shape
         outShape[rank - 1] = half
         let out = TensorStorage(uninitializedCount: rows * half)
@@ -36,7 +39,9 @@ extension Tensor {
             let gx = Tensor(uninitializedShape: input.shape)
             let x = input.pointer
             for r in 0..<rows {
-                let a = x + r * width, b = a + half, gr = g.pointer + r * half
+                let a = x + r * width
+                let b = a + half
+                let gr = g.pointer + r * half
                 Kernels.zip3(gr, a, b, gx.pointer + r * width, half, Fn.GatedLinearGradA())
                 Kernels.zip3(gr, a, b, gx.pointer + r * width + half, half, Fn.GatedLinearGradB())
             }

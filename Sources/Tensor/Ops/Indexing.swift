@@ -3,8 +3,9 @@ extension Tensor {
     /// `F.embedding`). Backward scatter-adds the gradient rows into a [V, D] gradient.
     public static func embedding(_ weight: Tensor, indices: [Int], shape indexShape: [Int]) -> Tensor {
         precondition(weight.rank == 2, "embedding: weight must be [V, D], got \(weight.shape)")
-        precondition(Shape.count(indexShape) == indices.count,
-                     "embedding: \(indices.count) indices do not fill shape \(indexShape)")
+        precondition(
+            Shape.count(indexShape) == indices.count,
+            "embedding: \(indices.count) indices do not fill shape \(indexShape)")
         let (v, d) = (weight.shape[0], weight.shape[1])
         let out = TensorStorage(uninitializedCount: indices.count * d)
         for (i, index) in indices.enumerated() {
@@ -23,7 +24,9 @@ extension Tensor {
     /// Slices `indices` along `axis`, in that order (repeats allowed); backward scatter-adds.
     public func indexSelect(axis: Int, _ indices: [Int]) -> Tensor {
         let ax = Shape.axis(axis, rank: rank, op: "indexSelect")
-        let outer = Shape.count(Array(shape[..<ax])), size = shape[ax], inner = Shape.count(Array(shape[(ax + 1)...]))
+        let outer = Shape.count(Array(shape[..<ax]))
+        let size = shape[ax]
+        let inner = Shape.count(Array(shape[(ax + 1)...]))
         var outShape = shape
         outShape[ax] = indices.count
         let out = TensorStorage(uninitializedCount: outer * indices.count * inner)
@@ -49,8 +52,9 @@ extension Tensor {
     /// Replaces elements where `mask` (broadcast to this shape) is non-zero by `value`.
     /// The gradient passes only where the mask is zero.
     public func maskedFill(_ mask: Tensor, _ value: Float) -> Tensor {
-        precondition(Shape.broadcast(shape, mask.shape) == shape,
-                     "maskedFill: mask \(mask.shape) does not broadcast to \(shape)")
+        precondition(
+            Shape.broadcast(shape, mask.shape) == shape,
+            "maskedFill: mask \(mask.shape) does not broadcast to \(shape)")
         let out = Broadcast.apply(self, mask, op: "maskedFill", Fn.MaskFill(fill: value))
         return .result("masked_fill", shape: shape, storage: out.storage, inputs: [self]) { g in
             [Broadcast.apply(g, mask, op: "maskedFill", Fn.MaskFill(fill: 0))]

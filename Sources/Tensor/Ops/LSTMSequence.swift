@@ -11,14 +11,17 @@ extension Tensor {
     /// gradient, so their contributions add up to the joint gradient (and the cell's runs only
     /// when the final cell is used, which truncated BPTT training does not do).
     public static func lstmSequence(inputProjection xp: Tensor, weightHH w: Tensor, h0: Tensor, c0: Tensor)
-        -> (output: Tensor, cell: Tensor) {
-        precondition(xp.rank == 3 && xp.shape[0] > 0 && xp.shape[2] % 4 == 0,
-                     "lstmSequence: input projection \(xp.shape) is not [seqLen > 0, batch, 4·hidden]")
+        -> (output: Tensor, cell: Tensor)
+    {
+        precondition(
+            xp.rank == 3 && xp.shape[0] > 0 && xp.shape[2] % 4 == 0,
+            "lstmSequence: input projection \(xp.shape) is not [seqLen > 0, batch, 4·hidden]")
         let (steps, batch, g4) = (xp.shape[0], xp.shape[1], xp.shape[2])
         let hs = g4 / 4
         precondition(w.shape == [g4, hs], "lstmSequence: weight \(w.shape) is not [\(g4), \(hs)]")
-        precondition(h0.shape == [batch, hs] && c0.shape == [batch, hs],
-                     "lstmSequence: h0 \(h0.shape) / c0 \(c0.shape) are not [\(batch), \(hs)]")
+        precondition(
+            h0.shape == [batch, hs] && c0.shape == [batch, hs],
+            "lstmSequence: h0 \(h0.shape) / c0 \(c0.shape) are not [\(batch), \(hs)]")
         let (stepGates, stepState) = (batch * g4, batch * hs)
         let acts = TensorStorage(uninitializedCount: steps * stepGates)
         let cells = TensorStorage(uninitializedCount: steps * stepState)
@@ -33,14 +36,21 @@ extension Tensor {
             packedW.multiply(hPrev, m: batch, lda: hs, into: a, accumulate: true)
             let (c, tc, h) = (cells.pointer + t * stepState, tanhCells.pointer + t * stepState, out.pointer + t * stepState)
             RowLoop.forEach(rows: batch, width: hs) { r, j, n in
-                let ga = a + r * g4 + j, s = r * hs + j
-                let i = VectorMath.sigmoid(RowLoop.load(ga, n)), f = VectorMath.sigmoid(RowLoop.load(ga + hs, n))
-                let g = VectorMath.tanh(RowLoop.load(ga + 2 * hs, n)), o = VectorMath.sigmoid(RowLoop.load(ga + 3 * hs, n))
+                let ga = a + r * g4 + j
+                let s = r * hs + j
+                let i = VectorMath.sigmoid(RowLoop.load(ga, n))
+                let f = VectorMath.sigmoid(RowLoop.load(ga + hs, n))
+                let g = VectorMath.tanh(RowLoop.load(ga + 2 * hs, n))
+                let o = VectorMath.sigmoid(RowLoop.load(ga + 3 * hs, n))
                 let cv = (i * g).addingProduct(f, RowLoop.load(cPrev + s, n))
                 let tcv = VectorMath.tanh(cv)
-                RowLoop.store(i, ga, n); RowLoop.store(f, ga + hs, n)
-                RowLoop.store(g, ga + 2 * hs, n); RowLoop.store(o, ga + 3 * hs, n)
-                RowLoop.store(cv, c + s, n); RowLoop.store(tcv, tc + s, n); RowLoop.store(o * tcv, h + s, n)
+                RowLoop.store(i, ga, n)
+                RowLoop.store(f, ga + hs, n)
+                RowLoop.store(g, ga + 2 * hs, n)
+                RowLoop.store(o, ga + 3 * hs, n)
+                RowLoop.store(cv, c + s, n)
+                RowLoop.store(tcv, tc + s, n)
+                RowLoop.store(o * tcv, h + s, n)
             }
         }
         let lastCell = TensorStorage(uninitializedCount: stepState)
@@ -53,19 +63,23 @@ extension Tensor {
             let dc = gCell?.copy() ?? Tensor.zeros([batch, hs])
             let packedW = PackedMatrix(w.pointer, k: g4, n: hs, transposed: false)
             for t in stride(from: steps - 1, through: 0, by: -1) {
-                let a = acts.pointer + t * stepGates, dg = dGates.pointer + t * stepGates
+                let a = acts.pointer + t * stepGates
+                let dg = dGates.pointer + t * stepGates
                 let tc = tanhCells.pointer + t * stepState
                 let cPrev = t == 0 ? c0.pointer : cells.pointer + (t - 1) * stepState
                 let gy = gOut.map { $0.pointer + t * stepState }
-                RowLoop.lstmStepBackward(acts: a, tanhCell: tc, previousCell: cPrev, upstream: gy, dh: dh.pointer,
-                                         dc: dc.pointer, dGates: dg, batch: batch, hidden: hs)
+                RowLoop.lstmStepBackward(
+                    acts: a, tanhCell: tc, previousCell: cPrev, upstream: gy, dh: dh.pointer,
+                    dc: dc.pointer, dGates: dg, batch: batch, hidden: hs)
                 if t > 0 || h0.requiresGrad {
                     packedW.multiply(dg, m: batch, lda: g4, into: dh.pointer, accumulate: false)
                 }
             }
-            let gw = w.requiresGrad
-                ? RowLoop.recurrentWeightGradient(dGates.pointer, gates: g4, first: h0.pointer, states: out.pointer,
-                                                  steps: steps, batch: batch, hidden: hs)
+            let gw =
+                w.requiresGrad
+                ? RowLoop.recurrentWeightGradient(
+                    dGates.pointer, gates: g4, first: h0.pointer, states: out.pointer,
+                    steps: steps, batch: batch, hidden: hs)
                 : nil
             return [dGates, gw, h0.requiresGrad ? dh : nil, c0.requiresGrad ? dc : nil]
         }

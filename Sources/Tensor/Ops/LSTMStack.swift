@@ -21,24 +21,30 @@ extension Tensor {
         h0: [Tensor], c0: [Tensor], dropoutMasks: [Tensor?] = [], parallel: Bool? = nil
     ) -> (output: Tensor, h: [Tensor], c: [Tensor]) {
         let layers = weightsIH.count
-        precondition(layers > 0 && [weightsHH.count, biasesIH.count, biasesHH.count, h0.count, c0.count]
-            .allSatisfy { $0 == layers }, "lstmStack: per-layer argument counts differ")
+        precondition(
+            layers > 0
+                && [weightsHH.count, biasesIH.count, biasesHH.count, h0.count, c0.count]
+                    .allSatisfy { $0 == layers },
+            "lstmStack: per-layer argument counts differ")
         precondition(x.rank == 3 && x.shape[0] > 0, "lstmStack: input \(x.shape) is not [seqLen > 0, batch, features]")
         let (steps, batch) = (x.shape[0], x.shape[1])
-        let hs = weightsHH[0].shape[1], g4 = 4 * hs
+        let hs = weightsHH[0].shape[1]
+        let g4 = 4 * hs
         for l in 0..<layers {
             let inF = l == 0 ? x.shape[2] : hs
-            precondition(weightsIH[l].shape == [g4, inF] && weightsHH[l].shape == [g4, hs]
-                && biasesIH[l].shape == [g4] && biasesHH[l].shape == [g4]
-                && h0[l].shape == [batch, hs] && c0[l].shape == [batch, hs],
+            precondition(
+                weightsIH[l].shape == [g4, inF] && weightsHH[l].shape == [g4, hs]
+                    && biasesIH[l].shape == [g4] && biasesHH[l].shape == [g4]
+                    && h0[l].shape == [batch, hs] && c0[l].shape == [batch, hs],
                 "lstmStack: layer \(l) shapes do not match input \(x.shape), hidden \(hs)")
         }
         precondition(dropoutMasks.isEmpty || dropoutMasks.count == layers - 1, "lstmStack: \(dropoutMasks.count) masks")
         let masks: [UnsafePointer<Float>?] = (0..<layers).map { l in
-            l < dropoutMasks.count ? dropoutMasks[l].map { m in
-                precondition(m.shape == [steps, batch, hs], "lstmStack: mask \(m.shape)")
-                return UnsafePointer(m.pointer)
-            } : nil
+            l < dropoutMasks.count
+                ? dropoutMasks[l].map { m in
+                    precondition(m.shape == [steps, batch, hs], "lstmStack: mask \(m.shape)")
+                    return UnsafePointer(m.pointer)
+                } : nil
         }
         let teamSize = (parallel ?? (BLAS.maxThreads > 1)) ? 2 : 1
 
@@ -48,7 +54,9 @@ extension Tensor {
         let tanhCells = (0..<layers).map { _ in TensorStorage(uninitializedCount: steps * stepState) }
         let outs = (0..<layers).map { _ in TensorStorage(uninitializedCount: steps * stepState) }
         // The input each layer read: x for layer 0, the (dropped-out) output below for the others.
-        let dropped = (0..<layers).map { l in l > 0 && masks[l - 1] != nil ? TensorStorage(uninitializedCount: steps * stepState) : nil }
+        let dropped = (0..<layers).map { l in
+            l > 0 && masks[l - 1] != nil ? TensorStorage(uninitializedCount: steps * stepState) : nil
+        }
         let inputs: [UnsafePointer<Float>] = (0..<layers).map { l in
             UnsafePointer(l == 0 ? x.pointer : (dropped[l]?.pointer ?? outs[l - 1].pointer))
         }
@@ -56,7 +64,9 @@ extension Tensor {
         let barrier = TeamBarrier()
 
         ThreadPool.shared.runTeam(maxSize: teamSize) { member, size in
-            let units = Parallel.range(of: member, chunks: size, count: hs), u0 = units.lowerBound, width = units.count
+            let units = Parallel.range(of: member, chunks: size, count: hs)
+            let u0 = units.lowerBound
+            let width = units.count
             let gates = 4 * width
             // Row j of this core's share of a gate-major weight: gate j / width, unit u0 + j % width.
             func weightRow(_ j: Int) -> Int { (j / width) * hs + u0 + j % width }
@@ -72,22 +82,33 @@ extension Tensor {
                 // The layer below finished every step before the barrier that ended its last step.
                 packIH.multiply(inputs[l], m: rows, lda: inF, into: pre.pointer, accumulate: false, bias: bias.pointer)
                 let (actsL, cellsL, tanhL, outL) = (acts[l].pointer, cells[l].pointer, tanhCells[l].pointer, outs[l].pointer)
-                let mask = masks[l], next = l + 1 < layers ? dropped[l + 1]?.pointer : nil
+                let mask = masks[l]
+                let next = l + 1 < layers ? dropped[l + 1]?.pointer : nil
                 for t in 0..<steps {
-                    let p = pre.pointer + t * batch * gates, a = actsL + t * stepGates
+                    let p = pre.pointer + t * batch * gates
+                    let a = actsL + t * stepGates
                     let hPrev = t == 0 ? UnsafePointer(h0[l].pointer) : UnsafePointer(outL + (t - 1) * stepState)
                     let cPrev = t == 0 ? UnsafePointer(c0[l].pointer) : UnsafePointer(cellsL + (t - 1) * stepState)
                     packHH.multiply(hPrev, m: batch, lda: hs, into: p, accumulate: true)
                     let (c, tc, h) = (cellsL + t * stepState, tanhL + t * stepState, outL + t * stepState)
                     RowLoop.forEach(rows: batch, width: width) { r, j, n in
-                        let pa = p + r * gates + j, ga = a + r * g4 + u0 + j, s = r * hs + u0 + j
-                        let i = VectorMath.sigmoid(RowLoop.load(pa, n)), f = VectorMath.sigmoid(RowLoop.load(pa + width, n))
-                        let g = VectorMath.tanh(RowLoop.load(pa + 2 * width, n)), o = VectorMath.sigmoid(RowLoop.load(pa + 3 * width, n))
+                        let pa = p + r * gates + j
+                        let ga = a + r * g4 + u0 + j
+                        let s = r * hs + u0 + j
+                        let i = VectorMath.sigmoid(RowLoop.load(pa, n))
+                        let f = VectorMath.sigmoid(RowLoop.load(pa + width, n))
+                        let g = VectorMath.tanh(RowLoop.load(pa + 2 * width, n))
+                        let o = VectorMath.sigmoid(RowLoop.load(pa + 3 * width, n))
                         let cv = (i * g).addingProduct(f, RowLoop.load(cPrev + s, n))
-                        let tcv = VectorMath.tanh(cv), hv = o * tcv
-                        RowLoop.store(i, ga, n); RowLoop.store(f, ga + hs, n)
-                        RowLoop.store(g, ga + 2 * hs, n); RowLoop.store(o, ga + 3 * hs, n)
-                        RowLoop.store(cv, c + s, n); RowLoop.store(tcv, tc + s, n); RowLoop.store(hv, h + s, n)
+                        let tcv = VectorMath.tanh(cv)
+                        let hv = o * tcv
+                        RowLoop.store(i, ga, n)
+                        RowLoop.store(f, ga + hs, n)
+                        RowLoop.store(g, ga + 2 * hs, n)
+                        RowLoop.store(o, ga + 3 * hs, n)
+                        RowLoop.store(cv, c + s, n)
+                        RowLoop.store(tcv, tc + s, n)
+                        RowLoop.store(hv, h + s, n)
                         if let mask, let next {
                             let at = t * stepState + s
                             RowLoop.store(hv * RowLoop.load(mask + at, n), next + at, n)
@@ -114,16 +135,28 @@ extension Tensor {
             defer { withExtendedLifetime((dropped, x, dropoutMasks)) {} }
             BLAS.setThreads(1)
             ThreadPool.shared.runTeam(maxSize: teamSize) { member, size in
-                let units = Parallel.range(of: member, chunks: size, count: hs), u0 = units.lowerBound, width = units.count
+                let units = Parallel.range(of: member, chunks: size, count: hs)
+                let u0 = units.lowerBound
+                let width = units.count
                 for l in stride(from: layers - 1, through: 0, by: -1) {
                     let (dhL, dcL, dgL) = (dh[l].pointer, dc[l].pointer, dGates[l].pointer)
                     for r in 0..<batch {
                         let (start, h, c) = (r * hs + u0, gH?.0 == l ? gH?.1 : nil, gC?.0 == l ? gC?.1 : nil)
-                        if let h { (dhL + start).update(from: h.pointer + start, count: width) } else { (dhL + start).update(repeating: 0, count: width) }
-                        if let c { (dcL + start).update(from: c.pointer + start, count: width) } else { (dcL + start).update(repeating: 0, count: width) }
+                        if let h {
+                            (dhL + start).update(from: h.pointer + start, count: width)
+                        } else {
+                            (dhL + start).update(repeating: 0, count: width)
+                        }
+                        if let c {
+                            (dcL + start).update(from: c.pointer + start, count: width)
+                        } else {
+                            (dcL + start).update(repeating: 0, count: width)
+                        }
                     }
-                    let upstream: UnsafePointer<Float>? = l == layers - 1 ? gOut.map { UnsafePointer($0.pointer) }
-                                                                          : UnsafePointer(gUp[l]!.pointer)
+                    let upstream: UnsafePointer<Float>? =
+                        l == layers - 1
+                        ? gOut.map { UnsafePointer($0.pointer) }
+                        : UnsafePointer(gUp[l]!.pointer)
                     if l < layers - 1, let up = gUp[l]?.pointer {
                         // Every step of the layer above is done (the barrier after its step 0).
                         let packed = PackedMatrix(weightsIH[l + 1].pointer + u0, k: g4, n: width, transposed: false, ld: hs)
@@ -139,10 +172,11 @@ extension Tensor {
                     let (actsL, cellsL, tanhL, c0L) = (acts[l].pointer, cells[l].pointer, tanhCells[l].pointer, c0[l].pointer)
                     for t in stride(from: steps - 1, through: 0, by: -1) {
                         let cPrev = t == 0 ? UnsafePointer(c0L) : UnsafePointer(cellsL + (t - 1) * stepState)
-                        RowLoop.lstmStepBackward(acts: actsL + t * stepGates, units: units,
-                                                 tanhCell: tanhL + t * stepState, previousCell: cPrev,
-                                                 upstream: upstream.map { $0 + t * stepState }, dh: dhL, dc: dcL,
-                                                 dGates: dgL + t * stepGates, batch: batch, hidden: hs)
+                        RowLoop.lstmStepBackward(
+                            acts: actsL + t * stepGates, units: units,
+                            tanhCell: tanhL + t * stepState, previousCell: cPrev,
+                            upstream: upstream.map { $0 + t * stepState }, dh: dhL, dc: dcL,
+                            dGates: dgL + t * stepGates, batch: batch, hidden: hs)
                         barrier.wait(size: size)
                         if t > 0 || h0[l].requiresGrad {
                             packHH.multiply(dgL + t * stepGates, m: batch, lda: g4, into: dhL + u0, ldc: hs, accumulate: false)
@@ -151,29 +185,36 @@ extension Tensor {
                 }
                 // Every layer's gate gradients are complete: the barrier after layer 0's step 0.
                 if let dx {
-                    let inF = inWidth[0], columns = Parallel.range(of: member, chunks: size, count: inF)
-                    let packed = PackedMatrix(weightsIH[0].pointer + columns.lowerBound, k: g4, n: columns.count,
-                                              transposed: false, ld: inF)
-                    packed.multiply(dGates[0].pointer, m: rows, lda: g4, into: dx.pointer + columns.lowerBound, ldc: inF,
-                                    accumulate: false)
+                    let inF = inWidth[0]
+                    let columns = Parallel.range(of: member, chunks: size, count: inF)
+                    let packed = PackedMatrix(
+                        weightsIH[0].pointer + columns.lowerBound, k: g4, n: columns.count,
+                        transposed: false, ld: inF)
+                    packed.multiply(
+                        dGates[0].pointer, m: rows, lda: g4, into: dx.pointer + columns.lowerBound, ldc: inF,
+                        accumulate: false)
                 }
                 // Weight and bias gradients: whole products (the same calls whatever the team size),
                 // dealt out to the members in turn.
                 for job in 0..<(3 * layers) where job % size == member {
-                    let l = job / 3, dgL = dGates[l].pointer
+                    let l = job / 3
+                    let dgL = dGates[l].pointer
                     switch job % 3 {
                     case 0:
                         if let gw = gWIH[l] {
-                            BLAS.sgemmAsConfigured(transA: true, transB: false, m: g4, n: inWidth[l], k: rows,
-                                                   dgL, inputs[l], beta: 0, gw.pointer)
+                            BLAS.sgemmAsConfigured(
+                                transA: true, transB: false, m: g4, n: inWidth[l], k: rows,
+                                dgL, inputs[l], beta: 0, gw.pointer)
                         }
                     case 1:
                         if let gw = gWHH[l] {
-                            BLAS.sgemmAsConfigured(transA: true, transB: false, m: g4, n: hs, k: batch,
-                                                   dgL, h0[l].pointer, beta: 0, gw.pointer)
+                            BLAS.sgemmAsConfigured(
+                                transA: true, transB: false, m: g4, n: hs, k: batch,
+                                dgL, h0[l].pointer, beta: 0, gw.pointer)
                             if steps > 1 {
-                                BLAS.sgemmAsConfigured(transA: true, transB: false, m: g4, n: hs, k: (steps - 1) * batch,
-                                                       dgL + stepGates, outs[l].pointer, beta: 1, gw.pointer)
+                                BLAS.sgemmAsConfigured(
+                                    transA: true, transB: false, m: g4, n: hs, k: (steps - 1) * batch,
+                                    dgL + stepGates, outs[l].pointer, beta: 1, gw.pointer)
                             }
                         }
                     default:

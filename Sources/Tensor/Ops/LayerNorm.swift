@@ -16,10 +16,12 @@ extension Tensor {
         let stats = TensorStorage(uninitializedCount: 2 * rows)  // mean, 1/σ per row
         let out = TensorStorage(uninitializedCount: x.count)
         let (xp, yp, sp) = (x.pointer, out.pointer, stats.pointer)
-        let wp = weight?.pointer, bp = bias?.pointer
+        let wp = weight?.pointer
+        let bp = bias?.pointer
         Kernels.parallelFor(rows, grain: Swift.max(1, 8_192 / size)) { range in
             for r in range {
-                let row = xp + r * size, y = yp + r * size
+                let row = xp + r * size
+                let y = yp + r * size
                 let mu = Kernels.sum(row, size) / Float(size)
                 let inv = 1 / (squaredDeviations(row, size, from: mu) / Float(size) + eps).squareRoot()
                 (sp[2 * r], sp[2 * r + 1]) = (mu, inv)
@@ -33,19 +35,22 @@ extension Tensor {
             let (gp, xp, sp, wp) = (g.pointer, x.pointer, stats.pointer, weight?.pointer)
             let gx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
             let wantsAffine = weight != nil || bias != nil
-            let blockRows = 64, blocks = (rows + blockRows - 1) / blockRows
+            let blockRows = 64
+            let blocks = (rows + blockRows - 1) / blockRows
             // Per block of rows: Σ g·x̂ (weight) then Σ g (bias).
             let partial = TensorStorage(uninitializedCount: wantsAffine ? blocks * 2 * size : 0)
             let pp = partial.pointer
             Parallel.forEach(chunks: blocks) { block in
-                let sumGXhat = pp + block * 2 * size, sumG = sumGXhat + size
+                let sumGXhat = pp + block * 2 * size
+                let sumG = sumGXhat + size
                 if wantsAffine { sumGXhat.update(repeating: 0, count: 2 * size) }
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * size)
                 defer { scratch.deallocate() }
                 let (xhat, gHat) = (scratch, scratch + size)
                 for r in (block * blockRows)..<Swift.min(rows, (block + 1) * blockRows) {
                     let (mu, inv) = (sp[2 * r], sp[2 * r + 1])
-                    let row = xp + r * size, gRow = gp + r * size
+                    let row = xp + r * size
+                    let gRow = gp + r * size
                     for i in 0..<size { xhat[i] = (row[i] - mu) * inv }
                     if wantsAffine {
                         for i in 0..<size { sumGXhat[i] += gRow[i] * xhat[i] }
@@ -79,9 +84,17 @@ extension Tensor {
         let m = SIMD8<Float>(repeating: mu)
         var acc = SIMD8<Float>()
         var i = 0
-        while i + 8 <= n { let d = Kernels.load(x + i) - m; acc.addProduct(d, d); i += 8 }
+        while i + 8 <= n {
+            let d = Kernels.load(x + i) - m
+            acc.addProduct(d, d)
+            i += 8
+        }
         var total = acc.sum()
-        while i < n { let d = x[i] - mu; total += d * d; i += 1 }
+        while i < n {
+            let d = x[i] - mu
+            total += d * d
+            i += 1
+        }
         return total
     }
 }

@@ -10,19 +10,25 @@ extension Tensor {
     /// needs no pass of its own over G. Blocks of 64 rows are summed in order, so the result does
     /// not depend on the number of threads. Backward, times the upstream gradient:
     /// dx = G·W, dW = Gᵀ·x, db = Σ_rows G.
-    public static func linearCrossEntropy(_ x: Tensor, weight: Tensor, bias: Tensor?, targets: [Int],
-                                          ignoreIndex: Int? = nil) -> Tensor {
-        precondition(weight.rank == 2 && x.rank == 2 && x.shape[1] == weight.shape[1] && x.shape[0] == targets.count,
-                     "linearCrossEntropy: input \(x.shape), weight \(weight.shape) and \(targets.count) targets do not match")
+    public static func linearCrossEntropy(
+        _ x: Tensor, weight: Tensor, bias: Tensor?, targets: [Int],
+        ignoreIndex: Int? = nil
+    ) -> Tensor {
+        precondition(
+            weight.rank == 2 && x.rank == 2 && x.shape[1] == weight.shape[1] && x.shape[0] == targets.count,
+            "linearCrossEntropy: input \(x.shape), weight \(weight.shape) and \(targets.count) targets do not match")
         let (n, c) = (x.shape[0], weight.shape[0])
-        if let bias { precondition(bias.shape == [c], "linearCrossEntropy: bias \(bias.shape) does not match weight \(weight.shape)") }
+        if let bias {
+            precondition(bias.shape == [c], "linearCrossEntropy: bias \(bias.shape) does not match weight \(weight.shape)")
+        }
         checkTargets(targets, classes: c, ignoreIndex: ignoreIndex, op: "linearCrossEntropy")
         let used = targets.reduce(0) { $0 + ($1 == ignoreIndex ? 0 : 1) }
         let logits = TensorStorage(uninitializedCount: n * c)
         linearProduct(x, weight: weight, bias: bias, rows: n, into: logits.pointer)
 
         let wantsGradient = GradMode.isEnabled && [x, weight, bias].contains { $0?.requiresGrad == true }
-        let blockRows = 64, blocks = (n + blockRows - 1) / blockRows
+        let blockRows = 64
+        let blocks = (n + blockRows - 1) / blockRows
         let columnSums = wantsGradient && bias != nil ? TensorStorage(count: blocks * c, repeating: 0) : nil
         var loss = [Float](repeating: 0, count: n)
         let (lp, sp, scale) = (logits.pointer, columnSums?.pointer, 1 / Float(used))
@@ -30,13 +36,17 @@ extension Tensor {
             targets.withUnsafeBufferPointer { targets in
                 Parallel.forEach(chunks: blocks) { block in
                     for r in (block * blockRows)..<Swift.min(n, (block + 1) * blockRows) {
-                        let row = lp + r * c, t = targets[r]
+                        let row = lp + r * c
+                        let t = targets[r]
                         if t == ignoreIndex {
                             row.update(repeating: 0, count: c)
                             continue
                         }
-                        loss[r] = crossEntropyRow(row, row, columns: c, target: t,
-                                                  gradientScale: wantsGradient ? scale : nil).loss
+                        loss[r] =
+                            crossEntropyRow(
+                                row, row, columns: c, target: t,
+                                gradientScale: wantsGradient ? scale : nil
+                            ).loss
                         if let sums = sp.map({ $0 + block * c }) { for j in 0..<c { sums[j] += row[j] } }
                     }
                 }

@@ -4,36 +4,46 @@ extension Tensor {
     /// 2-D: a [m, k] (or [k, m] with `transposeA`), b [k, n] (or [n, k] with `transposeB`) → [m, n].
     /// 3-D: the same per batch, a [B, ·, ·] and b [B, ·, ·] → [B, m, n].
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
-        precondition((a.rank == 2 && b.rank == 2) || (a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0]),
-                     "matmul: shapes \(a.shape) and \(b.shape) are not two matrices or two equal batches")
+        precondition(
+            (a.rank == 2 && b.rank == 2) || (a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0]),
+            "matmul: shapes \(a.shape) and \(b.shape) are not two matrices or two equal batches")
         let batch = a.rank == 3 ? a.shape[0] : 1
         let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
         let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let (m, k) = transposeA ? (ac, ar) : (ar, ac)
         let (kb, n) = transposeB ? (bc, br) : (br, bc)
-        precondition(k == kb, "matmul: inner sizes differ for \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        precondition(
+            k == kb, "matmul: inner sizes differ for \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
         let outShape = a.rank == 3 ? [batch, m, n] : [m, n]
         let out = TensorStorage(uninitializedCount: batch * m * n)
         for i in 0..<batch {
-            BLAS.sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
-                       a.pointer + i * m * k, b.pointer + i * k * n, out.pointer + i * m * n)
+            BLAS.sgemm(
+                transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                a.pointer + i * m * k, b.pointer + i * k * n, out.pointer + i * m * n)
         }
         return .result("matmul", shape: outShape, storage: out, inputs: [a, b]) { g in
             // C = op(A)·op(B): dop(A) = dC·op(B)ᵀ, dop(B) = op(A)ᵀ·dC, then undo the op.
-            let ga: Tensor? = !a.requiresGrad ? nil : transposeA
-                ? matmul(b, g, transposeA: transposeB, transposeB: true)
-                : matmul(g, b, transposeA: false, transposeB: !transposeB)
-            let gb: Tensor? = !b.requiresGrad ? nil : transposeB
-                ? matmul(g, a, transposeA: true, transposeB: transposeA)
-                : matmul(a, g, transposeA: !transposeA, transposeB: false)
+            let ga: Tensor? =
+                !a.requiresGrad
+                ? nil
+                : transposeA
+                    ? matmul(b, g, transposeA: transposeB, transposeB: true)
+                    : matmul(g, b, transposeA: false, transposeB: !transposeB)
+            let gb: Tensor? =
+                !b.requiresGrad
+                ? nil
+                : transposeB
+                    ? matmul(g, a, transposeA: true, transposeB: transposeA)
+                    : matmul(a, g, transposeA: !transposeA, transposeB: false)
             return [ga, gb]
         }
     }
 
     /// Affine map y = x·Wᵀ + b (PyTorch's `F.linear`): x [*, in], weight [out, in], bias [out] → [*, out].
     public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
-        precondition(weight.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[1],
-                     "linear: input \(x.shape) does not match weight \(weight.shape)")
+        precondition(
+            weight.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[1],
+            "linear: input \(x.shape) does not match weight \(weight.shape)")
         let (outF, inF) = (weight.shape[0], weight.shape[1])
         if let bias { precondition(bias.shape == [outF], "linear: bias \(bias.shape) does not match weight \(weight.shape)") }
         let rows = x.count / Swift.max(inF, 1)
@@ -58,14 +68,16 @@ extension Tensor {
         if PackedMatrix.suits(rows: rows, n: outF, k: inF) {
             // A decoder-sized product: packed once, bias added as each tile is stored.
             PackedMatrix(weight.pointer, k: inF, n: outF, transposed: true, parallel: true)
-                .multiplyParallel(x.pointer, m: rows, lda: inF, into: out, accumulate: false,
-                                  bias: bias.map { UnsafePointer($0.pointer) })
+                .multiplyParallel(
+                    x.pointer, m: rows, lda: inF, into: out, accumulate: false,
+                    bias: bias.map { UnsafePointer($0.pointer) })
         } else {
             if let bias {
                 for r in 0..<rows { (out + r * outF).update(from: bias.pointer, count: outF) }
             }
-            BLAS.sgemm(transA: false, transB: true, m: rows, n: outF, k: inF,
-                       x.pointer, weight.pointer, beta: bias == nil ? 0 : 1, out)
+            BLAS.sgemm(
+                transA: false, transB: true, m: rows, n: outF, k: inF,
+                x.pointer, weight.pointer, beta: bias == nil ? 0 : 1, out)
         }
     }
 
@@ -78,8 +90,10 @@ extension Tensor {
         // Product 0 is g·W into gx, product 1 is gᵀ·x into gw (each skipped when not wanted);
         // `threadsSet` when OpenBLAS's thread count was already set for the caller.
         func gradient(_ product: Int, threadsSet: Bool) {
-            let (transA, m, k, b, c) = product == 0 ? (false, rows, outF, weight.pointer, gx?.pointer)
-                                                    : (true, outF, rows, x.pointer, gw?.pointer)
+            let (transA, m, k, b, c) =
+                product == 0
+                ? (false, rows, outF, weight.pointer, gx?.pointer)
+                : (true, outF, rows, x.pointer, gw?.pointer)
             guard let c else { return }
             if threadsSet {
                 BLAS.sgemmAsConfigured(transA: transA, transB: false, m: m, n: inF, k: k, g, b, c)

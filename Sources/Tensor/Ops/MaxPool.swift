@@ -15,11 +15,13 @@ extension Tensor {
     }
 
     private func maxPool(_ w: Window2D, _ outShape: [Int], name: String) -> Tensor {
-        let plane = w.height * w.width, planes = plane == 0 ? 0 : count / plane
+        let plane = w.height * w.width
+        let planes = plane == 0 ? 0 : count / plane
         let out = TensorStorage(uninitializedCount: planes * w.outputSize)
         // Flat input index of each output's maximum, for the backward scatter.
         var argmax = [Int](repeating: 0, count: planes * w.outputSize)
-        let x = pointer, y = out.pointer
+        let x = pointer
+        let y = out.pointer
         argmax.withUnsafeMutableBufferPointer { argmax in
             w.forEachPlane(planes) { p in
                 let source = x + p * plane
@@ -27,12 +29,16 @@ extension Tensor {
                     let ys = Window2D.span(oy, stride: w.strideH, pad: w.padH, kernel: w.kernelH, size: w.height)
                     for ox in 0..<w.outW {
                         let xs = Window2D.span(ox, stride: w.strideW, pad: w.padW, kernel: w.kernelW, size: w.width)
-                        var best = -Float.infinity, at = ys.lowerBound * w.width + xs.lowerBound
+                        var best = -Float.infinity
+                        var at = ys.lowerBound * w.width + xs.lowerBound
                         for iy in ys {
                             for ix in xs {
                                 let v = source[iy * w.width + ix]
                                 // PyTorch's rule: strictly greater wins, so ties keep the first; NaN wins.
-                                if v > best || v.isNaN { best = v; at = iy * w.width + ix }
+                                if v > best || v.isNaN {
+                                    best = v
+                                    at = iy * w.width + ix
+                                }
                             }
                         }
                         let j = p * w.outputSize + oy * w.outW + ox
@@ -45,7 +51,8 @@ extension Tensor {
         let inShape = shape
         return .result(name, shape: outShape, storage: out, inputs: [self]) { g in
             let gx = Tensor.zeros(inShape)
-            let gi = g.pointer, go = gx.pointer
+            let gi = g.pointer
+            let go = gx.pointer
             // Windows of one plane may overlap, so planes are the unit of parallel work.
             argmax.withUnsafeBufferPointer { argmax in
                 w.forEachPlane(planes) { p in

@@ -16,7 +16,10 @@ enum RowLoop {
     static func forEach(rows: Int, width: Int, _ body: (Int, Int, Int) -> Void) {
         for r in 0..<rows {
             var j = 0
-            while j < width { body(r, j, Swift.min(8, width - j)); j += 8 }
+            while j < width {
+                body(r, j, Swift.min(8, width - j))
+                j += 8
+            }
         }
     }
 
@@ -25,27 +28,38 @@ enum RowLoop {
     /// gate gradients (i, f, g, o) into `dGates` and dc for the previous step into `dc`.
     /// `acts` holds the step's activations σ(i), σ(f), tanh(g), σ(o); `tanhCell` is tanh(c_t).
     @inline(__always)
-    static func lstmStepBackward(acts a: UnsafePointer<Float>, tanhCell tc: UnsafePointer<Float>,
-                                 previousCell cPrev: UnsafePointer<Float>, upstream gy: UnsafePointer<Float>?,
-                                 dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
-                                 dGates dg: UnsafeMutablePointer<Float>, batch: Int, hidden hs: Int) {
-        lstmStepBackward(acts: a, units: 0..<hs, tanhCell: tc, previousCell: cPrev, upstream: gy,
-                         dh: dh, dc: dc, dGates: dg, batch: batch, hidden: hs)
+    static func lstmStepBackward(
+        acts a: UnsafePointer<Float>, tanhCell tc: UnsafePointer<Float>,
+        previousCell cPrev: UnsafePointer<Float>, upstream gy: UnsafePointer<Float>?,
+        dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
+        dGates dg: UnsafeMutablePointer<Float>, batch: Int, hidden hs: Int
+    ) {
+        lstmStepBackward(
+            acts: a, units: 0..<hs, tanhCell: tc, previousCell: cPrev, upstream: gy,
+            dh: dh, dc: dc, dGates: dg, batch: batch, hidden: hs)
     }
 
     /// The same for the hidden units `units` only (one core's share): every array has its full
     /// layout, of which only the units' columns are read and written.
     @inline(__always)
-    static func lstmStepBackward(acts a: UnsafePointer<Float>, units: Range<Int>,
-                                 tanhCell tc: UnsafePointer<Float>, previousCell cPrev: UnsafePointer<Float>,
-                                 upstream gy: UnsafePointer<Float>?, dh: UnsafePointer<Float>,
-                                 dc: UnsafeMutablePointer<Float>, dGates dg: UnsafeMutablePointer<Float>,
-                                 batch: Int, hidden hs: Int) {
-        let g4 = 4 * hs, zero = V(), u0 = units.lowerBound
+    static func lstmStepBackward(
+        acts a: UnsafePointer<Float>, units: Range<Int>,
+        tanhCell tc: UnsafePointer<Float>, previousCell cPrev: UnsafePointer<Float>,
+        upstream gy: UnsafePointer<Float>?, dh: UnsafePointer<Float>,
+        dc: UnsafeMutablePointer<Float>, dGates dg: UnsafeMutablePointer<Float>,
+        batch: Int, hidden hs: Int
+    ) {
+        let g4 = 4 * hs
+        let zero = V()
+        let u0 = units.lowerBound
         forEach(rows: batch, width: units.count) { r, j, n in
-            let ga = a + r * g4 + u0 + j, gd = dg + r * g4 + u0 + j, s = r * hs + u0 + j
-            let i = load(ga, n), f = load(ga + hs, n)
-            let g = load(ga + 2 * hs, n), o = load(ga + 3 * hs, n)
+            let ga = a + r * g4 + u0 + j
+            let gd = dg + r * g4 + u0 + j
+            let s = r * hs + u0 + j
+            let i = load(ga, n)
+            let f = load(ga + hs, n)
+            let g = load(ga + 2 * hs, n)
+            let o = load(ga + 3 * hs, n)
             let tcv = load(tc + s, n)
             let dhv = load(dh + s, n) + (gy.map { load($0 + s, n) } ?? zero)
             let dcv = load(dc + s, n) + dhv * o * (1 - tcv * tcv)
@@ -59,13 +73,16 @@ enum RowLoop {
 
     /// Gradient of Σ_t op(dRowsᵀ)·prev over a sequence where the previous state of step 0 is
     /// `first` and that of step t > 0 is row block t - 1 of `states`: dW [gates, hidden].
-    static func recurrentWeightGradient(_ d: UnsafePointer<Float>, gates: Int, first: UnsafePointer<Float>,
-                                        states: UnsafePointer<Float>, steps: Int, batch: Int, hidden: Int) -> Tensor {
+    static func recurrentWeightGradient(
+        _ d: UnsafePointer<Float>, gates: Int, first: UnsafePointer<Float>,
+        states: UnsafePointer<Float>, steps: Int, batch: Int, hidden: Int
+    ) -> Tensor {
         let gw = Tensor(uninitializedShape: [gates, hidden])
         BLAS.sgemm(transA: true, transB: false, m: gates, n: hidden, k: batch, d, first, gw.pointer)
         if steps > 1 {
-            BLAS.sgemm(transA: true, transB: false, m: gates, n: hidden, k: (steps - 1) * batch,
-                       d + batch * gates, states, beta: 1, gw.pointer)
+            BLAS.sgemm(
+                transA: true, transB: false, m: gates, n: hidden, k: (steps - 1) * batch,
+                d + batch * gates, states, beta: 1, gw.pointer)
         }
         return gw
     }

@@ -27,7 +27,8 @@ extension Tensor {
         let ax = Shape.axis(axis, rank: rank, op: "sum")
         let (outer, size, inner) = split(around: ax)
         let out = TensorStorage(count: outer * inner, repeating: 0)
-        let x = pointer, y = out.pointer
+        let x = pointer
+        let y = out.pointer
         if inner == 1 {
             for o in 0..<outer { y[o] = Kernels.sum(x + o * size, size) }
         } else {
@@ -42,7 +43,8 @@ extension Tensor {
                 }
             }
         }
-        let keptShape = reducedShape(ax, keepDim: true), inShape = shape
+        let keptShape = reducedShape(ax, keepDim: true)
+        let inShape = shape
         return .result("sum", shape: reducedShape(ax, keepDim: keepDim), storage: out, inputs: [self]) { g in
             [g.reshaped(keptShape).expanded(to: inShape)]
         }
@@ -61,7 +63,8 @@ extension Tensor {
         precondition(size > 0, "max: axis \(axis) of shape \(shape) is empty")
         let out = TensorStorage(uninitializedCount: outer * inner)
         var argmax = [Int](repeating: 0, count: outer * inner)
-        let x = pointer, y = out.pointer
+        let x = pointer
+        let y = out.pointer
         // Slice by slice along the axis, so the inner loop reads contiguous memory; a NaN, once
         // found, stays the maximum.
         var at = [Int](repeating: 0, count: inner)
@@ -94,7 +97,8 @@ extension Tensor {
         if shape == target { return self }
         precondition(Shape.broadcast(shape, target) == target, "expanded: \(shape) does not broadcast to \(target)")
         let out = TensorStorage(uninitializedCount: Shape.count(target))
-        let x = pointer, y = out.pointer
+        let x = pointer
+        let y = out.pointer
         Broadcast.forEachRow(shape, target, target) { o, ia, step, _, _, n in
             if step == 1 { (y + o).update(from: x + ia, count: n) } else { (y + o).update(repeating: x[ia], count: n) }
         }

@@ -23,20 +23,28 @@ extension Tensor {
         let inStrides = Shape.strides(shape)
         let steps = order.map { inStrides[$0] }
         let out = TensorStorage(uninitializedCount: count)
-        let x = pointer, y = out.pointer
-        let last = rank - 1, length = outShape[last], step = steps[last]
+        let x = pointer
+        let y = out.pointer
+        let last = rank - 1
+        let length = outShape[last]
+        let step = steps[last]
         var index = [Int](repeating: 0, count: rank)
         var offset = 0
         if length > 0 {
             for row in 0..<(count / length) {
                 let dst = y + row * length
-                if step == 1 { dst.update(from: x + offset, count: length) }
-                else { for j in 0..<length { dst[j] = x[offset + j * step] } }
+                if step == 1 {
+                    dst.update(from: x + offset, count: length)
+                } else {
+                    for j in 0..<length { dst[j] = x[offset + j * step] }
+                }
                 var axis = last - 1
                 while axis >= 0 {
-                    index[axis] += 1; offset += steps[axis]
+                    index[axis] += 1
+                    offset += steps[axis]
                     if index[axis] < outShape[axis] { break }
-                    offset -= steps[axis] * outShape[axis]; index[axis] = 0
+                    offset -= steps[axis] * outShape[axis]
+                    index[axis] = 0
                     axis -= 1
                 }
             }
@@ -50,7 +58,8 @@ extension Tensor {
 
     /// Swaps two axes. Copies.
     public func transposed(_ a: Int = -2, _ b: Int = -1) -> Tensor {
-        let i = Shape.axis(a, rank: rank, op: "transposed"), j = Shape.axis(b, rank: rank, op: "transposed")
+        let i = Shape.axis(a, rank: rank, op: "transposed")
+        let j = Shape.axis(b, rank: rank, op: "transposed")
         var order = Array(0..<rank)
         order.swapAt(i, j)
         return permuted(order)
@@ -59,10 +68,13 @@ extension Tensor {
     /// Elements `range` along `axis`, copied.
     public func slice(axis: Int, _ range: Range<Int>) -> Tensor {
         let ax = Shape.axis(axis, rank: rank, op: "slice")
-        precondition(range.lowerBound >= 0 && range.upperBound <= shape[ax],
-                     "slice: range \(range) out of bounds for axis \(axis) of shape \(shape)")
-        let outer = Shape.count(Array(shape[..<ax])), inner = Shape.count(Array(shape[(ax + 1)...]))
-        let size = shape[ax], width = range.count * inner
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= shape[ax],
+            "slice: range \(range) out of bounds for axis \(axis) of shape \(shape)")
+        let outer = Shape.count(Array(shape[..<ax]))
+        let inner = Shape.count(Array(shape[(ax + 1)...]))
+        let size = shape[ax]
+        let width = range.count * inner
         var outShape = shape
         outShape[ax] = range.count
         let out = TensorStorage(uninitializedCount: outer * width)
@@ -96,12 +108,15 @@ extension Tensor {
         let first = tensors[0].shape
         let ax = Shape.axis(axis, rank: first.count, op: "concat")
         for t in tensors {
-            var a = t.shape, b = first
+            var a = t.shape
+            var b = first
             precondition(a.count == b.count, "concat: shapes \(t.shape) and \(first) differ in rank")
-            a[ax] = 0; b[ax] = 0
+            a[ax] = 0
+            b[ax] = 0
             precondition(a == b, "concat: shapes \(t.shape) and \(first) differ off axis \(axis)")
         }
-        let outer = Shape.count(Array(first[..<ax])), inner = Shape.count(Array(first[(ax + 1)...]))
+        let outer = Shape.count(Array(first[..<ax]))
+        let inner = Shape.count(Array(first[(ax + 1)...]))
         let sizes = tensors.map { $0.shape[ax] }
         let total = sizes.reduce(0, +)
         var outShape = first

@@ -9,7 +9,8 @@ extension Tensor {
         precondition(rank == 3, "slidingWindows: input \(shape) is not [T, batch, features]")
         let (steps, batch, features) = (shape[0], shape[1], shape[2])
         precondition(width >= 1 && width <= steps, "slidingWindows: width \(width) does not fit \(steps) steps")
-        let windows = steps - width + 1, rowWidth = width * features
+        let windows = steps - width + 1
+        let rowWidth = width * features
         let out = TensorStorage(uninitializedCount: windows * batch * rowWidth)
         let x = pointer
         for t in 0..<windows {

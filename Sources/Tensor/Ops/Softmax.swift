@@ -10,8 +10,10 @@ extension Tensor {
 
     /// Writes exp(x − shift) of one row of `c` values into `out` and returns their sum (in Double).
     @inline(__always)
-    static func expShiftedRow(_ row: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                              columns c: Int, shift: Float) -> Double {
+    static func expShiftedRow(
+        _ row: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+        columns c: Int, shift: Float
+    ) -> Double {
         let vm = SIMD8<Float>(repeating: shift)
         var i = 0
         var acc = SIMD8<Float>()
@@ -22,26 +24,34 @@ extension Tensor {
             i += 8
         }
         var total = Double(acc.sum())
-        while i < c { out[i] = Foundation.exp(row[i] - shift); total += Double(out[i]); i += 1 }
+        while i < c {
+            out[i] = Foundation.exp(row[i] - shift)
+            total += Double(out[i])
+            i += 1
+        }
         return total
     }
 
     /// Writes exp(x - shift) of each row into `e`, shift being the row's max (0 if not finite);
     /// returns the shifts and the log-sum-exps shift + log Σ exp(x - shift).
-    private static func expShifted(_ x: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
-                                   rows: Int, columns c: Int) -> (shift: [Float], lse: [Float]) {
+    private static func expShifted(
+        _ x: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
+        rows: Int, columns c: Int
+    ) -> (shift: [Float], lse: [Float]) {
         var lse = [Float](repeating: 0, count: rows)
         var shifts = [Float](repeating: 0, count: rows)
-        lse.withUnsafeMutableBufferPointer { lse in shifts.withUnsafeMutableBufferPointer { shifts in
-            Kernels.parallelFor(rows, grain: Swift.max(1, 16_384 / Swift.max(c, 1))) { range in
-                for r in range {
-                    let row = x + r * c
-                    let shift = Kernels.max(row, c).finiteOrZero
-                    shifts[r] = shift
-                    lse[r] = shift + Float(Foundation.log(expShiftedRow(row, e + r * c, columns: c, shift: shift)))
+        lse.withUnsafeMutableBufferPointer { lse in
+            shifts.withUnsafeMutableBufferPointer { shifts in
+                Kernels.parallelFor(rows, grain: Swift.max(1, 16_384 / Swift.max(c, 1))) { range in
+                    for r in range {
+                        let row = x + r * c
+                        let shift = Kernels.max(row, c).finiteOrZero
+                        shifts[r] = shift
+                        lse[r] = shift + Float(Foundation.log(expShiftedRow(row, e + r * c, columns: c, shift: shift)))
+                    }
                 }
             }
-        } }
+        }
         return (shifts, lse)
     }
 
@@ -57,7 +67,9 @@ extension Tensor {
         return .result("softmax", shape: shape, storage: out, inputs: [self]) { g in
             let gx = Tensor(uninitializedShape: g.shape)
             for r in 0..<rows {
-                let y = out.pointer + r * c, gr = g.pointer + r * c, dst = gx.pointer + r * c
+                let y = out.pointer + r * c
+                let gr = g.pointer + r * c
+                let dst = gx.pointer + r * c
                 var dot: Float = 0
                 for i in 0..<c { dot += gr[i] * y[i] }
                 for i in 0..<c { dst[i] = y[i] * (gr[i] - dot) }
@@ -78,7 +90,9 @@ extension Tensor {
         return .result("log_softmax", shape: shape, storage: out, inputs: [self]) { g in
             let gx = Tensor(uninitializedShape: g.shape)
             for r in 0..<rows {
-                let y = out.pointer + r * c, gr = g.pointer + r * c, dst = gx.pointer + r * c
+                let y = out.pointer + r * c
+                let gr = g.pointer + r * c
+                let dst = gx.pointer + r * c
                 let total = Kernels.sum(gr, c)
                 for i in 0..<c { dst[i] = gr[i] - Foundation.exp(y[i]) * total }
             }

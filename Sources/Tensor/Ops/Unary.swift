@@ -38,14 +38,16 @@ extension Tensor {
     /// Applies a scalar function element by element (for functions without a vector kernel).
     private func scalarMap(_ f: (Float) -> Float) -> TensorStorage {
         let out = TensorStorage(uninitializedCount: count)
-        let x = pointer, y = out.pointer
+        let x = pointer
+        let y = out.pointer
         for i in 0..<count { y[i] = f(x[i]) }
         return out
     }
 
     /// Natural logarithm; d/dx = 1/x.
     public func log() -> Tensor {
-        let y = scalarMap { Foundation.log($0) }, x = storage
+        let y = scalarMap { Foundation.log($0) }
+        let x = storage
         return .result("log", shape: shape, storage: y, inputs: [self]) { g in
             [Tensor.gradient(g, x, y, Fn.OverInput())]
         }

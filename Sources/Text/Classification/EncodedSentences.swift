@@ -18,7 +18,8 @@ public struct EncodedSentences: Sendable, Equatable {
     public init(_ data: LabelledSentences, vocabulary: Vocabulary, labels: [Int]) throws(LabelledSentencesError) {
         var index: [Int: Int] = [:]
         for (i, label) in labels.enumerated() { index[label] = i }
-        var sentences: [[Int]] = [], classes: [Int] = []
+        var sentences: [[Int]] = []
+        var classes: [Int] = []
         for example in data.examples {
             guard let c = index[example.label] else { throw .unknownLabel(data.source, line: example.line, label: example.label) }
             sentences.append(ClassificationVocabulary.encode(example.tokens, with: vocabulary))

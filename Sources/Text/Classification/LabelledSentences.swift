@@ -78,7 +78,8 @@ public struct LabelledSentences: Sendable, Equatable {
     public init(contentsOf path: String) throws(LabelledSentencesError) {
         guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path) }
         guard let data = FileManager.default.contents(atPath: path),
-              let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
+            let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1)
+        else {
             throw .unreadable(path)
         }
         try self.init(parsing: text, source: path)

@@ -8,7 +8,8 @@ public struct ClassificationMetrics: Sendable, Equatable {
     public let confusion: [[Int]]
 
     public init(names: [String], truth: [Int], predicted: [Int]) {
-        precondition(truth.count == predicted.count, "ClassificationMetrics: \(truth.count) labels, \(predicted.count) predictions")
+        precondition(
+            truth.count == predicted.count, "ClassificationMetrics: \(truth.count) labels, \(predicted.count) predictions")
         var confusion = Array(repeating: Array(repeating: 0, count: names.count), count: names.count)
         for (t, p) in zip(truth, predicted) { confusion[t][p] += 1 }
         self.names = names
@@ -43,12 +44,16 @@ public struct ClassificationMetrics: Sendable, Equatable {
 
     /// The report: accuracy line, per-class table, confusion matrix (rows truth, columns predicted).
     public func report(title: String) -> String {
-        var lines = [String(format: "| %@ | %d sentences | accuracy %.2f%% | macro F1 %.4f", title, total, accuracy * 100, macroF1)]
+        var lines = [
+            String(format: "| %@ | %d sentences | accuracy %.2f%% | macro F1 %.4f", title, total, accuracy * 100, macroF1)
+        ]
         let width = max(7, (names.map(\.count).max() ?? 0) + 2)
         func pad(_ s: String) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
         lines.append(pad("label") + "  precision     recall         f1    support")
         for c in names.indices {
-            lines.append(pad(names[c]) + String(format: " %10.4f %10.4f %10.4f %10d", precision(c), recall(c), f1(c), confusion[c].reduce(0, +)))
+            lines.append(
+                pad(names[c])
+                    + String(format: " %10.4f %10.4f %10.4f %10d", precision(c), recall(c), f1(c), confusion[c].reduce(0, +)))
         }
         lines.append("confusion matrix (rows: true label, columns: predicted)")
         lines.append(pad("") + names.map(pad).joined())
@@ -58,7 +63,9 @@ public struct ClassificationMetrics: Sendable, Equatable {
 
     /// The figures as a JSON-ready dictionary (metrics.jsonl).
     public func record() -> [String: Any] {
-        ["accuracy": accuracy, "macro_f1": macroF1, "labels": names, "confusion": confusion,
-         "precision": names.indices.map(precision), "recall": names.indices.map(recall), "f1": names.indices.map(f1)]
+        [
+            "accuracy": accuracy, "macro_f1": macroF1, "labels": names, "confusion": confusion,
+            "precision": names.indices.map(precision), "recall": names.indices.map(recall), "f1": names.indices.map(f1)
+        ]
     }
 }

@@ -39,8 +39,10 @@ public final class ClassifierRecorder: ClassifierTrainingReporter {
     }
 
     public func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, trainAccuracy: Double, devAccuracy: Double?) {
-        var record: [String: Any] = ["type": "epoch", "epoch": epoch, "seconds": seconds, "train_loss": trainLoss,
-                                     "train_accuracy": trainAccuracy]
+        var record: [String: Any] = [
+            "type": "epoch", "epoch": epoch, "seconds": seconds, "train_loss": trainLoss,
+            "train_accuracy": trainAccuracy
+        ]
         if let devAccuracy { record["dev_accuracy"] = devAccuracy }
         if let run { record["run"] = run }
         folder.appendMetrics(record)
@@ -63,9 +65,11 @@ public final class ClassifierRecorder: ClassifierTrainingReporter {
     }
 
     public func crossValidation(_ result: CrossValidation.Result) {
-        folder.appendMetrics(["type": "cross_validation", "folds": result.folds, "folds_run": result.accuracies.count,
-                              "accuracies": result.accuracies, "mean_accuracy": result.mean, "sd": result.standardDeviation,
-                              "seconds": result.seconds])
+        folder.appendMetrics([
+            "type": "cross_validation", "folds": result.folds, "folds_run": result.accuracies.count,
+            "accuracies": result.accuracies, "mean_accuracy": result.mean, "sd": result.standardDeviation,
+            "seconds": result.seconds
+        ])
     }
 }
 
@@ -81,7 +85,8 @@ final class ClassifierReporterGroup: ClassifierTrainingReporter {
 
     func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, trainAccuracy: Double, devAccuracy: Double?) {
         for m in members {
-            m.epochEnd(epoch: epoch, seconds: seconds, trainLoss: trainLoss, trainAccuracy: trainAccuracy, devAccuracy: devAccuracy)
+            m.epochEnd(
+                epoch: epoch, seconds: seconds, trainLoss: trainLoss, trainAccuracy: trainAccuracy, devAccuracy: devAccuracy)
         }
     }
 

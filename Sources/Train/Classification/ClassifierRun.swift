@@ -15,8 +15,10 @@ public struct ClassifierRun {
     /// Sets the embedding rows of words it knows (pretrained vectors) and returns how many it set.
     public var initialVectors: ((any SentenceClassifier, Vocabulary) -> Int)?
 
-    public init(model: ClassifierConfig, options: ClassifierOptions, labels: [Int],
-                initialVectors: ((any SentenceClassifier, Vocabulary) -> Int)? = nil) {
+    public init(
+        model: ClassifierConfig, options: ClassifierOptions, labels: [Int],
+        initialVectors: ((any SentenceClassifier, Vocabulary) -> Int)? = nil
+    ) {
         (self.model, self.options, self.labels, self.initialVectors) = (model, options, labels, initialVectors)
     }
 
@@ -29,13 +31,19 @@ public struct ClassifierRun {
 
     /// Trains on `train` (with `dev` for early stopping) and scores `test`; the best model is
     /// written to `folder` (nil: nothing is written).
-    public func run(train: LabelledSentences, dev: LabelledSentences?, test: LabelledSentences, folder: RunFolder?,
-                    reporter: (any ClassifierTrainingReporter)? = nil) throws(TrainError) -> Result {
+    public func run(
+        train: LabelledSentences, dev: LabelledSentences?, test: LabelledSentences, folder: RunFolder?,
+        reporter: (any ClassifierTrainingReporter)? = nil
+    ) throws(TrainError) -> Result {
         let vocabulary = ClassificationVocabulary.build(from: train)
-        let encodedTrain: EncodedSentences, encodedDev: EncodedSentences?, encodedTest: EncodedSentences
+        let encodedTrain: EncodedSentences
+        let encodedDev: EncodedSentences?
+        let encodedTest: EncodedSentences
         do {
             encodedTrain = try EncodedSentences(train, vocabulary: vocabulary, labels: labels)
-            encodedDev = try dev.map { d throws(LabelledSentencesError) in try EncodedSentences(d, vocabulary: vocabulary, labels: labels) }
+            encodedDev = try dev.map { d throws(LabelledSentencesError) in
+                try EncodedSentences(d, vocabulary: vocabulary, labels: labels)
+            }
             encodedTest = try EncodedSentences(test, vocabulary: vocabulary, labels: labels)
         } catch { throw TrainError(description: "\(error)") }
         RandomGenerator.global.seed(options.seed)
@@ -44,9 +52,12 @@ public struct ClassifierRun {
         let classifier: any SentenceClassifier
         do { classifier = try makeSentenceClassifier(config) } catch { throw TrainError(description: "\(error)") }
         if let initialVectors {
-            let found = initialVectors(classifier, vocabulary), words = vocabulary.count - 2
-            reporter?.notice(String(format: "pretrained vectors for %d of %d words (%.1f%%)%@", found, words,
-                                    100 * Double(found) / Double(max(words, 1)), options.freezeEmbedding ? ", frozen" : ""))
+            let found = initialVectors(classifier, vocabulary)
+            let words = vocabulary.count - 2
+            reporter?.notice(
+                String(
+                    format: "pretrained vectors for %d of %d words (%.1f%%)%@", found, words,
+                    100 * Double(found) / Double(max(words, 1)), options.freezeEmbedding ? ", frozen" : ""))
         }
         if options.freezeEmbedding { classifier.embedding.freeze() }
         if let folder {
@@ -54,11 +65,14 @@ public struct ClassifierRun {
                 throw TrainError(description: "cannot write \(folder.vocabulary.path): \(error.localizedDescription)")
             }
         }
-        reporter?.notice("\(config.kind.rawValue) classifier: \(classifier.parameterCount) parameters, vocabulary \(vocabulary.count), "
-                         + "\(labels.count) classes, \(encodedTrain.count) training sentences")
+        reporter?.notice(
+            "\(config.kind.rawValue) classifier: \(classifier.parameterCount) parameters, vocabulary \(vocabulary.count), "
+                + "\(labels.count) classes, \(encodedTrain.count) training sentences")
         let names = labels
-        let trainer = try ClassifierTrainer(model: classifier, train: encodedTrain, dev: encodedDev, options: options,
-                                            reporter: reporter) { best in
+        let trainer = try ClassifierTrainer(
+            model: classifier, train: encodedTrain, dev: encodedDev, options: options,
+            reporter: reporter
+        ) { best in
             if let folder { try ClassifierCheckpoint.save(best, vocabulary: vocabulary, labels: names, to: folder.model) }
         }
         let summary: ClassifierTrainer.Summary
@@ -67,10 +81,12 @@ public struct ClassifierRun {
         }
         if let diverged = summary.diverged { throw TrainError(description: diverged) }
         if let best = summary.bestDevAccuracy {
-            reporter?.notice(String(format: "best dev accuracy %.2f%% at epoch %d of %d", best * 100, summary.bestEpoch, summary.epochsRun))
+            reporter?.notice(
+                String(format: "best dev accuracy %.2f%% at epoch %d of %d", best * 100, summary.bestEpoch, summary.epochsRun))
         }
-        let metrics = ClassificationMetrics(names: labels.map(String.init), truth: encodedTest.classes,
-                                            predicted: predictClasses(classifier, on: encodedTest))
+        let metrics = ClassificationMetrics(
+            names: labels.map(String.init), truth: encodedTest.classes,
+            predicted: predictClasses(classifier, on: encodedTest))
         return Result(model: classifier, metrics: metrics, seconds: summary.seconds)
     }
 }
@@ -104,8 +120,10 @@ public struct CrossValidation {
 
     /// Trains and tests every selected fold of `data` (stopping after the fold Ctrl-C interrupts);
     /// the run folder's checkpoint is the last fold's model.
-    public func run(_ data: LabelledSentences, dev: LabelledSentences?, folder: RunFolder?,
-                    reporter: (any ClassifierTrainingReporter)? = nil) throws(TrainError) -> Result {
+    public func run(
+        _ data: LabelledSentences, dev: LabelledSentences?, folder: RunFolder?,
+        reporter: (any ClassifierTrainingReporter)? = nil
+    ) throws(TrainError) -> Result {
         guard folds >= 2, folds <= data.count else {
             throw TrainError(description: "--folds must be between 2 and the \(data.count) training sentences, got \(folds)")
         }
@@ -116,8 +134,9 @@ public struct CrossValidation {
         for i in selected {
             let (trainIndices, testIndices) = kfold.split(i)
             report.begin("fold \(i + 1)/\(folds)")
-            let result = try run.run(train: data.subset(trainIndices), dev: dev, test: data.subset(testIndices), folder: folder,
-                                     reporter: report)
+            let result = try run.run(
+                train: data.subset(trainIndices), dev: dev, test: data.subset(testIndices), folder: folder,
+                reporter: report)
             report.begin(nil)
             report.result(result.metrics, title: "fold \(i + 1)/\(folds)", extra: ["fold": i + 1, "seconds": result.seconds])
             accuracies.append(result.metrics.accuracy)
@@ -131,8 +150,10 @@ public struct CrossValidation {
 
 extension ClassifierRun {
     /// One training on `train` scored on `test`, recorded in `folder` and told to `reporter`.
-    public func run(train: LabelledSentences, dev: LabelledSentences?, test: LabelledSentences, title: String, folder: RunFolder?,
-                    reporter: (any ClassifierTrainingReporter)?) throws(TrainError) -> Result {
+    public func run(
+        train: LabelledSentences, dev: LabelledSentences?, test: LabelledSentences, title: String, folder: RunFolder?,
+        reporter: (any ClassifierTrainingReporter)?
+    ) throws(TrainError) -> Result {
         let report = ClassifierReporterGroup([reporter, folder.map(ClassifierRecorder.init)].compactMap { $0 })
         let result = try run(train: train, dev: dev, test: test, folder: folder, reporter: report)
         report.result(result.metrics, title: title, extra: ["seconds": result.seconds])

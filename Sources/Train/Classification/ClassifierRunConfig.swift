@@ -13,8 +13,10 @@ public struct ClassifierRunConfig: Codable, Equatable, Sendable {
     public var model: ClassifierConfig
     public var training: ClassifierOptions
 
-    public init(train: String, test: String?, dev: String?, vectors: String?, folds: Int?, labels: [Int], model: ClassifierConfig,
-                training: ClassifierOptions) {
+    public init(
+        train: String, test: String?, dev: String?, vectors: String?, folds: Int?, labels: [Int], model: ClassifierConfig,
+        training: ClassifierOptions
+    ) {
         (self.train, self.test, self.dev, self.vectors, self.folds) = (train, test, dev, vectors, folds)
         (self.labels, self.model, self.training) = (labels, model, training)
     }

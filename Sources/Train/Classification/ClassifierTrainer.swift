@@ -27,8 +27,10 @@ public final class ClassifierTrainer {
     /// Called whenever the kept model changes (a better dev accuracy, or every epoch without dev).
     let onBest: ((any SentenceClassifier) throws -> Void)?
 
-    public init(model: any SentenceClassifier, train: EncodedSentences, dev: EncodedSentences?, options: ClassifierOptions,
-                reporter: (any ClassifierTrainingReporter)? = nil, onBest: ((any SentenceClassifier) throws -> Void)? = nil) throws(TrainError) {
+    public init(
+        model: any SentenceClassifier, train: EncodedSentences, dev: EncodedSentences?, options: ClassifierOptions,
+        reporter: (any ClassifierTrainingReporter)? = nil, onBest: ((any SentenceClassifier) throws -> Void)? = nil
+    ) throws(TrainError) {
         if let problem = options.problem() { throw TrainError(description: problem) }
         guard train.count > 0 else { throw TrainError(description: "no training sentences") }
         self.model = model
@@ -42,10 +44,11 @@ public final class ClassifierTrainer {
     public func run() throws -> Summary {
         let start = Date()
         var shuffler = RandomGenerator(seed: options.seed &+ 0x5EED)
-        let optimizer: Optimizer = switch options.optimizer {
-        case .adam: Adam(model.trainableParameters(), lr: options.lr)
-        case .adadelta: Adadelta(model.trainableParameters(), lr: options.lr, rho: 0.95, epsilon: 1e-6)
-        }
+        let optimizer: Optimizer =
+            switch options.optimizer {
+            case .adam: Adam(model.trainableParameters(), lr: options.lr)
+            case .adadelta: Adadelta(model.trainableParameters(), lr: options.lr, rho: 0.95, epsilon: 1e-6)
+            }
         model.constrain()
         var summary = Summary(bestDevAccuracy: nil, bestEpoch: 0, epochsRun: 0, interrupted: false, diverged: nil, seconds: 0)
         var bestState: [String: Tensor] = [:]
@@ -55,8 +58,10 @@ public final class ClassifierTrainer {
             let epochStart = Date()
             var order = Array(0..<train.count)
             order.shuffle(using: &shuffler)
-            let batches = sentenceBatches(train, order: order, batchSize: options.batchSize, minimumLength: model.config.minimumLength)
-            var lossSum = 0.0, correct = 0
+            let batches = sentenceBatches(
+                train, order: order, batchSize: options.batchSize, minimumLength: model.config.minimumLength)
+            var lossSum = 0.0
+            var correct = 0
             for (b, batch) in batches.enumerated() {
                 optimizer.zeroGrad()
                 let logits = model(batch.ids, batchSize: batch.batchSize, length: batch.length, lengths: batch.lengths)
@@ -72,15 +77,23 @@ public final class ClassifierTrainer {
                 model.constrain()
                 lossSum += value * Double(batch.batchSize)
                 let elapsed = Date().timeIntervalSince(epochStart)
-                reporter?.batchDone(epoch: epoch, batch: b + 1, batches: batches.count,
-                                    secondsLeft: elapsed / Double(b + 1) * Double(batches.count - b - 1))
-                if Interrupt.requested { summary.interrupted = true; break }
+                reporter?.batchDone(
+                    epoch: epoch, batch: b + 1, batches: batches.count,
+                    secondsLeft: elapsed / Double(b + 1) * Double(batches.count - b - 1))
+                if Interrupt.requested {
+                    summary.interrupted = true
+                    break
+                }
             }
-            if summary.interrupted { reporter?.notice("Exiting from training early"); break }
+            if summary.interrupted {
+                reporter?.notice("Exiting from training early")
+                break
+            }
             summary.epochsRun = epoch
             let devAccuracy = dev.map { classificationAccuracy(model, on: $0) }
-            reporter?.epochEnd(epoch: epoch, seconds: Date().timeIntervalSince(epochStart), trainLoss: lossSum / Double(train.count),
-                               trainAccuracy: Double(correct) / Double(train.count), devAccuracy: devAccuracy)
+            reporter?.epochEnd(
+                epoch: epoch, seconds: Date().timeIntervalSince(epochStart), trainLoss: lossSum / Double(train.count),
+                trainAccuracy: Double(correct) / Double(train.count), devAccuracy: devAccuracy)
             if let devAccuracy {
                 if devAccuracy > (summary.bestDevAccuracy ?? -1) {
                     summary.bestDevAccuracy = devAccuracy

@@ -7,8 +7,9 @@ import Text
 public func sentenceBatches(_ data: EncodedSentences, order: [Int], batchSize: Int, minimumLength: Int) -> [PaddedBatch] {
     stride(from: 0, to: order.count, by: batchSize).map { start in
         let indices = Array(order[start..<min(start + batchSize, order.count)])
-        return PaddedBatch(indices.map { data.sentences[$0] }, classes: indices.map { data.classes[$0] },
-                           minimumLength: minimumLength)
+        return PaddedBatch(
+            indices.map { data.sentences[$0] }, classes: indices.map { data.classes[$0] },
+            minimumLength: minimumLength)
     }
 }
 
@@ -18,8 +19,10 @@ public func classProbabilities(_ model: any SentenceClassifier, on data: Encoded
     defer { model.train() }
     return withNoGrad {
         var result: [[Float]] = []
-        for batch in sentenceBatches(data, order: Array(0..<data.count), batchSize: batchSize,
-                                     minimumLength: model.config.minimumLength) {
+        for batch in sentenceBatches(
+            data, order: Array(0..<data.count), batchSize: batchSize,
+            minimumLength: model.config.minimumLength)
+        {
             let p = model(batch.ids, batchSize: batch.batchSize, length: batch.length, lengths: batch.lengths).softmax()
             let k = model.config.classCount
             for b in 0..<batch.batchSize { result.append(Array(UnsafeBufferPointer(start: p.pointer + b * k, count: k))) }

@@ -53,7 +53,8 @@ public final class GradientAverager {
             communicator.allReduceSum(UnsafeMutableBufferPointer(start: bucket, count: filled))
             for (grad, offset, at, count) in pending {
                 // Copy back and scale in one pass (a simple loop the compiler vectorises).
-                let source = bucket + at, target = grad.pointer + offset
+                let source = bucket + at
+                let target = grad.pointer + offset
                 for i in 0..<count { target[i] = source[i] * scale }
             }
             pending.removeAll(keepingCapacity: true)

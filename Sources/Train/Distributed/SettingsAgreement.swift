@@ -14,11 +14,17 @@ extension Communicator {
         let differing = Int(allReduceSum([differences.isEmpty ? 0 : 1])[0])
         guard differing > 0 else { return }
         if differences.isEmpty {
-            throw DistributedError(description: "rank \(rank): \(differing) of \(size) ranks were started with options that differ from rank 0's (see their errors); start every rank with the same flags")
+            throw DistributedError(
+                description:
+                    "rank \(rank): \(differing) of \(size) ranks were started with options that differ from rank 0's (see their errors); start every rank with the same flags"
+            )
         }
         let shown = differences.prefix(3).map { "\($0) \(settings[$0] ?? "unset") here but \(root[$0] ?? "unset") on rank 0" }
         let more = differences.count > 3 ? " (and \(differences.count - 3) more)" : ""
-        throw DistributedError(description: "rank \(rank): options differ from rank 0's: \(shown.joined(separator: ", "))\(more); start every rank with the same flags")
+        throw DistributedError(
+            description:
+                "rank \(rank): options differ from rank 0's: \(shown.joined(separator: ", "))\(more); start every rank with the same flags"
+        )
     }
 }
 

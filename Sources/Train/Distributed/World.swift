@@ -5,18 +5,18 @@ public enum Distributed {
     /// True in builds with `PERPLEX_MPI=1`.
     public static var hasMPI: Bool {
         #if PERPLEX_MPI
-        return true
+            return true
         #else
-        return false
+            return false
         #endif
     }
 
     /// The MPI library this build links ("Open MPI v4.1.4"), or a note that there is none.
     public static var mpiDescription: String {
         #if PERPLEX_MPI
-        return MPICommunicator.libraryVersion
+            return MPICommunicator.libraryVersion
         #else
-        return "none (build with PERPLEX_MPI=1 for data-parallel training)"
+            return "none (build with PERPLEX_MPI=1 for data-parallel training)"
         #endif
     }
 
@@ -36,12 +36,15 @@ public enum Distributed {
     public static func world() throws(DistributedError) -> any Communicator {
         guard let size = launchedSize else { return SingleProcess() }
         #if PERPLEX_MPI
-        return try MPICommunicator()
+            return try MPICommunicator()
         #else
-        if size > 1 {
-            throw DistributedError(description: "started by an MPI launcher with \(size) processes, but this perplex was built without MPI; build it with PERPLEX_MPI=1 swift build -c release --scratch-path .build-mpi")
-        }
-        return SingleProcess()
+            if size > 1 {
+                throw DistributedError(
+                    description:
+                        "started by an MPI launcher with \(size) processes, but this perplex was built without MPI; build it with PERPLEX_MPI=1 swift build -c release --scratch-path .build-mpi"
+                )
+            }
+            return SingleProcess()
         #endif
     }
 }

@@ -61,7 +61,9 @@ public struct RunReport {
                 Entry(name: names[index] ?? run.path, path: run.path, record: run.record, settings: run.sweep?.settings ?? [])
             }
         } else {
-            let configs = found.map { Dictionary(RunSettings.flatten($0.record.config).map { ($0.key, $0.value) }) { first, _ in first } }
+            let configs = found.map {
+                Dictionary(RunSettings.flatten($0.record.config).map { ($0.key, $0.value) }) { first, _ in first }
+            }
             let ordered = found.flatMap { RunSettings.flatten($0.record.config).map(\.key) }
             var varying: [String] = []
             for key in ordered where key != "parameters" && !varying.contains(key) {
@@ -70,7 +72,8 @@ public struct RunReport {
             keys = ["run"] + varying
             entries = found.enumerated().map { index, run in
                 let name = names[index] ?? run.path
-                let settings = [SweepSetting(key: "run", value: name)]
+                let settings =
+                    [SweepSetting(key: "run", value: name)]
                     + varying.map { SweepSetting(key: $0, value: configs[index][$0] ?? "") }
                 return Entry(name: name, path: run.path, record: run.record, settings: settings)
             }
@@ -88,14 +91,18 @@ public struct RunReport {
         var series = entries.enumerated().flatMap { index, entry -> [LineChart.Series] in
             let color = LineChart.colors[index % LineChart.colors.count]
             let epochs = entry.record.epochs
-            return [LineChart.Series(name: entry.name, points: epochs.map { (Double($0.epoch), $0.validPerplexity) }, color: color),
-                    LineChart.Series(name: "\(entry.name) train", points: epochs.map { (Double($0.epoch), $0.trainPerplexity) },
-                                     color: color, dashed: true, inLegend: false)]
+            return [
+                LineChart.Series(name: entry.name, points: epochs.map { (Double($0.epoch), $0.validPerplexity) }, color: color),
+                LineChart.Series(
+                    name: "\(entry.name) train", points: epochs.map { (Double($0.epoch), $0.trainPerplexity) },
+                    color: color, dashed: true, inLegend: false)
+            ]
         }
         series.append(LineChart.Series(name: "validation", points: [], color: "#444"))
         series.append(LineChart.Series(name: "training", points: [], color: "#444", dashed: true))
-        return LineChart(title: "Perplexity per epoch", xLabel: "epoch", yLabel: logY ? "perplexity (log scale)" : "perplexity",
-                         logY: logY, series: series, legendOnRight: true)
+        return LineChart(
+            title: "Perplexity per epoch", xLabel: "epoch", yLabel: logY ? "perplexity (log scale)" : "perplexity",
+            logY: logY, series: series, legendOnRight: true)
     }
 
     /// The HTML page; `curves` is the SVG of `curves(logY:)`, `embeddingFile` the name of the
@@ -107,19 +114,24 @@ public struct RunReport {
             let svg = FileManager.default.contents(atPath: file.path).flatMap { data in
                 String(decoding: data.prefix(4096), as: UTF8.self).contains("<svg") ? data : nil
             }
-            return HTMLReport.Run(name: entry.name, path: entry.path, status: Self.status(entry.record),
-                                  config: RunSettings.flatten(entry.record.config), embeddingFile: embeddingFile, embeddingSVG: svg)
+            return HTMLReport.Run(
+                name: entry.name, path: entry.path, status: Self.status(entry.record),
+                config: RunSettings.flatten(entry.record.config), embeddingFile: embeddingFile, embeddingSVG: svg)
         }
-        return HTMLReport(title: title, results: HTMLReport.Table(header: table.header, rows: table.cells, numeric: table.numeric),
-                          curvesSVG: curves,
-                          curvesCaption: "Perplexity at the end of each epoch: solid lines validation, dashed lines training (averaged over the epoch's batches, dropout on); one colour per run.",
-                          runs: runs).html()
+        return HTMLReport(
+            title: title, results: HTMLReport.Table(header: table.header, rows: table.cells, numeric: table.numeric),
+            curvesSVG: curves,
+            curvesCaption:
+                "Perplexity at the end of each epoch: solid lines validation, dashed lines training (averaged over the epoch's batches, dropout on); one colour per run.",
+            runs: runs
+        ).html()
     }
 
     static func status(_ record: RunRecord) -> String {
         let epochs = "\(record.epochs.count) epoch\(record.epochs.count == 1 ? "" : "s")"
         guard let test = record.test else { return "unfinished, \(epochs) so far" }
         let ppl = ResultsTable.format(test.perplexity, decimals: 2)
-        return test.interrupted == true ? "stopped early (Ctrl-C) after \(epochs), test ppl \(ppl)" : "finished, \(epochs), test ppl \(ppl)"
+        return test.interrupted == true
+            ? "stopped early (Ctrl-C) after \(epochs), test ppl \(ppl)" : "finished, \(epochs), test ppl \(ppl)"
     }
 }

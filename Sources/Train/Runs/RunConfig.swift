@@ -17,8 +17,10 @@ public struct RunConfig: Codable, Equatable, Sendable {
     /// Trainable parameters (a tied weight counted once).
     public var parameters: Int?
 
-    public init(data: String, builtinSentences: Int? = nil, resume: String? = nil, ranks: Int? = nil,
-                model: ModelConfig, training: TrainOptions, parameters: Int?) {
+    public init(
+        data: String, builtinSentences: Int? = nil, resume: String? = nil, ranks: Int? = nil,
+        model: ModelConfig, training: TrainOptions, parameters: Int?
+    ) {
         self.data = data
         self.builtinSentences = builtinSentences
         self.resume = resume

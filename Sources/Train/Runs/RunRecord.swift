@@ -61,7 +61,8 @@ public struct RunRecord: Sendable {
         guard case .object = config else { throw .unreadable(file: configFile, reason: "not a JSON object") }
         var epochs: [Epoch] = []
         var test: Test?
-        let lines = String(decoding: try Self.read(metricsFile), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = String(decoding: try Self.read(metricsFile), as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
         for (index, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
             let lineNumber = index + 1
             func bad(_ reason: String) -> RunRecordError { .badLine(file: metricsFile, line: lineNumber, reason: reason) }
@@ -75,12 +76,15 @@ public struct RunRecord: Sendable {
             }
             switch type {
             case "epoch":
-                epochs.append(Epoch(epoch: Int(try number("epoch")), seconds: try number("seconds"),
-                                    trainLoss: try number("train_loss"), validLoss: try number("valid_loss")))
+                epochs.append(
+                    Epoch(
+                        epoch: Int(try number("epoch")), seconds: try number("seconds"),
+                        trainLoss: try number("train_loss"), validLoss: try number("valid_loss")))
             case "test":
                 let loss = try number("test_loss")
-                test = Test(loss: loss, perplexity: record["test_ppl"]?.number ?? Train.perplexity(loss),
-                            interrupted: record["interrupted"]?.bool)
+                test = Test(
+                    loss: loss, perplexity: record["test_ppl"]?.number ?? Train.perplexity(loss),
+                    interrupted: record["interrupted"]?.bool)
             default:
                 continue
             }
@@ -105,14 +109,18 @@ public struct RunRecord: Sendable {
 
     static func read(_ file: String) throws(RunRecordError) -> Data {
         guard FileManager.default.fileExists(atPath: file) else { throw .missingFile(file) }
-        guard let data = FileManager.default.contents(atPath: file) else { throw .unreadable(file: file, reason: "cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .unreadable(file: file, reason: "cannot read the file")
+        }
         return data
     }
 
     /// Counts the parameters of the model config.json's `model` describes (nil when it is not a valid one).
     static func countParameters(_ configData: Data) -> Int? {
         struct Shape: Decodable { let model: ModelConfig }
-        guard let shape = try? JSONDecoder().decode(Shape.self, from: configData), (try? shape.model.validate()) != nil else { return nil }
+        guard let shape = try? JSONDecoder().decode(Shape.self, from: configData), (try? shape.model.validate()) != nil else {
+            return nil
+        }
         return shape.model.parameterCount
     }
 }

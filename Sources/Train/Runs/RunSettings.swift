@@ -1,5 +1,6 @@
 import Formats
 import NN
+
 /// A run's config.json flattened to `key: value` pairs named like `perplex train`'s options
 /// (`model`, `emsize`, `batch-size`, …), for tables and report pages.
 public enum RunSettings {

@@ -34,14 +34,18 @@ public struct ResultsTable: Sendable {
             case .unfinished: test = "unfinished"
             }
             let seconds = Self.format(row.secondsPerEpoch, decimals: (row.secondsPerEpoch ?? 0) < 10 ? 2 : 1)
-            return settings + [row.parameters.map(Self.grouped) ?? "–", seconds,
-                               Self.format(row.bestValidPerplexity, decimals: 2), test]
+            return settings + [
+                row.parameters.map(Self.grouped) ?? "–", seconds,
+                Self.format(row.bestValidPerplexity, decimals: 2), test
+            ]
         }
     }
 
     /// A Markdown table with columns padded to equal width, numbers right-aligned.
     public func markdown() -> String {
-        let header = self.header.map(Self.escape), body = cells.map { $0.map(Self.escape) }, numeric = self.numeric
+        let header = self.header.map(Self.escape)
+        let body = cells.map { $0.map(Self.escape) }
+        let numeric = self.numeric
         let widths = header.indices.map { column in
             max(3, ([header] + body).map { $0[column].count }.max() ?? 3)
         }
@@ -52,9 +56,12 @@ public struct ResultsTable: Sendable {
             }
             return "| " + padded.joined(separator: " | ") + " |"
         }
-        let rule = "| " + widths.indices.map { column in
-            numeric[column] ? String(repeating: "-", count: widths[column] - 1) + ":" : String(repeating: "-", count: widths[column])
-        }.joined(separator: " | ") + " |"
+        let rule =
+            "| "
+            + widths.indices.map { column in
+                numeric[column]
+                    ? String(repeating: "-", count: widths[column] - 1) + ":" : String(repeating: "-", count: widths[column])
+            }.joined(separator: " | ") + " |"
         return ([line(header), rule] + body.map(line)).joined(separator: "\n") + "\n"
     }
 

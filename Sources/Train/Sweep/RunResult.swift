@@ -25,12 +25,16 @@ public struct RunResult: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case name, settings, status, parameters, epochs, message
-        case secondsPerEpoch = "seconds_per_epoch", bestValidPerplexity = "best_valid_ppl", testPerplexity = "test_ppl"
+        case secondsPerEpoch = "seconds_per_epoch"
+        case bestValidPerplexity = "best_valid_ppl"
+        case testPerplexity = "test_ppl"
     }
 
-    public init(name: String, settings: [SweepSetting], status: Status, parameters: Int? = nil, epochs: Int = 0,
-                secondsPerEpoch: Double? = nil, bestValidPerplexity: Double? = nil, testPerplexity: Double? = nil,
-                message: String? = nil) {
+    public init(
+        name: String, settings: [SweepSetting], status: Status, parameters: Int? = nil, epochs: Int = 0,
+        secondsPerEpoch: Double? = nil, bestValidPerplexity: Double? = nil, testPerplexity: Double? = nil,
+        message: String? = nil
+    ) {
         self.name = name
         self.settings = settings
         self.status = status
@@ -45,8 +49,9 @@ public struct RunResult: Codable, Equatable, Sendable {
     /// The row of a run read from its folder: finished when its test result was recorded after
     /// training ran to the end, else unfinished.
     public init(name: String, settings: [SweepSetting], record: RunRecord) {
-        self.init(name: name, settings: settings, status: record.finished ? .finished : .unfinished,
-                  parameters: record.parameters, epochs: record.epochs.count, secondsPerEpoch: record.secondsPerEpoch,
-                  bestValidPerplexity: record.bestValidPerplexity, testPerplexity: record.test?.perplexity)
+        self.init(
+            name: name, settings: settings, status: record.finished ? .finished : .unfinished,
+            parameters: record.parameters, epochs: record.epochs.count, secondsPerEpoch: record.secondsPerEpoch,
+            bestValidPerplexity: record.bestValidPerplexity, testPerplexity: record.test?.perplexity)
     }
 }

@@ -14,7 +14,10 @@ public struct SweepFolder: Sendable {
         /// Run folder names in grid order.
         public var runs: [String]
 
-        enum CodingKeys: String, CodingKey { case grid, runs, trainArguments = "train_arguments" }
+        enum CodingKeys: String, CodingKey {
+            case grid, runs
+            case trainArguments = "train_arguments"
+        }
 
         public init(grid: SweepGrid, trainArguments: [String]) {
             self.grid = grid
@@ -34,7 +37,10 @@ public struct SweepFolder: Sendable {
         public var grid: SweepGrid
         public var trainArguments: [String]
         public var runs: [RunResult]
-        enum CodingKeys: String, CodingKey { case grid, runs, trainArguments = "train_arguments" }
+        enum CodingKeys: String, CodingKey {
+            case grid, runs
+            case trainArguments = "train_arguments"
+        }
     }
 
     public static let planName = "sweep.json", markerName = "sweep-done.json"
@@ -75,14 +81,17 @@ public struct SweepFolder: Sendable {
     /// finished or was trained with other flags.
     public func finishedResult(_ settings: SweepSettings, arguments: [String]) -> RunResult? {
         guard let data = FileManager.default.contents(atPath: marker(settings).path),
-              let marker = try? JSONDecoder().decode(Marker.self, from: data),
-              marker.arguments == arguments, marker.result.status == .finished else { return nil }
+            let marker = try? JSONDecoder().decode(Marker.self, from: data),
+            marker.arguments == arguments, marker.result.status == .finished
+        else { return nil }
         return marker.result
     }
 
     /// Writes the completion marker of a finished run.
     public func markFinished(_ settings: SweepSettings, arguments: [String], result: RunResult) throws(SweepError) {
-        do { try writeAtomically(try Self.encoder.encode(Marker(arguments: arguments, result: result)), to: marker(settings)) } catch {
+        do {
+            try writeAtomically(try Self.encoder.encode(Marker(arguments: arguments, result: result)), to: marker(settings))
+        } catch {
             throw SweepError("cannot write \(marker(settings).path): \(error.localizedDescription)")
         }
     }

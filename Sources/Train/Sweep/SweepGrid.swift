@@ -32,14 +32,17 @@ public struct SweepGrid: Codable, Equatable, Sendable {
             let key = Self.normalizedKey(String(item[..<equals]))
             guard !key.isEmpty else { throw SweepError("malformed grid item '\(item)': the key is empty") }
             if let knownKeys, !knownKeys.contains(key) {
-                throw SweepError("unknown grid key '\(key)' in '\(item)'; keys are perplex train's options: "
-                                 + knownKeys.sorted().joined(separator: ", "))
+                throw SweepError(
+                    "unknown grid key '\(key)' in '\(item)'; keys are perplex train's options: "
+                        + knownKeys.sorted().joined(separator: ", "))
             }
             guard !axes.contains(where: { $0.key == key }) else { throw SweepError("grid key '\(key)' is given twice") }
             let list = item[item.index(after: equals)...]
             guard !list.isEmpty else { throw SweepError("grid key '\(key)' has no values ('\(item)')") }
             let values = list.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard !values.contains(where: \.isEmpty) else { throw SweepError("grid key '\(key)' has an empty value in '\(item)'") }
+            guard !values.contains(where: \.isEmpty) else {
+                throw SweepError("grid key '\(key)' has an empty value in '\(item)'")
+            }
             guard Set(values).count == values.count else { throw SweepError("grid key '\(key)' repeats a value in '\(item)'") }
             axes.append(Axis(key: key, values: values))
         }

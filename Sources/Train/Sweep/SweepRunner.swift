@@ -52,14 +52,16 @@ public struct SweepRunner {
             let arguments = self.arguments(settings)
             if let done = folder.finishedResult(settings, arguments: arguments) {
                 rows[index] = done
-                log("| sweep run \(number) \(settings.label): finished earlier (test ppl "
-                    + ResultsTable.format(done.testPerplexity, decimals: 2) + "), skipped")
+                log(
+                    "| sweep run \(number) \(settings.label): finished earlier (test ppl "
+                        + ResultsTable.format(done.testPerplexity, decimals: 2) + "), skipped")
                 continue
             }
             let restarting = FileManager.default.fileExists(atPath: folder.runFolder(settings).path)
             try folder.clearRun(settings)
-            log("| sweep run \(number) \(settings.label)\(restarting ? " (restarting an unfinished run)" : ""): "
-                + "training in \(folder.runFolder(settings).path)")
+            log(
+                "| sweep run \(number) \(settings.label)\(restarting ? " (restarting an unfinished run)" : ""): "
+                    + "training in \(folder.runFolder(settings).path)")
             let exit = train(settings, arguments)
             rows[index] = try outcome(exit, settings: settings, arguments: arguments)
             if case .failed = rows[index].status {

@@ -25,7 +25,8 @@ struct AllReduceBench: ParsableCommand {
             let model: any LanguageModel
             do { model = try makeLanguageModel(config) } catch { throw fail("\(error)") }
             for p in model.parameters() { p.grad = Tensor.normal(p.shape) }
-            let averager = bucket.map { GradientAverager(model.parameters(), communicator: world, bucketSize: max(1, $0)) }
+            let averager =
+                bucket.map { GradientAverager(model.parameters(), communicator: world, bucketSize: max(1, $0)) }
                 ?? GradientAverager(model.parameters(), communicator: world)
             let flat = Tensor(shape: [model.parameterCount], repeating: 1)
             let buffer = UnsafeMutableBufferPointer(start: flat.pointer, count: flat.count)
@@ -34,9 +35,12 @@ struct AllReduceBench: ParsableCommand {
             let bytes = Double(averager.bytesPerStep)
             let moved = 2 * Double(world.size - 1) / Double(world.size) * bytes
             if world.isRoot {
-                print(String(format: "LSTM 2×%d, vocab %d: %d parameters, %.1f MB, %d ranks: gradient averaging %.2f ms, one flat all-reduce %.2f ms (bus %.2f GB/s)",
-                             size, vocab, model.parameterCount, bytes / 1e6, world.size, averaging * 1e3, raw * 1e3,
-                             raw > 0 ? moved / raw / 1e9 : 0))
+                print(
+                    String(
+                        format:
+                            "LSTM 2×%d, vocab %d: %d parameters, %.1f MB, %d ranks: gradient averaging %.2f ms, one flat all-reduce %.2f ms (bus %.2f GB/s)",
+                        size, vocab, model.parameterCount, bytes / 1e6, world.size, averaging * 1e3, raw * 1e3,
+                        raw > 0 ? moved / raw / 1e9 : 0))
             }
         }
         world.finish()

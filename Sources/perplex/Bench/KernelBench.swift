@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import Tensor
+
 #if canImport(Accelerate)
-import Accelerate
+    import Accelerate
 #else
-import CBLAS
+    import CBLAS
 #endif
 
 /// `perplex bench kernels`: sgemm, vector math and the fused softmax-cross-entropy.
@@ -25,8 +26,10 @@ struct KernelBench: ParsableCommand {
     func run() throws {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let peak = peakGflops ?? measuredFMAPeak(cores: cores)
-        print(String(format: "machine: %d cores, FMA peak %.0f GFLOP/s (%@)", cores, peak,
-                     peakGflops == nil ? "measured" : "given"))
+        print(
+            String(
+                format: "machine: %d cores, FMA peak %.0f GFLOP/s (%@)", cores, peak,
+                peakGflops == nil ? "measured" : "given"))
         benchSgemm(peak: peak)
         benchVectorMath()
         benchCrossEntropy()
@@ -38,7 +41,8 @@ struct KernelBench: ParsableCommand {
         print("\nsgemm (m×n×k)          perplex GFLOP/s  % peak   bare OpenBLAS  ratio")
         let rng = RandomGenerator(seed: 1)
         for (m, n, k) in [(700, 10_000, 200), (700, 200, 800), (700, 200, 200), (700, 600, 200), (20, 800, 400)] {
-            let a = Tensor.uniform([m, k], generator: rng), b = Tensor.uniform([n, k], generator: rng)
+            let a = Tensor.uniform([m, k], generator: rng)
+            let b = Tensor.uniform([n, k], generator: rng)
             let flops = 2.0 * Double(m * n * k)
             // What the models call: the decoder-sized product takes the packed path.
             let ours = medianSeconds(repeats: repeats) {
@@ -46,15 +50,20 @@ struct KernelBench: ParsableCommand {
             }
             let c = Tensor(uninitializedShape: [m, n])
             #if !canImport(Accelerate)
-            openblas_set_num_threads(Int32(BLAS.maxThreads))
+                openblas_set_num_threads(Int32(BLAS.maxThreads))
             #endif
             let bare = medianSeconds(repeats: repeats) {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1,
-                            a.pointer, Int32(k), b.pointer, Int32(k), 0, c.pointer, Int32(n))
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1,
+                    a.pointer, Int32(k), b.pointer, Int32(k), 0, c.pointer, Int32(n))
             }
-            let g = flops / ours / 1e9, gb = flops / bare / 1e9
-            print(pad("\(m)×\(n)×\(k)", 22) + String(format: " %15.1f  %5.1f%%  %13.1f  %5.2f",
-                                                   g, 100 * g / peak, gb, g / gb))
+            let g = flops / ours / 1e9
+            let gb = flops / bare / 1e9
+            print(
+                pad("\(m)×\(n)×\(k)", 22)
+                    + String(
+                        format: " %15.1f  %5.1f%%  %13.1f  %5.2f",
+                        g, 100 * g / peak, gb, g / gb))
         }
     }
 
@@ -66,19 +75,27 @@ struct KernelBench: ParsableCommand {
         let y = Tensor(uninitializedShape: [n])
         let (src, dst) = (x.pointer, y.pointer)
         func report(_ name: String, vector: () -> Void, scalar: () -> Void) {
-            let fast = medianSeconds(repeats: repeats, vector), slow = medianSeconds(repeats: repeats, scalar)
-            print(pad(name, 24) + String(format: " %15.2f  %19.2f  %7.1f×",
-                                         Double(n) / fast / 1e9, Double(n) / slow / 1e9, slow / fast))
+            let fast = medianSeconds(repeats: repeats, vector)
+            let slow = medianSeconds(repeats: repeats, scalar)
+            print(
+                pad(name, 24)
+                    + String(
+                        format: " %15.2f  %19.2f  %7.1f×",
+                        Double(n) / fast / 1e9, Double(n) / slow / 1e9, slow / fast))
         }
-        report("exp", vector: { Kernels.exp(src, dst, n) },
-               scalar: { for i in 0..<n { dst[i] = Foundation.exp(src[i]) } })
-        report("tanh", vector: { Kernels.tanh(src, dst, n) },
-               scalar: { for i in 0..<n { dst[i] = Foundation.tanh(src[i]) } })
-        report("sigmoid", vector: { Kernels.sigmoid(src, dst, n) },
-               scalar: { for i in 0..<n { dst[i] = 1 / (1 + Foundation.exp(-src[i])) } })
+        report(
+            "exp", vector: { Kernels.exp(src, dst, n) },
+            scalar: { for i in 0..<n { dst[i] = Foundation.exp(src[i]) } })
+        report(
+            "tanh", vector: { Kernels.tanh(src, dst, n) },
+            scalar: { for i in 0..<n { dst[i] = Foundation.tanh(src[i]) } })
+        report(
+            "sigmoid", vector: { Kernels.sigmoid(src, dst, n) },
+            scalar: { for i in 0..<n { dst[i] = 1 / (1 + Foundation.exp(-src[i])) } })
         let rng = RandomGenerator(seed: 4)
-        report("dropout mask", vector: { rng.fillMask(dst, count: n, p: 0.8, value: 1.25) },
-               scalar: { for i in 0..<n { dst[i] = rng.nextFloat() < 0.8 ? 1.25 : 0 } })
+        report(
+            "dropout mask", vector: { rng.fillMask(dst, count: n, p: 0.8, value: 1.25) },
+            scalar: { for i in 0..<n { dst[i] = rng.nextFloat() < 0.8 ? 1.25 : 0 } })
     }
 
     func benchCrossEntropy() {

@@ -27,20 +27,27 @@ struct LSTMBench: ParsableCommand {
         let lstm = LSTM(inputSize: inputSize, hiddenSize: hidden, numLayers: layers, dropout: dropout, generator: rng)
         lstm.useFusedKernel = !composed
         let x = Tensor.normal([seqLen, batch, inputSize], generator: rng, requiresGrad: true)
-        let h0 = Tensor.zeros([layers, batch, hidden]), c0 = Tensor.zeros([layers, batch, hidden])
-        let seconds = forwardOnly ? medianSeconds(repeats: repeats) {
-            withNoGrad { _ = lstm(x, (h0, c0)) }
-        } : medianSeconds(repeats: repeats) {
-            lstm.zeroGrad()
-            x.zeroGrad()
-            let (output, _) = lstm(x, (h0, c0))
-            output.sum().backward()
-        }
-        let flops = (forwardOnly ? 1.0 : 3.0) * 2 * Double(seqLen * batch) * Double(4 * hidden)
+        let h0 = Tensor.zeros([layers, batch, hidden])
+        let c0 = Tensor.zeros([layers, batch, hidden])
+        let seconds =
+            forwardOnly
+            ? medianSeconds(repeats: repeats) {
+                withNoGrad { _ = lstm(x, (h0, c0)) }
+            }
+            : medianSeconds(repeats: repeats) {
+                lstm.zeroGrad()
+                x.zeroGrad()
+                let (output, _) = lstm(x, (h0, c0))
+                output.sum().backward()
+            }
+        let flops =
+            (forwardOnly ? 1.0 : 3.0) * 2 * Double(seqLen * batch) * Double(4 * hidden)
             * Double(inputSize + hidden + (layers - 1) * 2 * hidden)
-        print(String(format: "perplex lstm %@%@ %d×%d, seq %d, batch %d, %d threads: %.3f ms/iteration (%.1f GFLOP/s in products)",
-                     composed ? "composed" : "fused", forwardOnly ? " forward" : "", layers, hidden, seqLen, batch, BLAS.maxThreads,
-                     seconds * 1e3, flops / seconds / 1e9))
+        print(
+            String(
+                format: "perplex lstm %@%@ %d×%d, seq %d, batch %d, %d threads: %.3f ms/iteration (%.1f GFLOP/s in products)",
+                composed ? "composed" : "fused", forwardOnly ? " forward" : "", layers, hidden, seqLen, batch, BLAS.maxThreads,
+                seconds * 1e3, flops / seconds / 1e9))
         print(String(format: "ms_per_iteration=%.4f", seconds * 1e3))
     }
 }

@@ -18,10 +18,12 @@ struct ClassifyEvaluateCommand: ParsableCommand {
         do { loaded = try ClassifierCheckpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
         let encoded: EncodedSentences
         do {
-            encoded = try EncodedSentences(try LabelledSentences(contentsOf: data), vocabulary: loaded.vocabulary, labels: loaded.labels)
+            encoded = try EncodedSentences(
+                try LabelledSentences(contentsOf: data), vocabulary: loaded.vocabulary, labels: loaded.labels)
         } catch { throw fail("\(error)") }
-        let metrics = ClassificationMetrics(names: loaded.labels.map(String.init), truth: encoded.classes,
-                                            predicted: predictClasses(loaded.model, on: encoded))
+        let metrics = ClassificationMetrics(
+            names: loaded.labels.map(String.init), truth: encoded.classes,
+            predicted: predictClasses(loaded.model, on: encoded))
         print(metrics.report(title: data))
     }
 }

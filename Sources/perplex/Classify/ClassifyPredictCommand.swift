@@ -23,8 +23,9 @@ struct ClassifyPredictCommand: ParsableCommand {
         }
         let tokenised = inputs.map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
         guard !tokenised.isEmpty else { throw fail("no sentences to label (give them as arguments or on stdin)") }
-        let encoded = EncodedSentences(sentences: tokenised.map { ClassificationVocabulary.encode($0, with: loaded.vocabulary) },
-                                       classes: Array(repeating: 0, count: tokenised.count))
+        let encoded = EncodedSentences(
+            sentences: tokenised.map { ClassificationVocabulary.encode($0, with: loaded.vocabulary) },
+            classes: Array(repeating: 0, count: tokenised.count))
         for (p, sentence) in zip(classProbabilities(loaded.model, on: encoded), inputs) {
             let best = p.indices.max { p[$0] < p[$1] } ?? 0
             print(String(format: "%d\t%.4f\t%@", loaded.labels[best], p[best], sentence))

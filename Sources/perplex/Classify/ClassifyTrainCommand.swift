@@ -22,8 +22,9 @@ struct ClassifyTrainCommand: ParsableCommand {
     @Option(help: "Test data (same format). Without it: k-fold cross-validation.") var test: String?
     @Option(help: "Dev data for early stopping (best dev accuracy is kept).") var dev: String?
     @Option(help: "Folds for cross-validation when there is no --test.") var folds = 10
-    @Option(name: [.customLong("max-folds"), .customLong("max_folds")],
-            help: "Run only the first N folds of the cross-validation (default: all).") var maxFolds: Int?
+    @Option(
+        name: [.customLong("max-folds"), .customLong("max_folds")],
+        help: "Run only the first N folds of the cross-validation (default: all).") var maxFolds: Int?
     @Option(help: "Run only fold K (1-based) of the cross-validation, e.g. one fold per machine.") var fold: Int?
     @Option(help: "cnn (Kim 2014) or lstm.") var model: ClassifierKind = .cnn
     @Option(help: "Upper epoch limit.") var epochs = 10
@@ -65,7 +66,9 @@ struct ClassifyTrainCommand: ParsableCommand {
         guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw fail("--filter-widths must be positive integers separated by commas, got '\(filterWidths)'")
         }
-        let trainData: LabelledSentences, testData: LabelledSentences?, devData: LabelledSentences?
+        let trainData: LabelledSentences
+        let testData: LabelledSentences?
+        let devData: LabelledSentences?
         do {
             trainData = try LabelledSentences(contentsOf: train)
             testData = try test.map { path throws(LabelledSentencesError) in try LabelledSentences(contentsOf: path) }
@@ -81,27 +84,33 @@ struct ClassifyTrainCommand: ParsableCommand {
             if let fold, fold < 1 || fold > folds { throw fail("--fold must be between 1 and --folds \(folds), got \(fold)") }
         }
 
-        let model = ClassifierConfig(kind: self.model, vocabularySize: 0, classCount: labels.count,
-                                     emsize: pretrained?.dimension ?? emsize ?? 300, filterWidths: widths.compactMap { $0 },
-                                     featureMaps: featureMaps, nhid: nhid, pool: pool, dropout: dropout, maxNorm: maxNorm)
-        let run = ClassifierRun(model: model, options: options, labels: labels,
-                                initialVectors: pretrained.map { vectors in { vectors.copy(into: $0, vocabulary: $1) } })
+        let model = ClassifierConfig(
+            kind: self.model, vocabularySize: 0, classCount: labels.count,
+            emsize: pretrained?.dimension ?? emsize ?? 300, filterWidths: widths.compactMap { $0 },
+            featureMaps: featureMaps, nhid: nhid, pool: pool, dropout: dropout, maxNorm: maxNorm)
+        let run = ClassifierRun(
+            model: model, options: options, labels: labels,
+            initialVectors: pretrained.map { vectors in { vectors.copy(into: $0, vocabulary: $1) } })
         let folder: RunFolder
         do {
             folder = try RunFolder(path: save)
-            try folder.writeConfig(ClassifierRunConfig(train: train, test: test, dev: dev, vectors: vectors,
-                                                       folds: test == nil ? folds : nil, labels: labels, model: model,
-                                                       training: options))
+            try folder.writeConfig(
+                ClassifierRunConfig(
+                    train: train, test: test, dev: dev, vectors: vectors,
+                    folds: test == nil ? folds : nil, labels: labels, model: model,
+                    training: options))
         } catch { throw fail("\(error)") }
         let console = ClassifierConsole(live: isatty(STDOUT_FILENO) != 0)
         Interrupt.install()
         do {
             if let testData {
-                _ = try run.run(train: trainData, dev: devData, test: testData, title: test ?? "test", folder: folder, reporter: console)
+                _ = try run.run(
+                    train: trainData, dev: devData, test: testData, title: test ?? "test", folder: folder, reporter: console)
             } else {
                 let selected = fold.map { [$0 - 1] } ?? Array(0..<min(maxFolds ?? folds, folds))
-                _ = try CrossValidation(run: run, folds: folds, selected: selected).run(trainData, dev: devData, folder: folder,
-                                                                                         reporter: console)
+                _ = try CrossValidation(run: run, folds: folds, selected: selected).run(
+                    trainData, dev: devData, folder: folder,
+                    reporter: console)
             }
         } catch { throw fail("\(error)") }
     }

@@ -18,8 +18,9 @@ final class ClassifierConsole: ClassifierTrainingReporter {
     }
 
     func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, trainAccuracy: Double, devAccuracy: Double?) {
-        var line = String(format: "| %@end of epoch %3d | time: %6.2fs | train loss %.4f | train acc %6.2f%%", prefix, epoch,
-                          seconds, trainLoss, trainAccuracy * 100)
+        var line = String(
+            format: "| %@end of epoch %3d | time: %6.2fs | train loss %.4f | train acc %6.2f%%", prefix, epoch,
+            seconds, trainLoss, trainAccuracy * 100)
         if let devAccuracy { line += String(format: " | dev acc %6.2f%%", devAccuracy * 100) }
         bar.print(line)
     }
@@ -31,7 +32,9 @@ final class ClassifierConsole: ClassifierTrainingReporter {
     }
 
     func crossValidation(_ result: CrossValidation.Result) {
-        bar.print(String(format: "| cross-validation | %d of %d folds | mean accuracy %.2f%% ± %.2f | %.1fs", result.accuracies.count,
-                         result.folds, result.mean * 100, result.standardDeviation * 100, result.seconds))
+        bar.print(
+            String(
+                format: "| cross-validation | %d of %d folds | mean accuracy %.2f%% ± %.2f | %.1fs", result.accuracies.count,
+                result.folds, result.mean * 100, result.standardDeviation * 100, result.seconds))
     }
 }

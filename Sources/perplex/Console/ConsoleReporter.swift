@@ -18,15 +18,21 @@ final class ConsoleReporter: TrainingReporter {
     }
 
     func log(epoch: Int, batch: Int, batches: Int, lr: Float, msPerBatch: Double, loss: Double) {
-        bar.print(String(format: "| epoch %3d | %5d/%5d batches | lr %02.2f | ms/batch %5.2f | loss %5.2f | ppl %8.2f",
-                         epoch, batch, batches, lr, msPerBatch, loss, perplexity(loss)))
+        bar.print(
+            String(
+                format: "| epoch %3d | %5d/%5d batches | lr %02.2f | ms/batch %5.2f | loss %5.2f | ppl %8.2f",
+                epoch, batch, batches, lr, msPerBatch, loss, perplexity(loss)))
     }
 
-    func epochEnd(epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
-                  tokensPerSecond: Double) {
+    func epochEnd(
+        epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
+        tokensPerSecond: Double
+    ) {
         bar.print(Self.rule)
-        bar.print(String(format: "| end of epoch %3d | time: %5.2fs | valid loss %5.2f | valid ppl %8.2f | valid acc %5.2f%%", epoch,
-                         seconds, validLoss, perplexity(validLoss), 100 * validAccuracy))
+        bar.print(
+            String(
+                format: "| end of epoch %3d | time: %5.2fs | valid loss %5.2f | valid ppl %8.2f | valid acc %5.2f%%", epoch,
+                seconds, validLoss, perplexity(validLoss), 100 * validAccuracy))
         bar.print(Self.rule)
     }
 
@@ -34,8 +40,9 @@ final class ConsoleReporter: TrainingReporter {
 
     func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool) {
         let line = String(repeating: "=", count: 89)
-        var text = String(format: "| End of training | test loss %5.2f | test ppl %8.2f | test acc %5.2f%%", test.loss,
-                          test.perplexity, 100 * test.accuracy)
+        var text = String(
+            format: "| End of training | test loss %5.2f | test ppl %8.2f | test acc %5.2f%%", test.loss,
+            test.perplexity, 100 * test.accuracy)
         if let floor { text += String(format: " | corpus floor ppl %8.2f", floor) }
         bar.print(line)
         bar.print(text)
@@ -54,7 +61,8 @@ final class ProgressBar {
     func draw(done: Int, of total: Int, secondsLeft: Double, _ line: (String) -> String) {
         guard live, Date().timeIntervalSince(last) > 0.2 || done == total else { return }
         last = Date()
-        let width = 30, filled = total > 0 ? width * min(done, total) / total : width
+        let width = 30
+        let filled = total > 0 ? width * min(done, total) / total : width
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
         let eta = Int(secondsLeft.rounded())
         Swift.print("\r\u{1B}[K" + line(bar) + String(format: " | ETA %d:%02d", eta / 60, eta % 60), terminator: "")

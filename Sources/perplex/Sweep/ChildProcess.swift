@@ -1,9 +1,10 @@
 import Foundation
 import Train
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A child process started with `posix_spawn` in a process group of its own, so that a terminal's
@@ -22,9 +23,9 @@ struct ChildProcess {
     /// Starts `executable` with `arguments` (not including the program name).
     static func spawn(_ executable: String, _ arguments: [String]) throws(SweepError) -> ChildProcess {
         #if canImport(Darwin)
-        var attributes: posix_spawnattr_t?
+            var attributes: posix_spawnattr_t?
         #else
-        var attributes = posix_spawnattr_t()
+            var attributes = posix_spawnattr_t()
         #endif
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -60,16 +61,16 @@ struct ChildProcess {
     /// The path of the running executable (children of a sweep run the same binary).
     static var currentExecutable: String {
         #if os(Linux)
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+            if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
         #endif
         return Bundle.main.executablePath ?? CommandLine.arguments[0]
     }
 
     private static var environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
         #if canImport(Darwin)
-        return _NSGetEnviron().pointee
+            return _NSGetEnviron().pointee
         #else
-        return environ
+            return environ
         #endif
     }
 }

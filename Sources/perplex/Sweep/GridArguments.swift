@@ -11,7 +11,8 @@ extension SweepCommand {
             if argument == "--grid" {
                 inGrid = true
             } else if inGrid && argument.hasPrefix("-") {
-                let isItem = argument.hasPrefix("--") && argument.contains("=")
+                let isItem =
+                    argument.hasPrefix("--") && argument.contains("=")
                     && argument.drop { $0 != "=" }.contains(",")
                 if isItem {
                     out.append(String(argument.drop { $0 == "-" }))

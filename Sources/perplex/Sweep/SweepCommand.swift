@@ -49,7 +49,9 @@ struct SweepCommand: ParsableCommand {
         let plan = SweepFolder.Plan(grid: grid, trainArguments: trainArguments)
         let runner = SweepRunner(folder: folder, plan: plan) { runArguments($0, flags: flags) }
         let executable = ChildProcess.currentExecutable
-        print("| sweep of \(grid.count) runs (\(grid.axes.map { "\($0.key): \($0.values.count)" }.joined(separator: ", "))) in \(folder.url.path)")
+        print(
+            "| sweep of \(grid.count) runs (\(grid.axes.map { "\($0.key): \($0.values.count)" }.joined(separator: ", "))) in \(folder.url.path)"
+        )
         SweepSignals.install()
         let summary: SweepRunner.Summary
         do {

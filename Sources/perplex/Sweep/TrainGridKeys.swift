@@ -10,7 +10,10 @@ extension TrainCommand {
         func add(_ options: Any) {
             for child in Mirror(reflecting: options).children {
                 guard let label = child.label, label.hasPrefix("_") else { continue }
-                if child.value is OptionGroup<ModelOptions> { add(ModelOptions()); continue }
+                if child.value is OptionGroup<ModelOptions> {
+                    add(ModelOptions())
+                    continue
+                }
                 keys[RunSettings.optionName(String(label.dropFirst()))] = child.value is Flag<Bool>
             }
         }
