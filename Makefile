@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN = .build/release/perplex
 
-.PHONY: setup setup-mpi build mpi run test example docs bench clean
+.PHONY: setup setup-mpi build mpi run test lint example docs bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -22,14 +22,18 @@ run: build
 mpi: setup-mpi
 	PERPLEX_MPI=1 $(SWIFT) build -c release --scratch-path .build-mpi --product perplex
 
+# The formatter's lint (.swift-format) first: a tree that `swift format` would change fails.
 # Resident-memory tests measure the whole process, so they run on their own after the rest.
 # DistributedTests run .build-mpi/release/perplex under mpirun (built by `mpi`).
 # Last, the example package against a tagged clone of HEAD (`make example`).
-test: setup-mpi mpi
+test: setup-mpi mpi lint
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip ResidentMemoryTests
 	$(SWIFT) test -c release --filter ResidentMemoryTests
 	SWIFT="$(SWIFT)" bash scripts/example_check.sh
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests
 
 # Examples/TrainLSTM against a tagged clone of HEAD, Perplex required by version (as a user's package).
 example: setup

@@ -10,12 +10,16 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 swift="${SWIFT:-swift}"
 scratch="${EXAMPLE_SCRATCH:-$root/.build-example}"
 
-# The getting-started article shows main.swift as it is.
-article="$root/Sources/Train/Train.docc/GettingStarted.md"
+# The README and the getting-started article show main.swift as it is (their Swift block that
+# starts with main.swift's first line).
 main="$root/Examples/TrainLSTM/Sources/TrainLSTM/main.swift"
-if ! diff -u "$main" <(awk '/^```swift$/ { code = 1; block = ""; next } /^```$/ { if (code && block ~ /^\/\/ Trains a small LSTM/) printf "%s", block; code = 0; next } code { block = block $0 "\n" }' "$article"); then
-    echo "example: $article no longer shows $main (diff above)" >&2; exit 1
-fi
+for doc in "$root/README.md" "$root/Sources/Train/Train.docc/GettingStarted.md"; do
+    if ! diff -u "$main" <(awk -v first="$(head -1 "$main")" '/^```swift$/ { code = 1; block = ""; next }
+            /^```$/ { if (code && index(block, first "\n") == 1) printf "%s", block; code = 0; next }
+            code { block = block $0 "\n" }' "$doc"); then
+        echo "example: $doc no longer shows $main (diff above)" >&2; exit 1
+    fi
+done
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"; rm -f "$root/Examples/TrainLSTM/Package.resolved"' EXIT

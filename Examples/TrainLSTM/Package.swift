@@ -8,7 +8,7 @@ import PackageDescription
 // clone), else the repository this example lives in (it needs a version tag, 0.1.0 or later).
 // A published copy is named the same way: .package(url: "https://…/perplex.git", from: "0.1.0").
 let perplexURL = Context.environment["PERPLEX_PACKAGE_URL"]
-    ?? URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().deletingLastPathComponent().absoluteString
+    ?? "file://" + URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().deletingLastPathComponent().path
 // SwiftPM names a dependency after the last component of its URL.
 let perplex = URL(string: perplexURL)!.deletingPathExtension().lastPathComponent
 
