@@ -16,7 +16,7 @@ build: setup
 
 # The word-LM recipe (LSTM 2×200) on the built-in grammar corpus: a few minutes on 2 cores.
 run: build
-	$(BIN) train --epochs 20 --builtin-sentences 30000 --save runs/builtin
+	$(BIN) train --epochs 20 --builtin-sentences 30000 --save runs/builtin --overwrite
 
 # The data-parallel build (Open MPI) in its own scratch path, so it never invalidates .build.
 mpi: setup-mpi

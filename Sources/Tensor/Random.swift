@@ -27,6 +27,31 @@ public final class RandomGenerator: RandomNumberGenerator {
 
     public func next() -> UInt64 { Self.step(&s) }
 
+    /// Everything the stream depends on, to save beside a checkpoint so that a resumed run draws
+    /// the numbers the uninterrupted run would have drawn. The words are hexadecimal strings: JSON
+    /// readers may pass numbers through Double, which cannot hold 64 bits.
+    public struct State: Codable, Equatable, Sendable {
+        public var words: [String]
+        /// The second normal of the last Box–Muller pair, not yet used.
+        public var spareNormal: Double?
+    }
+
+    /// The generator's state.
+    public var state: State {
+        State(words: [s.0, s.1, s.2, s.3].map { String($0, radix: 16) }, spareNormal: spareNormal)
+    }
+
+    /// Continues the stream from `state`; false (and nothing changed) when it is not a valid state
+    /// (four hexadecimal words, not all zero).
+    @discardableResult
+    public func restore(_ state: State) -> Bool {
+        let words = state.words.compactMap { UInt64($0, radix: 16) }
+        guard state.words.count == 4, words.count == 4, words.contains(where: { $0 != 0 }) else { return false }
+        s = (words[0], words[1], words[2], words[3])
+        spareNormal = state.spareNormal
+        return true
+    }
+
     /// One xoshiro256** step: the next output, and the state advanced.
     @inline(__always)
     private static func step(_ s: inout (UInt64, UInt64, UInt64, UInt64)) -> UInt64 {

@@ -35,6 +35,8 @@ public struct LanguageModelRun {
     public var save: String
     /// Add wall time per stage and per op (`StageProfile`).
     public var profile = false
+    /// Replace a trained run already in the `save` folder (otherwise refused).
+    public var overwrite = false
     /// Called on every rank after each optimizer step with the steps so far (tests make a rank fail with it).
     public var afterStep: ((Int) -> Void)?
 
@@ -77,6 +79,10 @@ public struct LanguageModelRun {
         case .corpus: break
         }
         do { try model.fitted(words: ["w"]).validate() } catch { return "\(error)" }
+        if !overwrite && !resumesInto(save) && RunFolder.holdsModel(save) {
+            return
+                "the run folder \(save) already holds a trained model; pass --overwrite to replace that run, or --save another folder"
+        }
         return nil
     }
 
@@ -91,34 +97,62 @@ public struct LanguageModelRun {
 
         RandomGenerator.global.seed(training.seed)
         let lm: any LanguageModel
-        let start: TrainingProgress?
+        var start: TrainingProgress?
+        var best: [String: Tensor]?
         if let resume {
-            (lm, start) = try resumed(from: resume, vocabulary: corpus.vocabulary, say: say)
+            (lm, start, best) = try resumed(from: resume, vocabulary: corpus.vocabulary, say: say)
         } else {
             do { lm = try makeLanguageModel(model.fitted(words: corpus.vocabulary.words), words: corpus.vocabulary.words) } catch
             {
                 throw TrainError(description: "\(error)")
             }
-            start = nil
         }
         let record = RunConfig(
             data: dataName, builtinSentences: builtinSentences, resume: resume, ranks: world.size,
             model: lm.config, training: training, parameters: lm.parameterCount)
         do { try world.checkAgreement(record.settings(corpus: corpus)) } catch { throw TrainError(description: "\(error)") }
-        // Identical weights everywhere; then each rank its own dropout stream.
+        // Identical weights everywhere; then each rank its own dropout stream, which a resumed run
+        // takes up where the saved one stopped (rank 0's is in the checkpoint).
         world.broadcastState(of: lm)
-        if world.rank > 0 { RandomGenerator.global.seed(Distributed.seed(training.seed, rank: world.rank)) }
+        if world.rank > 0 {
+            RandomGenerator.global.seed(Distributed.seed(training.seed &+ UInt64(start?.epoch ?? 0), rank: world.rank))
+        } else if let random = start?.random, !RandomGenerator.global.restore(random) {
+            throw TrainError(description: "--resume \(resume ?? ""): the checkpoint's random generator state is corrupt")
+        }
+
+        // Everything that can refuse the run is checked before the run folder is touched.
+        let stages = profile ? StageProfile() : nil
+        let folderURL = URL(fileURLWithPath: save)
+        let checkpoint = folderURL.appendingPathComponent("model.safetensors")
+        let lastURL = folderURL.appendingPathComponent("last.safetensors")
+        let vocabulary = corpus.vocabulary
+        let trainer = try Trainer(
+            model: lm, corpus: corpus, options: training, communicator: world, start: start, best: best, profile: stages
+        ) { best, progress in
+            try Checkpoint.save(best, vocabulary: vocabulary, extra: progress.metadata, to: checkpoint)
+        }
+        trainer.onLast = { model, progress in
+            var progress = progress
+            progress.random = RandomGenerator.global.state
+            try Checkpoint.save(model, vocabulary: vocabulary, extra: progress.metadata, to: lastURL)
+        }
+        guard corpus.test.count >= 2 * training.evalBatchSize else {
+            throw TrainError(
+                description:
+                    "the test text has \(corpus.test.count) tokens, too few for one evaluation batch (need \(2 * training.evalBatchSize))"
+            )
+        }
 
         var folder: RunFolder?
         if world.isRoot {
-            let opened = try RunFolder(path: save, appending: resume != nil)
+            let opened = try RunFolder(path: save, appending: resumesInto(save), overwrite: overwrite)
             do { try opened.writeRunFiles(record, vocabulary: corpus.vocabulary) } catch {
                 throw TrainError(description: "cannot write the run folder \(save): \(error.localizedDescription)")
             }
             folder = opened
         }
         say(
-            "\(lm.config.kind.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(URL(fileURLWithPath: save).path)"
+            "\(lm.config.kind.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(folderURL.path)"
         )
         if world.size > 1 {
             say(
@@ -130,23 +164,8 @@ public struct LanguageModelRun {
                 )
             }
         }
-        let reporters = world.isRoot ? [reporter, folder.map(RunRecorder.init)].compactMap { $0 } : []
-        let report = ReporterGroup(reporters)
-        let stages = profile ? StageProfile() : nil
-        let checkpoint = URL(fileURLWithPath: save).appendingPathComponent("model.safetensors")
-        let vocabulary = corpus.vocabulary
-        let trainer = try Trainer(
-            model: lm, corpus: corpus, options: training, communicator: world, start: start,
-            reporter: report, profile: stages
-        ) { best, progress in
-            try Checkpoint.save(best, vocabulary: vocabulary, extra: progress.metadata, to: checkpoint)
-        }
-        guard corpus.test.count >= 2 * training.evalBatchSize else {
-            throw TrainError(
-                description:
-                    "the test text has \(corpus.test.count) tokens, too few for one evaluation batch (need \(2 * training.evalBatchSize))"
-            )
-        }
+        let report = ReporterGroup(world.isRoot ? [reporter, folder.map(RunRecorder.init)].compactMap { $0 } : [])
+        trainer.reporter = report
         trainer.afterStep = afterStep
         let summary: Trainer.Summary
         do { summary = try trainer.run() } catch let error as TrainError { throw error } catch {
@@ -157,12 +176,28 @@ public struct LanguageModelRun {
             throw TrainError(
                 description: "\(diverged); " + (kept ? "the best model so far is in \(checkpoint.path)" : "no model was saved"))
         }
+        // Stopped before the first validation: the model as it is is the best there is.
+        if summary.interrupted, world.isRoot, !FileManager.default.fileExists(atPath: checkpoint.path) {
+            let progress = (try? Checkpoint.loadWithMetadata(lastURL)).flatMap { TrainingProgress(metadata: $0.metadata) }
+            do { try Checkpoint.save(lm, vocabulary: vocabulary, extra: progress?.metadata ?? [:], to: checkpoint) } catch {
+                throw TrainError(description: "cannot write \(checkpoint.path): \(error.localizedDescription)")
+            }
+        }
         let test = stages.measure(.test) {
             evaluate(
                 lm, on: BatchedStream(corpus.test, batchSize: training.evalBatchSize), bptt: training.bptt, communicator: world)
         }
         report.testResult(test, floor: floor, interrupted: summary.interrupted)
         return Result(model: lm, corpus: corpus, summary: summary, test: test, floor: floor, folder: folder, profile: stages)
+    }
+
+    /// Whether the run goes on from a checkpoint in the folder it writes to (its files are kept and
+    /// metrics.jsonl appended to).
+    func resumesInto(_ folder: String) -> Bool {
+        guard let resume else { return false }
+        let target = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let source = URL(fileURLWithPath: resume).standardizedFileURL
+        return source.path == target || source.deletingLastPathComponent().path == target
     }
 
     var dataName: String {
@@ -195,12 +230,17 @@ public struct LanguageModelRun {
         }
     }
 
-    /// The model and progress of the checkpoint `path` names, checked against the data's vocabulary.
+    /// The model and progress a resumed run goes on from, checked against the data's vocabulary,
+    /// and the best model's weights. A run folder resumes from its last state (last.safetensors)
+    /// with its best model (model.safetensors) kept; a checkpoint file from itself.
     func resumed(from path: String, vocabulary: Vocabulary, say: (String) -> Void) throws(TrainError)
-        -> (any LanguageModel, TrainingProgress?)
+        -> (any LanguageModel, TrainingProgress?, best: [String: Tensor]?)
     {
+        let bestURL = Checkpoint.url(path)
+        let last = bestURL.deletingLastPathComponent().appendingPathComponent("last.safetensors")
+        let fromLast = bestURL.lastPathComponent == "model.safetensors" && FileManager.default.fileExists(atPath: last.path)
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String])
-        do { loaded = try Checkpoint.loadWithMetadata(Checkpoint.url(path)) } catch {
+        do { loaded = try Checkpoint.loadWithMetadata(fromLast ? last : bestURL) } catch {
             throw TrainError(description: "--resume: \(error)")
         }
         guard loaded.vocabulary.words == vocabulary.words else {
@@ -209,17 +249,22 @@ public struct LanguageModelRun {
                     "--resume \(path): the checkpoint's vocabulary (\(loaded.vocabulary.count) words) is not the data's (\(vocabulary.count) words); resume with the data it was trained on"
             )
         }
+        var best: [String: Tensor]?
+        if fromLast, FileManager.default.fileExists(atPath: bestURL.path) {
+            do { best = Dictionary(uniqueKeysWithValues: try Checkpoint.load(bestURL).model.stateDict()) } catch {
+                throw TrainError(description: "--resume: \(error)")
+            }
+        }
         loaded.model.train()
         let progress = TrainingProgress(metadata: loaded.metadata)
         if let progress {
-            say(
-                String(
-                    format: "resuming %@ after epoch %d: lr %.4g, valid loss %.2f", path, progress.epoch, progress.lr,
-                    progress.bestValidLoss))
+            let position = progress.batch.map { "batch \($0) of epoch \(progress.epoch + 1)" } ?? "epoch \(progress.epoch)"
+            let loss = progress.bestValidLoss.map { String(format: ", best valid loss %.2f", $0) } ?? ""
+            say(String(format: "resuming %@ after %@: lr %.4g%@", path, position, progress.lr, loss))
         } else {
             say("resuming \(path): the checkpoint records no training progress; starting at epoch 1 with --lr")
         }
-        return (loaded.model, progress)
+        return (loaded.model, progress, best)
     }
 }
 

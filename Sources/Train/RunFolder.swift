@@ -12,14 +12,36 @@ public struct RunFolder {
     public var model: URL { url.appendingPathComponent("model.safetensors") }
     public var vocabulary: URL { url.appendingPathComponent("vocab.txt") }
     public var curves: URL { url.appendingPathComponent("curves.svg") }
+    /// The state a resumed run goes on from (the last epoch's end, or where training stopped).
+    public var last: URL { url.appendingPathComponent("last.safetensors") }
 
-    /// Creates the folder (and parents); an existing run's metrics are replaced, or kept and
-    /// appended to when `appending` (a resumed run).
-    public init(path: String, appending: Bool = false) throws(TrainError) {
+    /// Whether the folder at `path` holds a trained model (model.safetensors or last.safetensors).
+    public static func holdsModel(_ path: String) -> Bool {
+        let folder = URL(fileURLWithPath: path)
+        return ["model.safetensors", "last.safetensors"].contains {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+        }
+    }
+
+    /// Creates the folder (and parents). `appending` (a run resumed into its own folder) keeps
+    /// what is there and appends to metrics.jsonl. Otherwise a folder that holds a trained model
+    /// is refused unless `overwrite`, which first removes the old run's files, so that the folder
+    /// never mixes two runs.
+    public init(path: String, appending: Bool = false, overwrite: Bool = false) throws(TrainError) {
         url = URL(fileURLWithPath: path)
+        if !appending && !overwrite && Self.holdsModel(path) {
+            throw TrainError(
+                description:
+                    "the run folder \(path) already holds a trained model; pass --overwrite to replace that run, or --save another folder"
+            )
+        }
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            let metrics = url.appendingPathComponent("metrics.jsonl")
+            if !appending {
+                for file in [model, last, curves, config, vocabulary] where FileManager.default.fileExists(atPath: file.path) {
+                    try FileManager.default.removeItem(at: file)
+                }
+            }
             if !appending || !FileManager.default.fileExists(atPath: metrics.path) { try Data().write(to: metrics) }
         } catch {
             throw TrainError(description: "cannot create the run folder \(path): \(error.localizedDescription)")

@@ -33,9 +33,13 @@ public final class Trainer {
     let train: BatchedStream, valid: BatchedStream
     let communicator: any Communicator
     let start: TrainingProgress?
-    let reporter: TrainingReporter?
+    /// Told every batch, log interval, epoch end and notice.
+    public var reporter: TrainingReporter?
     /// Called on rank 0 with the model whenever the validation loss improves (to write the checkpoint).
     let onBest: ((any LanguageModel, TrainingProgress) throws -> Void)?
+    /// Called on rank 0 with the model and where training stands after every epoch and when
+    /// training stops early (to write the state a resumed run goes on from).
+    public var onLast: ((any LanguageModel, TrainingProgress) throws -> Void)?
     /// Called on every rank after each optimizer step with the number of steps so far (tests
     /// use it to make a rank fail mid-run).
     public var afterStep: ((Int) -> Void)?
@@ -43,11 +47,12 @@ public final class Trainer {
     public var profile: StageProfile?
     private(set) var bestState: [String: Tensor] = [:]
 
-    /// `start`: the progress of a resumed run (training goes on after its epoch, with its
-    /// learning rate, and keeps the loaded model unless validation improves on its loss).
+    /// `start`: the progress of a resumed run: training goes on from its epoch and batch with its
+    /// learning rate and best validation loss. `best`: the weights of the best model so far (kept
+    /// unless validation improves on its loss; default: the model's own).
     public init(
         model: any LanguageModel, corpus: Corpus, options: TrainOptions,
-        communicator: any Communicator = SingleProcess(), start: TrainingProgress? = nil,
+        communicator: any Communicator = SingleProcess(), start: TrainingProgress? = nil, best: [String: Tensor]? = nil,
         reporter: TrainingReporter? = nil, profile: StageProfile? = nil,
         onBest: ((any LanguageModel, TrainingProgress) throws -> Void)? = nil
     ) throws(TrainError) {
@@ -83,6 +88,7 @@ public final class Trainer {
         }
         self.reporter = reporter
         self.onBest = onBest
+        if start != nil { bestState = best ?? Dictionary(uniqueKeysWithValues: model.stateDict()) }
     }
 
     /// Trains for `options.epochs` epochs or until interrupted (Ctrl-C) or diverged, then restores
@@ -92,12 +98,14 @@ public final class Trainer {
         var plateau = DivideOnPlateau(factor: 4)
         var summary = Summary(bestValidLoss: .infinity, epochsRun: 0, interrupted: false, diverged: nil, trainTokensPerSecond: 0)
         if let start {
-            // The loaded model is the best so far: recording its loss makes it the one to beat.
-            plateau.step(validationLoss: Float(start.bestValidLoss), optimizer)
-            summary.bestValidLoss = start.bestValidLoss
+            // The best model's loss is the one to beat.
+            if let best = start.bestValidLoss {
+                plateau.step(validationLoss: Float(best), optimizer)
+                summary.bestValidLoss = best
+            }
             summary.epochsRun = start.epoch
-            bestState = Dictionary(uniqueKeysWithValues: model.stateDict())
         }
+        var done = start?.batch ?? 0
         let averager = GradientAverager(optimizer.parameters, communicator: communicator)
         let ranks = communicator.size
         var steps = 0
@@ -116,7 +124,9 @@ public final class Trainer {
             var intervalStart = Date()
             var epochLoss = 0.0
             var tokens = 0
-            for (batch, window) in windows.prefix(batches).enumerated() {
+            let skipped = Swift.min(done, batches)
+            done = 0
+            for (batch, window) in windows.prefix(batches).enumerated().dropFirst(skipped) {
                 let (input, target, seqLen) = profile.measure(.getBatch) { train.batch(at: window.start, bptt: window.length) }
                 state = state.detached()
                 model.zeroGrad()
@@ -166,6 +176,7 @@ public final class Trainer {
                 }
                 if stop {
                     summary.interrupted = true
+                    done = batch + 1
                     break
                 }
             }
@@ -174,6 +185,12 @@ public final class Trainer {
             trainSeconds += seconds
             if summary.interrupted {
                 reporter?.notice("Exiting from training early")
+                if communicator.isRoot {
+                    let best = summary.bestValidLoss.isFinite ? summary.bestValidLoss : nil
+                    try onLast?(
+                        model,
+                        TrainingProgress(epoch: epoch - 1, lr: optimizer.learningRate, bestValidLoss: best, batch: done))
+                }
                 break
             }
             let validStart = Date()
@@ -197,6 +214,10 @@ public final class Trainer {
                 }
             } else {
                 reporter?.notice(String(format: "validation loss did not improve: lr %.4g → %.4g", lr, optimizer.learningRate))
+            }
+            if communicator.isRoot {
+                let best = summary.bestValidLoss.isFinite ? summary.bestValidLoss : nil
+                try onLast?(model, TrainingProgress(epoch: epoch, lr: optimizer.learningRate, bestValidLoss: best))
             }
             if communicator.any(Interrupt.requested) {
                 summary.interrupted = true

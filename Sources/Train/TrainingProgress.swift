@@ -1,20 +1,24 @@
 import Foundation
 import Models
+import Tensor
 
 /// Where training stood when a checkpoint was written; saved in its metadata so that
-/// `perplex train --resume` can go on from there.
+/// `perplex train --resume` can go on from there exactly as the uninterrupted run would have.
 public struct TrainingProgress: Codable, Equatable, Sendable {
     /// Epochs finished.
     public var epoch: Int
     /// The learning rate for the next epoch.
     public var lr: Float
-    /// The validation loss of the saved model (the best so far).
-    public var bestValidLoss: Double
+    /// The best validation loss so far (nil before the first validation: stopped in epoch 1).
+    public var bestValidLoss: Double?
+    /// Batches already trained of epoch `epoch + 1` (a run stopped mid-epoch; nil at an epoch's end).
+    public var batch: Int?
+    /// The random generator's state when the checkpoint was written (dropout masks go on from it).
+    public var random: RandomGenerator.State?
 
-    public init(epoch: Int, lr: Float, bestValidLoss: Double) {
-        self.epoch = epoch
-        self.lr = lr
-        self.bestValidLoss = bestValidLoss
+    public init(epoch: Int, lr: Float, bestValidLoss: Double?, batch: Int? = nil, random: RandomGenerator.State? = nil) {
+        (self.epoch, self.lr, self.bestValidLoss) = (epoch, lr, bestValidLoss)
+        (self.batch, self.random) = (batch, random)
     }
 }
 

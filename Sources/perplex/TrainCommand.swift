@@ -11,7 +11,8 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Without --data, trains on a built-in corpus generated from a small probabilistic grammar \
             and prints the corpus' floor perplexity beside the model's. Ctrl-C stops training early, \
-            keeps the best model and still reports the test perplexity.
+            keeps the best model (in the first epoch: the model as it is) and the state to resume \
+            from (last.safetensors), and still reports the test perplexity.
 
             Under `mpirun -np N` (a build with PERPLEX_MPI=1) the N processes train one model \
             data-parallel: --batch-size is each rank's batch (the global batch is N × it), gradients \
@@ -62,9 +63,11 @@ struct TrainCommand: ParsableCommand {
     var builtinSentences = 6000
     @Option(
         help: ArgumentHelp(
-            "Go on training from a run folder's checkpoint (or a .safetensors file): its model, epoch and learning rate; the model flags are ignored.",
+            "Go on training from a run folder's last state (or a .safetensors file): its weights, epoch and batch, learning rate and random state; the model flags are ignored.",
             valueName: "run"))
     var resume: String?
+    @Flag(help: "Replace the run already in the --save folder (without it a folder holding a trained model is refused).")
+    var overwrite = false
     @Option(name: .customLong("fail-rank-after"), help: .hidden) var failRankAfter: Int?
 
     /// The training options the flags give.
@@ -86,6 +89,7 @@ struct TrainCommand: ParsableCommand {
             model: try modelOptions.template(dropout: dropout), training: trainOptions, resume: resume,
             save: save)
         run.profile = profile
+        run.overwrite = overwrite
         return run
     }
 

@@ -77,12 +77,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = dir.appendingPathComponent("t.txt")
         try "the dog runs\n".write(to: text, atomically: false, encoding: .utf8)
-        let checkpoint = dir.appendingPathComponent("model.safetensors")
         var kills = 0
         for attempt in 0..<4 {
+            // A run folder each: the checkpoint is rewritten every epoch within one run.
+            let run = dir.appendingPathComponent("run\(attempt)")
+            let checkpoint = run.appendingPathComponent("model.safetensors")
             let (process, _, _) = try CLI.start([
                 "train", "--builtin-sentences", "150", "--emsize", "300", "--nhid", "300",
-                "--epochs", "1000", "--lr", "1", "--save", dir.path, "--seed", "\(attempt + 1)"
+                "--epochs", "1000", "--lr", "1", "--save", run.path, "--seed", "\(attempt + 1)"
             ])
             // Wait for a first checkpoint, then kill at a varying moment.
             let deadline = Date().addingTimeInterval(60)

@@ -89,7 +89,7 @@ import Train
         let one = try CLI.run(
             [
                 "classify", "train", "--train", dir.appendingPathComponent("all.txt").path, "--folds", "4",
-                "--fold", "3", "--epochs", "1", "--save", run.path
+                "--fold", "3", "--epochs", "1", "--save", run.path, "--overwrite"
             ] + Self.small)
         #expect(one.status == 0 && one.stdout.contains("| fold 3/4 |") && !one.stdout.contains("| fold 1/4 |"), "\(one.stderr)")
         #expect(one.stdout.contains("| cross-validation | 1 of 4 folds"))

@@ -48,6 +48,8 @@ struct ClassifyTrainCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Run folder for config.json, metrics.jsonl, model.safetensors, vocab.txt, curves.svg.")
     var save = "runs/classify"
+    @Flag(help: "Replace the run already in the --save folder (without it a folder holding a trained model is refused).")
+    var overwrite = false
 
     func run() throws {
         var options = ClassifierOptions()
@@ -93,7 +95,7 @@ struct ClassifyTrainCommand: ParsableCommand {
             initialVectors: pretrained.map { vectors in { vectors.copy(into: $0, vocabulary: $1) } })
         let folder: RunFolder
         do {
-            folder = try RunFolder(path: save)
+            folder = try RunFolder(path: save, overwrite: overwrite)
             try folder.writeConfig(
                 ClassifierRunConfig(
                     train: train, test: test, dev: dev, vectors: vectors,

@@ -43,7 +43,7 @@ struct SweepCommand: ParsableCommand {
             for setting in settings.settings where flags.contains(setting.key) && !["true", "false"].contains(setting.value) {
                 throw fail("grid key '\(setting.key)' is a flag: its values are true and false, got '\(setting.value)'")
             }
-            try check(settings, arguments: runArguments(settings, flags: flags) + ["--save", folder.runFolder(settings).path])
+            try check(settings, arguments: runArguments(settings, flags: flags) + Self.saving(in: folder, settings))
         }
 
         let plan = SweepFolder.Plan(grid: grid, trainArguments: trainArguments)
@@ -56,7 +56,7 @@ struct SweepCommand: ParsableCommand {
         let summary: SweepRunner.Summary
         do {
             summary = try runner.run(log: { print($0) }) { settings, arguments in
-                Self.train(executable, arguments + ["--save", folder.runFolder(settings).path])
+                Self.train(executable, arguments + Self.saving(in: folder, settings))
             }
         } catch { throw fail("\(error)") }
 
@@ -93,11 +93,19 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
+    /// Where a run writes: the sweep owns its run folders and decides which to (re)run, so a
+    /// restarted unfinished run replaces what its crashed attempt left.
+    static func saving(in folder: SweepFolder, _ settings: SweepSettings) -> [String] {
+        ["--save", folder.runFolder(settings).path, "--overwrite"]
+    }
+
     /// The shared train flags may not set what the grid or the sweep sets.
     func checkTrainArguments(grid: SweepGrid) throws {
         for argument in trainArguments where argument.hasPrefix("--") {
             let name = SweepGrid.normalizedKey(String(argument.prefix { $0 != "=" }))
-            if name == "save" { throw fail("--save is chosen per run by the sweep; use --out for the sweep folder") }
+            if name == "save" || name == "overwrite" {
+                throw fail("--\(name) is chosen per run by the sweep; use --out for the sweep folder")
+            }
             if grid.keys.contains(name) { throw fail("--\(name) is both a grid key and a train flag; give it in one place") }
         }
         do { _ = try TrainCommand.parse(trainArguments) } catch {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Train
 
 extension TrainCommand {
-    /// The option names a sweep grid may use — every `perplex train` option except `--save`,
+    /// The option names a sweep grid may use — every `perplex train` option except `--save` and `--overwrite`,
     /// read from the command's declared properties so the list cannot fall behind — and whether
     /// each is a flag (a grid gives flags the values `true` and `false`).
     static var gridKeys: [String: Bool] {
@@ -18,7 +18,7 @@ extension TrainCommand {
             }
         }
         add(TrainCommand())
-        keys["save"] = nil
+        (keys["save"], keys["overwrite"]) = (nil, nil)
         return keys
     }
 
