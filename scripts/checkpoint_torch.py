@@ -3,7 +3,7 @@
 order) in the metadata, as Sources/Train/Checkpoint.swift writes and reads them.
 
     import checkpoint_torch as ct
-    model, words = ct.load("runs/last")          # a run folder or a .safetensors file
+    model, words = ct.load("runs/ptb")          # a run folder or a .safetensors file
     ct.save(model, config, words, "out.safetensors")
 """
 import os

@@ -9,7 +9,7 @@
       (scripts/torch_lm.py options) and save it as a Perplex checkpoint with --out; prints
       PyTorch's test perplexity, and with --perplex BIN the same comparison as export-check.
 
-usage: python3 scripts/torch_interop.py export-check runs/last --data DIR [--perplex .build/release/perplex]
+usage: python3 scripts/torch_interop.py export-check runs/ptb --data DIR [--perplex .build/release/perplex]
        python3 scripts/torch_interop.py torch-train --data DIR --out m.safetensors [--perplex BIN] [torch_lm.py options]
 """
 import argparse

@@ -23,6 +23,18 @@ public struct RunFolder {
         }
     }
 
+    /// The first of `base`, `base-2`, `base-3`, … that holds no trained model: where a run goes
+    /// when no folder is named, so that it never replaces an earlier one.
+    public static func fresh(_ base: String) -> String {
+        var path = base
+        var n = 1
+        while holdsModel(path) {
+            n += 1
+            path = "\(base)-\(n)"
+        }
+        return path
+    }
+
     /// Creates the folder (and parents). `appending` (a run resumed into its own folder) keeps
     /// what is there and appends to metrics.jsonl. Otherwise a folder that holds a trained model
     /// is refused unless `overwrite`, which first removes the old run's files, so that the folder

@@ -31,8 +31,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1111
     @Option(name: [.customLong("log-interval"), .customLong("log_interval")], help: "Report interval (batches).")
     var logInterval = 200
-    @Option(help: "Run folder for config.json, metrics.jsonl, model.safetensors, vocab.txt, curves.svg.")
-    var save = "runs/last"
+    @Option(
+        help: ArgumentHelp(
+            "Run folder for config.json, metrics.jsonl, model.safetensors, last.safetensors, vocab.txt, curves.svg (default: runs/<model>, or runs/<model>-2, -3, … when that holds a trained model).",
+            valueName: "folder"))
+    var save: String?
     @Flag(name: [.customLong("dry-run"), .customLong("dry_run")], help: "Run one batch per epoch (a quick check).")
     var dryRun = false
     @Flag(
@@ -87,7 +90,7 @@ struct TrainCommand: ParsableCommand {
         var run = LanguageModelRun(
             data: data.map { .directory($0) } ?? .builtIn(sentences: builtinSentences),
             model: try modelOptions.template(dropout: dropout), training: trainOptions, resume: resume,
-            save: save)
+            save: save ?? RunFolder.fresh("runs/\(modelOptions.model.rawValue)"))
         run.profile = profile
         run.overwrite = overwrite
         return run

@@ -46,8 +46,11 @@ struct ClassifyTrainCommand: ParsableCommand {
     var maxNorm: Float = 3
     @Option(help: "Epochs without a better dev accuracy before stopping (0 = never).") var patience = 3
     @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Run folder for config.json, metrics.jsonl, model.safetensors, vocab.txt, curves.svg.")
-    var save = "runs/classify"
+    @Option(
+        help: ArgumentHelp(
+            "Run folder for config.json, metrics.jsonl, model.safetensors, vocab.txt, curves.svg (default: runs/classify, or runs/classify-2, -3, … when that holds a trained model).",
+            valueName: "folder"))
+    var save: String?
     @Flag(help: "Replace the run already in the --save folder (without it a folder holding a trained model is refused).")
     var overwrite = false
 
@@ -95,7 +98,7 @@ struct ClassifyTrainCommand: ParsableCommand {
             initialVectors: pretrained.map { vectors in { vectors.copy(into: $0, vocabulary: $1) } })
         let folder: RunFolder
         do {
-            folder = try RunFolder(path: save, overwrite: overwrite)
+            folder = try RunFolder(path: save ?? RunFolder.fresh("runs/classify"), overwrite: overwrite)
             try folder.writeConfig(
                 ClassifierRunConfig(
                     train: train, test: test, dev: dev, vectors: vectors,
