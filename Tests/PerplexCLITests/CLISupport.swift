@@ -22,10 +22,11 @@ enum CLI {
     }
 
     /// Starts perplex with `arguments`; the caller waits or kills.
-    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    static func start(_ arguments: [String], in folder: URL? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let folder { process.currentDirectoryURL = folder }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -34,8 +35,8 @@ enum CLI {
         return (process, out, err)
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
-        let (process, out, err) = try start(arguments)
+    static func run(_ arguments: [String], in folder: URL? = nil) throws -> Result {
+        let (process, out, err) = try start(arguments, in: folder)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
