@@ -36,13 +36,20 @@ import Testing
     @Test func runawaySentenceIsRefusedByClassify() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let long = "1 " + Array(repeating: "film", count: 100_000).joined(separator: " ") + "\n"
-        let train = dir.appendingPathComponent("train.txt")
-        try (ClassifyCLITests.toyData(count: 30) + long).write(to: train, atomically: false, encoding: .utf8)
-        try expectQuickError(
-            ["classify", "train", "--train", train.path, "--save", dir.appendingPathComponent("run").path],
-            "line 31: 100000 words"
-        )
+        let long = Array(repeating: "film", count: 100_000).joined(separator: " ")
+        let (train, broken) = (dir.appendingPathComponent("train.txt"), dir.appendingPathComponent("broken.txt"))
+        try ClassifyCLITests.toyData(count: 30).write(to: train, atomically: false, encoding: .utf8)
+        try (ClassifyCLITests.toyData(count: 30) + "1 \(long)\n").write(to: broken, atomically: false, encoding: .utf8)
+        let run = dir.appendingPathComponent("run").path
+        try expectQuickError(["classify", "train", "--train", broken.path, "--save", run], "broken.txt line 31: 100000 words")
+        let trained = try CLI.run(
+            ["classify", "train", "--train", train.path, "--epochs", "1", "--save", run] + ClassifyCLITests.small)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        try expectQuickError(["classify", "evaluate", "--checkpoint", run, "--data", broken.path], "line 31: 100000 words")
+        let (predicted, timedOut) = try CLI.run(
+            ["classify", "predict", "--checkpoint", run], stdin: "a fine film\n\(long)\n", timeout: 60)
+        #expect(!timedOut && predicted.status != 0, "\(predicted.stdout)")
+        #expect(predicted.stderr == "error: stdin line 2: 100000 words, more than the 1000 a sentence may have\n")
     }
 
     @Test func charCNNSpellsARunawayWordByItsFirstCharacters() throws {
