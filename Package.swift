@@ -45,6 +45,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Property tests of the text readers (tests only).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ] + docsDependencies,
     targets: mpiTargets + [
         .systemLibrary(
@@ -125,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TextTests",
-            dependencies: ["Text"],
+            dependencies: ["Text", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: fastSwift
         ),
         .testTarget(
@@ -146,12 +148,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AnalysisTests",
-            dependencies: ["Analysis", "Plot"],
+            dependencies: ["Analysis", "Plot", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: fastSwift
         ),
         .testTarget(
             name: "VectorsTests",
-            dependencies: ["Vectors", "Text"],
+            dependencies: ["Vectors", "Text", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: fastSwift
         ),
         .testTarget(

@@ -174,18 +174,22 @@ class AttentionLSTM(nn.Module):
                 weight.new_zeros(self.window, bsz, self.nhid))
 
 
+MAX_WORD_LENGTH = 65  # Perplex's CharacterVocabulary.maxWordLength (Kim et al.'s max_word_l): markers included
+
+
 def character_table(words, width=None):
     """(characters, word length, table [V, width]): Perplex's CharacterVocabulary. Ids 0 pad, 1 and
-    2 mark a word's beginning and end, then code points in order of first appearance."""
+    2 mark a word's beginning and end, then code points in order of first appearance; words keep
+    their first MAX_WORD_LENGTH - 2 characters (later ones take no id)."""
     ids = {}
     for word in words:
-        for ch in word:
+        for ch in word[: MAX_WORD_LENGTH - 2]:
             ids.setdefault(ch, 3 + len(ids))
-    length = max((len(w) for w in words), default=0) + 2
+    length = min(max((len(w) for w in words), default=0), MAX_WORD_LENGTH - 2) + 2
     width = width or length
     table = torch.full((len(words), width), PADDING, dtype=torch.float32)
     for row, word in enumerate(words):
-        chars = [ids[ch] for ch in word][: width - 2]
+        chars = [ids.get(ch, PADDING) for ch in word][: width - 2]
         table[row, : len(chars) + 2] = torch.tensor([BEGIN_OF_WORD] + chars + [END_OF_WORD], dtype=torch.float32)
     return 3 + len(ids), length, table
 

@@ -1,19 +1,23 @@
 import Foundation
 import Tensor
+import Text
 
 /// fastText / word2vec text vectors (`.vec`): an optional header line `count dimension`, then one
 /// line per word, `word v1 … vd`, fields separated by spaces.
 extension WordVectors {
     /// Reads a `.vec` file, with or without its header line.
     public init(contentsOfVecFile path: String) throws(WordVectorsError) {
-        guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path) }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw .unreadable(path)
+        let text: String
+        do { text = try TextFile.read(path) } catch {
+            switch error {
+            case .missing(let path): throw .missingFile(path)
+            case .unreadable(let path): throw .unreadable(path)
+            }
         }
         try self.init(vecText: text, path: path)
     }
 
-    /// Parses `.vec` text; `path` only names the source in errors.
+    /// Parses `.vec` text (lines as `TextFile.lines` cuts them); `path` only names the source in errors.
     public init(vecText text: String, path: String = "vectors") throws(WordVectorsError) {
         var words: [String] = []
         var values: [Float] = []
@@ -21,15 +25,12 @@ extension WordVectors {
         var header: (count: Int, dimension: Int)?
         var dimension = 0
         var dimensionLine = 0
-        var lineNumber = 0
         // Bytes, not Characters: grapheme breaking made a 18 MB file take seconds. Separators are
         // ASCII, so splitting UTF-8 on them never cuts a multi-byte word.
-        let (newline, space, tab, carriageReturn) = (
-            UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")
-        )
-        for rawLine in text.utf8.split(separator: newline, omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let fields = rawLine.split(whereSeparator: { $0 == space || $0 == tab || $0 == carriageReturn }).map { Substring($0) }
+        let (space, tab) = (UInt8(ascii: " "), UInt8(ascii: "\t"))
+        for (index, line) in TextFile.lines(of: text).enumerated() {
+            let lineNumber = index + 1
+            let fields = line.utf8.split(whereSeparator: { $0 == space || $0 == tab }).map { Substring($0) }
             if fields.isEmpty { continue }
             if words.isEmpty, header == nil, dimension == 0, fields.count == 2,
                 let count = Int(fields[0]), let dim = Int(fields[1]), count >= 0, dim > 0
@@ -40,7 +41,10 @@ extension WordVectors {
             guard fields.count > 1 else { throw .noValues(path: path, line: lineNumber) }
             if dimension == 0 {
                 (dimension, dimensionLine) = (fields.count - 1, lineNumber)
-                values.reserveCapacity(dimension * (header?.count ?? 1000))
+                // The header's count is a claim: a row takes at least two bytes a value, so the
+                // text itself bounds what is worth reserving.
+                let rows = min(header?.count ?? 1000, text.utf8.count / (2 * dimension) + 1)
+                values.reserveCapacity(rows * dimension)
             } else if fields.count - 1 != dimension {
                 throw .raggedRow(
                     path: path, line: lineNumber, values: fields.count - 1, expected: dimension, firstLine: dimensionLine)

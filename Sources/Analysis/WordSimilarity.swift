@@ -1,4 +1,5 @@
 import Foundation
+import Text
 
 /// Why a word-similarity file could not be read; one line naming the file and line.
 public enum WordSimilarityError: Error, Equatable, CustomStringConvertible {
@@ -30,12 +31,13 @@ public struct WordPair: Equatable, Sendable {
     }
 }
 
-/// Reads `word1 word2 score` lines (tab- or space-separated); blank lines are skipped, any other
-/// line that is not two words and a finite number is an error naming its line.
+/// Reads `word1 word2 score` lines (tab- or space-separated; lines as `TextFile.lines` cuts them);
+/// blank lines are skipped, any other line that is not two words and a finite number is an error
+/// naming its line.
 public func readWordPairs(text: String, path: String = "pairs") throws(WordSimilarityError) -> [WordPair] {
     var pairs: [WordPair] = []
-    for (i, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+    for (i, line) in TextFile.lines(of: text).enumerated() {
+        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         if fields.isEmpty { continue }
         guard fields.count == 3 else {
             throw .badLine(path: path, line: i + 1, reason: "expected 'word1 word2 score', found \(fields.count) fields")
@@ -51,9 +53,12 @@ public func readWordPairs(text: String, path: String = "pairs") throws(WordSimil
 
 /// Reads a word-similarity file (see `readWordPairs(text:path:)`).
 public func readWordPairs(contentsOf path: String) throws(WordSimilarityError) -> [WordPair] {
-    guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path) }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-        throw .unreadable(path)
+    let text: String
+    do { text = try TextFile.read(path) } catch {
+        switch error {
+        case .missing(let path): throw .missingFile(path)
+        case .unreadable(let path): throw .unreadable(path)
+        }
     }
     return try readWordPairs(text: text, path: path)
 }

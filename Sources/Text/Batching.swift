@@ -6,15 +6,33 @@ public struct BatchedStream: Sendable {
     public let batchSize: Int
     public let ids: [Int]
 
+    /// The largest batch size, 2³¹ − 1 columns. A batch needs two rows, so a larger one needs more
+    /// than 2³² tokens (34 GB of ids), more text than is ever read into memory; below it, products
+    /// of the batch size with row counts, ranks or a factor of two never overflow.
+    public static let maxBatchSize = Int(Int32.max)
+
+    /// Cuts `tokens` into `batchSize` columns; a batch size beyond the text gives no rows at once
+    /// (the work is bounded by the tokens, never by the batch size).
     public init(_ tokens: [Int], batchSize: Int) {
         precondition(batchSize > 0, "batchify: batch size must be positive")
         rows = tokens.count / batchSize
         self.batchSize = batchSize
         var ids = [Int](repeating: 0, count: rows * batchSize)
-        for b in 0..<batchSize {
-            for t in 0..<rows { ids[t * batchSize + b] = tokens[b * rows + t] }
+        // No rows, nothing to copy: looping over 10¹² empty columns once took hours.
+        if rows > 0 {
+            for b in 0..<batchSize {
+                for t in 0..<rows { ids[t * batchSize + b] = tokens[b * rows + t] }
+            }
         }
         self.ids = ids
+    }
+
+    /// Cuts `tokens` (the text `source` names) into `batchSize` columns after checking, before any
+    /// work, that the batch size is 1…`maxBatchSize` and leaves the two rows one window needs.
+    public init(checking tokens: [Int], batchSize: Int, source: String) throws(TextError) {
+        guard batchSize >= 1, batchSize <= Self.maxBatchSize else { throw .badBatchSize(batchSize) }
+        guard tokens.count / batchSize >= 2 else { throw .tooFewForBatch(source, tokens: tokens.count, batchSize: batchSize) }
+        self.init(tokens, batchSize: batchSize)
     }
 
     /// Start rows of the BPTT windows: 0, bptt, 2·bptt, … below rows - 1.

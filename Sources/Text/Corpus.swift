@@ -1,26 +1,5 @@
 import Foundation
 
-/// Why text could not be read; each message names the file or word at fault.
-public enum TextError: Error, Equatable, CustomStringConvertible {
-    case missingDirectory(String)
-    case missingFile(String)
-    case unreadable(String)
-    case empty(String)
-    case tooShort(String, tokens: Int, needed: Int)
-    case unknownWord(String)
-
-    public var description: String {
-        switch self {
-        case .missingDirectory(let path): "data folder not found: \(path)"
-        case .missingFile(let path): "file not found: \(path)"
-        case .unreadable(let path): "cannot read \(path) as UTF-8 text"
-        case .empty(let path): "no words in \(path)"
-        case .tooShort(let what, let tokens, let needed): "\(what) has \(tokens) tokens, fewer than the \(needed) needed"
-        case .unknownWord(let word): "word '\(word)' is not in the vocabulary"
-        }
-    }
-}
-
 /// Token ids of train/valid/test text over one vocabulary, as the word-LM recipe reads them:
 /// whitespace-separated words, `<eos>` after every line, ids in first-seen order over train,
 /// then valid, then test.
@@ -54,23 +33,22 @@ public struct Corpus: Sendable {
         self.init(vocabulary: vocabulary, train: splits[0], valid: splits[1], test: splits[2])
     }
 
-    /// The contents of a UTF-8 text file; a missing or unreadable file is an error naming it.
+    /// The contents of a UTF-8 text file (`TextFile.read`: without a byte-order mark); a missing or
+    /// unreadable file is an error naming it.
     public static func readFile(_ path: String) throws(TextError) -> String { try read(path) }
 
     static func read(_ path: String) throws(TextError) -> String {
-        guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path) }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw .unreadable(path)
+        do { return try TextFile.read(path) } catch {
+            switch error {
+            case .missing(let path): throw .missingFile(path)
+            case .unreadable(let path): throw .unreadable(path)
+            }
         }
-        return text
     }
 
-    /// Lines as Python's file iteration gives them: a final newline does not start another line.
-    static func lines(of text: String) -> [Substring] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        return lines
-    }
+    /// Lines as Python's file iteration gives them (`TextFile.lines`: "\n", "\r\n" and "\r" end a
+    /// line; a final line break does not start another line).
+    static func lines(of text: String) -> [Substring] { TextFile.lines(of: text) }
 
     /// Ids of the words of `text`, `<eos>` after each line, growing the vocabulary.
     public static func tokenize(_ text: String, adding vocabulary: inout Vocabulary) -> [Int] {

@@ -1,3 +1,5 @@
+import Text
+
 /// The recipe's training hyper-parameters (`main.py` flags), with its defaults.
 public struct TrainOptions: Codable, Equatable, Sendable {
     public var lr: Float = 20
@@ -24,6 +26,12 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         if clip < 0 || !clip.isFinite { return "--clip must be non-negative, got \(clip)" }
         if epochs < 1 { return "--epochs must be at least 1, got \(epochs)" }
         if batchSize < 1 { return "--batch-size must be at least 1, got \(batchSize)" }
+        if batchSize > BatchedStream.maxBatchSize {
+            return "--batch-size must be at most \(BatchedStream.maxBatchSize), got \(batchSize)"
+        }
+        if evalBatchSize < 1 || evalBatchSize > BatchedStream.maxBatchSize {
+            return "the evaluation batch size must be 1…\(BatchedStream.maxBatchSize), got \(evalBatchSize)"
+        }
         if bptt < 1 { return "--bptt must be at least 1, got \(bptt)" }
         if maxBatches < 0 { return "--max-batches must be non-negative, got \(maxBatches)" }
         if logInterval < 1 { return "--log-interval must be at least 1, got \(logInterval)" }

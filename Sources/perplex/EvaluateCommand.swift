@@ -16,14 +16,16 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         guard batchSize > 0, bptt > 0 else { throw fail("--batch-size and --bptt must be positive") }
+        guard batchSize <= BatchedStream.maxBatchSize else {
+            throw fail("--batch-size must be at most \(BatchedStream.maxBatchSize), got \(batchSize)")
+        }
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
         do { loaded = try Checkpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
-        let ids: [Int]
-        do { ids = try Corpus.encodeFile(text, with: loaded.vocabulary) } catch { throw fail("\(error)") }
-        let stream = BatchedStream(ids, batchSize: batchSize)
-        guard stream.rows >= 2 else {
-            throw fail("\(text) has \(ids.count) tokens, too few for one batch of \(batchSize) (need \(2 * batchSize))")
-        }
+        let stream: BatchedStream
+        do {
+            let ids = try Corpus.encodeFile(text, with: loaded.vocabulary)
+            stream = try BatchedStream(checking: ids, batchSize: batchSize, source: text)
+        } catch { throw fail("\(error)") }
         let result = evaluate(loaded.model, on: stream, bptt: bptt)
         print(
             String(

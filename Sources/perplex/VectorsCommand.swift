@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import Tensor
+import Text
 import Vectors
 
 /// `perplex vectors`: skip-gram word vectors with negative sampling, fastText's `skipgram`.
@@ -104,10 +105,10 @@ struct TrainVectorsCommand: ParsableCommand {
 
     private func readExtraWords() throws -> [String] {
         guard let oovWords else { return [] }
-        guard let data = FileManager.default.contents(atPath: oovWords) else { throw fail("file not found: \(oovWords)") }
+        let text: String
+        do { text = try Corpus.readFile(oovWords) } catch { throw fail("\(error)") }
         var seen = Set<String>()
-        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init)
-            .filter { seen.insert($0).inserted }
+        return text.split(whereSeparator: \.isWhitespace).map(String.init).filter { seen.insert($0).inserted }
     }
 }
 

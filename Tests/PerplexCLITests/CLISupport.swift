@@ -46,6 +46,38 @@ enum CLI {
             crashed: process.terminationReason == .uncaughtSignal)
     }
 
+    /// Runs perplex with `input` on its stdin; past `timeout` seconds it is killed and the result
+    /// says so (`timedOut`), so a command that would never return fails its test instead of hanging it.
+    static func run(_ arguments: [String], stdin input: String = "", timeout: Double) throws -> (result: Result, timedOut: Bool) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let (inPipe, out, err) = (Pipe(), Pipe(), Pipe())
+        (process.standardInput, process.standardOutput, process.standardError) = (inPipe, out, err)
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
+        try process.run()
+        // Read while it runs: a full pipe would stall the child.
+        nonisolated(unsafe) var stdout = Data()
+        nonisolated(unsafe) var stderr = Data()
+        let readers = DispatchGroup()
+        DispatchQueue.global().async(group: readers) { stdout = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: readers) { stderr = err.fileHandleForReading.readDataToEndOfFile() }
+        inPipe.fileHandleForWriting.write(Data(input.utf8))
+        try inPipe.fileHandleForWriting.close()
+        let timedOut = finished.wait(timeout: .now() + timeout) == .timedOut
+        if timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            finished.wait()
+        }
+        readers.wait()
+        let result = Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self),
+            crashed: !timedOut && process.terminationReason == .uncaughtSignal)
+        return (result, timedOut)
+    }
+
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("perplex-cli-\(UUID())")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -8,6 +8,7 @@ public enum LabelledSentencesError: Error, Equatable, CustomStringConvertible {
     case missingLabel(String, line: Int)
     case nonIntegerLabel(String, line: Int, label: String)
     case unknownLabel(String, line: Int, label: Int)
+    case tooLong(String, line: Int, words: Int)
 
     public var description: String {
         switch self {
@@ -17,6 +18,8 @@ public enum LabelledSentencesError: Error, Equatable, CustomStringConvertible {
         case .missingLabel(let path, let line): "\(path) line \(line): no label (expected 'label sentence')"
         case .nonIntegerLabel(let path, let line, let label): "\(path) line \(line): label '\(label)' is not an integer"
         case .unknownLabel(let path, let line, let label): "\(path) line \(line): label \(label) was not seen in training"
+        case .tooLong(let path, let line, let words):
+            "\(path) line \(line): \(words) words, more than the \(LabelledSentences.maxWords) a sentence may have"
         }
     }
 }
@@ -53,34 +56,50 @@ public struct LabelledSentences: Sendable, Equatable {
     /// The distinct labels, ascending: class index i stands for `labels[i]`.
     public var labels: [Int] { Array(Set(examples.map(\.label))).sorted() }
 
-    /// Parses `text`; `source` names it in errors.
+    /// The most words a sentence may have. A batch pads every sentence to its longest, so one
+    /// runaway line (a file that lost its line breaks) would cost batch size × its length for
+    /// every layer: 100,000 words needed over a gigabyte. The longest sentences of Kim (2014)'s data
+    /// sets have 120 words (Subj); a longer line is refused rather than cut, as it is more likely a
+    /// broken file than a sentence.
+    public static let maxWords = 1000
+
+    /// The whitespace-separated words of one sentence, line `line` of `source`; more than
+    /// `maxWords` words is an error naming the line.
+    public static func words(of sentence: Substring, source: String, line: Int) throws(LabelledSentencesError) -> [Substring] {
+        let words = sentence.split(whereSeparator: \.isWhitespace)
+        guard words.count <= maxWords else { throw .tooLong(source, line: line, words: words.count) }
+        return words
+    }
+
+    /// Parses `text` (lines as `TextFile.lines` cuts them); `source` names it in errors.
     public init(parsing text: String, source: String) throws(LabelledSentencesError) {
         var examples: [LabelledSentence] = []
-        var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            number += 1
-            let words = line.split(whereSeparator: \.isWhitespace)
-            guard let first = words.first else { continue }
+        for (index, line) in TextFile.lines(of: text).enumerated() {
+            let number = index + 1
+            guard let first = line.split(maxSplits: 1, whereSeparator: \.isWhitespace).first else { continue }
             // A line that starts with a non-numeric word is a sentence without its label.
             guard let label = Int(first) else {
                 let looksNumeric = first.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }
                 if looksNumeric { throw .nonIntegerLabel(source, line: number, label: String(first)) }
                 throw .missingLabel(source, line: number)
             }
-            examples.append(LabelledSentence(label: label, tokens: words.dropFirst().map(String.init), line: number))
+            let sentence = line[first.endIndex...]
+            let words = try Self.words(of: sentence, source: source, line: number)
+            examples.append(LabelledSentence(label: label, tokens: words.map(String.init), line: number))
         }
         guard !examples.isEmpty else { throw .empty(source) }
         self.init(examples: examples, source: source)
     }
 
-    /// Reads a `label sentence` file: UTF-8, or Latin-1 when the bytes are not UTF-8 (Kim's
-    /// TREC files are Latin-1; every byte sequence is valid Latin-1).
+    /// Reads a `label sentence` file: UTF-8 (a byte-order mark dropped), or Latin-1 when the bytes
+    /// are not UTF-8 (Kim's TREC files are Latin-1; every byte sequence is valid Latin-1).
     public init(contentsOf path: String) throws(LabelledSentencesError) {
-        guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path) }
-        guard let data = FileManager.default.contents(atPath: path),
-            let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1)
-        else {
-            throw .unreadable(path)
+        let text: String
+        do { text = try TextFile.read(path, latin1Fallback: true) } catch {
+            switch error {
+            case .missing(let path): throw .missingFile(path)
+            case .unreadable(let path): throw .unreadable(path)
+            }
         }
         try self.init(parsing: text, source: path)
     }

@@ -3,6 +3,7 @@ import Foundation
 import Models
 import NN
 import Tensor
+import Text
 
 /// A finished or unfinished training run read back from its folder (what `perplex train --save`
 /// writes): config.json and the epoch and test records of metrics.jsonl. Batch records and record
@@ -61,8 +62,7 @@ public struct RunRecord: Sendable {
         guard case .object = config else { throw .unreadable(file: configFile, reason: "not a JSON object") }
         var epochs: [Epoch] = []
         var test: Test?
-        let lines = String(decoding: try Self.read(metricsFile), as: UTF8.self).split(
-            separator: "\n", omittingEmptySubsequences: false)
+        let lines = TextFile.lines(of: String(decoding: try Self.read(metricsFile), as: UTF8.self))
         for (index, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
             let lineNumber = index + 1
             func bad(_ reason: String) -> RunRecordError { .badLine(file: metricsFile, line: lineNumber, reason: reason) }
