@@ -3,14 +3,16 @@ import ArgumentParser
 import Foundation
 import Models
 
-/// `perplex params`: the parameter tensors and total of a model configuration, without training.
+/// `perplex params`: the parameter tensors and total of a model configuration, worked out from the
+/// configuration alone (nothing is built, so a model too large for memory is still counted).
 struct ParamsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "params", abstract: "Parameter count per tensor (PyTorch names) and in total for a model configuration.")
 
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "Vocabulary size.") var vocab = 10000
-    @Option(help: "CharCNN: size of the character vocabulary (padding and word markers included).") var characters = 50
+    @Option(parsing: .unconditional, help: "Vocabulary size.") var vocab = 10000
+    @Option(parsing: .unconditional, help: "CharCNN: size of the character vocabulary (padding and word markers included).")
+    var characters = 50
 
     func run() throws {
         guard characters > 0 else { throw fail("--characters must be positive") }
