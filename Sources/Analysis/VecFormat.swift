@@ -6,7 +6,9 @@ import Tensor
 extension WordVectors {
     /// Reads a `.vec` file, with or without its header line.
     public init(contentsOfVecFile path: String) throws(WordVectorsError) {
-        guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missingFile(path) }
+        if isDirectory.boolValue { throw .directory(path) }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(path)
         }

@@ -3,6 +3,8 @@ import Foundation
 /// Why a word-similarity file could not be read; one line naming the file and line.
 public enum WordSimilarityError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
+    /// The path names a folder where a file is expected.
+    case directory(String)
     case unreadable(String)
     case empty(String)
     case badLine(path: String, line: Int, reason: String)
@@ -10,6 +12,7 @@ public enum WordSimilarityError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingFile(let path): "file not found: \(path)"
+        case .directory(let path): "\(path) is a directory, not a text file"
         case .unreadable(let path): "cannot read \(path) as UTF-8 text"
         case .empty(let path): "\(path): no word pairs"
         case .badLine(let path, let line, let reason): "\(path): line \(line): \(reason)"
@@ -51,7 +54,9 @@ public func readWordPairs(text: String, path: String = "pairs") throws(WordSimil
 
 /// Reads a word-similarity file (see `readWordPairs(text:path:)`).
 public func readWordPairs(contentsOf path: String) throws(WordSimilarityError) -> [WordPair] {
-    guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path) }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missingFile(path) }
+    if isDirectory.boolValue { throw .directory(path) }
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
         throw .unreadable(path)
     }

@@ -125,7 +125,6 @@ extension ModelConfig {
         guard vocabularySize <= Limits.vocabulary else {
             throw fail("the vocabulary has \(vocabularySize) words, more than the \(Limits.vocabulary) a model can have")
         }
-        guard emsize > 0, nhid > 0, nlayers > 0 else { throw fail("--emsize, --nhid and --nlayers must be positive") }
         if let problem = Limits.problem("--emsize", emsize, 1...Limits.width) ?? Limits.problem("--nhid", nhid, 1...Limits.width)
             ?? Limits.problem("--nlayers", nlayers, 1...Limits.layers)
         {

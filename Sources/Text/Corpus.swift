@@ -4,6 +4,8 @@ import Foundation
 public enum TextError: Error, Equatable, CustomStringConvertible {
     case missingDirectory(String)
     case missingFile(String)
+    /// The path names a folder where a text file is expected.
+    case directory(String)
     case unreadable(String)
     case empty(String)
     case tooShort(String, tokens: Int, needed: Int)
@@ -13,6 +15,7 @@ public enum TextError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .missingDirectory(let path): "data folder not found: \(path)"
         case .missingFile(let path): "file not found: \(path)"
+        case .directory(let path): "\(path) is a directory, not a text file"
         case .unreadable(let path): "cannot read \(path) as UTF-8 text"
         case .empty(let path): "no words in \(path)"
         case .tooShort(let what, let tokens, let needed): "\(what) has \(tokens) tokens, fewer than the \(needed) needed"
@@ -58,7 +61,9 @@ public struct Corpus: Sendable {
     public static func readFile(_ path: String) throws(TextError) -> String { try read(path) }
 
     static func read(_ path: String) throws(TextError) -> String {
-        guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missingFile(path) }
+        if isDirectory.boolValue { throw .directory(path) }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(path)
         }
@@ -82,12 +87,13 @@ public struct Corpus: Sendable {
         return ids
     }
 
-    /// Ids of `text` against a fixed vocabulary; an unknown word is an error naming it.
-    public static func encode(_ text: String, with vocabulary: Vocabulary) throws(TextError) -> [Int] {
+    /// Ids of `text` against a fixed vocabulary; an unknown word is an error naming it, or, with
+    /// `unknown` (the id of `<unk>`, say), reads as that id.
+    public static func encode(_ text: String, with vocabulary: Vocabulary, unknown: Int? = nil) throws(TextError) -> [Int] {
         var ids: [Int] = []
         for line in lines(of: text) {
             for word in line.split(whereSeparator: \.isWhitespace) {
-                guard let id = vocabulary.id(of: String(word)) else { throw .unknownWord(String(word)) }
+                guard let id = vocabulary.id(of: String(word)) ?? unknown else { throw .unknownWord(String(word)) }
                 ids.append(id)
             }
             if let eos = vocabulary.id(of: Vocabulary.eos) { ids.append(eos) }
@@ -95,9 +101,9 @@ public struct Corpus: Sendable {
         return ids
     }
 
-    /// Reads a text file and encodes it with `vocabulary`.
-    public static func encodeFile(_ path: String, with vocabulary: Vocabulary) throws(TextError) -> [Int] {
-        let ids = try encode(try read(path), with: vocabulary)
+    /// Reads a text file and encodes it with `vocabulary` (`unknown` as in `encode`).
+    public static func encodeFile(_ path: String, with vocabulary: Vocabulary, unknown: Int? = nil) throws(TextError) -> [Int] {
+        let ids = try encode(try read(path), with: vocabulary, unknown: unknown)
         guard !ids.isEmpty else { throw .empty(path) }
         return ids
     }

@@ -22,7 +22,9 @@ public struct RunFolder {
             let metrics = url.appendingPathComponent("metrics.jsonl")
             if !appending || !FileManager.default.fileExists(atPath: metrics.path) { try Data().write(to: metrics) }
         } catch {
-            throw TrainError(description: "cannot create the run folder \(path): \(error.localizedDescription)")
+            let metrics = url.appendingPathComponent("metrics.jsonl").path
+            let reason = folderProblem(path) ?? writeProblem(metrics).map { "\(metrics): \($0)" } ?? error.localizedDescription
+            throw TrainError(description: "cannot create the run folder \(path): \(reason)")
         }
     }
 

@@ -23,14 +23,12 @@ struct ParamsCommand: ParsableCommand {
         let count: ParameterCount
         do { count = try ParameterCount(config) } catch { throw fail("\(error)") }
         let width = max(9, count.entries.map(\.name.count).max() ?? 0)
-        print(
-            "\("parameter".padding(toLength: width, withPad: " ", startingAt: 0))  \("shape".padding(toLength: 14, withPad: " ", startingAt: 0))  count"
-        )
-        for entry in count.entries {
-            let shape = "[" + entry.shape.map(String.init).joined(separator: ", ") + "]"
-            print(
-                "\(entry.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(shape.padding(toLength: 14, withPad: " ", startingAt: 0))  \(entry.count)"
-            )
+        let shapes = count.entries.map { "[" + $0.shape.map(String.init).joined(separator: ", ") + "]" }
+        let shapeWidth = max(14, shapes.map(\.count).max() ?? 0)
+        func pad(_ text: String, _ length: Int) -> String { text.padding(toLength: length, withPad: " ", startingAt: 0) }
+        print("\(pad("parameter", width))  \(pad("shape", shapeWidth))  count")
+        for (entry, shape) in zip(count.entries, shapes) {
+            print("\(pad(entry.name, width))  \(pad(shape, shapeWidth))  \(entry.count)")
         }
         print("| total \(count.total) parameters (\(config.kind.rawValue), \(count.entries.count) tensors)")
     }

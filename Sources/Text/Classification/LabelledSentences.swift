@@ -3,6 +3,8 @@ import Foundation
 /// Why a `label sentence` file could not be read; one line naming the file (and line) at fault.
 public enum LabelledSentencesError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
+    /// The path names a folder where a file is expected.
+    case directory(String)
     case unreadable(String)
     case empty(String)
     case missingLabel(String, line: Int)
@@ -12,6 +14,7 @@ public enum LabelledSentencesError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingFile(let path): "file not found: \(path)"
+        case .directory(let path): "\(path) is a directory, not a text file"
         case .unreadable(let path): "cannot read \(path) as UTF-8 text"
         case .empty(let path): "no labelled sentences in \(path)"
         case .missingLabel(let path, let line): "\(path) line \(line): no label (expected 'label sentence')"
@@ -76,7 +79,9 @@ public struct LabelledSentences: Sendable, Equatable {
     /// Reads a `label sentence` file: UTF-8, or Latin-1 when the bytes are not UTF-8 (Kim's
     /// TREC files are Latin-1; every byte sequence is valid Latin-1).
     public init(contentsOf path: String) throws(LabelledSentencesError) {
-        guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missingFile(path) }
+        if isDirectory.boolValue { throw .directory(path) }
         guard let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1)
         else {
