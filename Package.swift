@@ -5,12 +5,12 @@ import PackageDescription
 // Kernels need vector and FMA instructions and no exclusivity checks in hot loops
 // (DESIGN.md: both measured as large slow-downs). The CPU flag only applies on x86_64.
 #if arch(x86_64)
-let cpuFlags: [String] = ["-target-cpu", "haswell"]
+    let cpuFlags: [String] = ["-target-cpu", "haswell"]
 #else
-let cpuFlags: [String] = []
+    let cpuFlags: [String] = []
 #endif
 let fastSwift: [SwiftSetting] = [
-    .unsafeFlags(["-enforce-exclusivity=unchecked"] + cpuFlags),
+    .unsafeFlags(["-enforce-exclusivity=unchecked"] + cpuFlags)
 ]
 
 // Data-parallel training over MPI is optional: `PERPLEX_MPI=1 swift build` links Open MPI
@@ -18,16 +18,20 @@ let fastSwift: [SwiftSetting] = [
 // there; without the variable nothing below changes. Build it into its own scratch path
 // (`--scratch-path .build-mpi`) so the two builds do not invalidate each other.
 let mpi = ["1", "yes", "true"].contains(Context.environment["PERPLEX_MPI"]?.lowercased() ?? "")
-let mpiTargets: [Target] = mpi ? [
-    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
-] : []
+let mpiTargets: [Target] =
+    mpi
+    ? [
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])])
+    ] : []
 
 // Documentation: `PERPLEX_DOCS=1` adds the DocC plugin (`make docs`); without the variable nothing
 // changes, so packages that depend on Perplex never inherit it.
 let docs = ["1", "yes", "true"].contains(Context.environment["PERPLEX_DOCS"]?.lowercased() ?? "")
-let docsDependencies: [Package.Dependency] = docs ? [
-    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
-] : []
+let docsDependencies: [Package.Dependency] =
+    docs
+    ? [
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0")
+    ] : []
 
 let package = Package(
     name: "Perplex",
@@ -41,12 +45,12 @@ let package = Package(
         .library(name: "Plot", targets: ["Plot"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Vectors", targets: ["Vectors"]),
-        .executable(name: "perplex", targets: ["perplex"]),
+        .executable(name: "perplex", targets: ["perplex"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Property tests of the text readers (tests only).
-        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1")
     ] + docsDependencies,
     targets: mpiTargets + [
         .systemLibrary(
@@ -110,7 +114,7 @@ let package = Package(
                 "Plot",
                 "Analysis",
                 "Vectors",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: fastSwift
         ),
@@ -158,9 +162,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PerplexCLITests",
-            dependencies: ["perplex", "Train", "Models"],
+            dependencies: [
+                "perplex", "Train", "Models", "Formats",
+                .product(name: "PropertyBased", package: "swift-property-based")
+            ],
             swiftSettings: fastSwift
-        ),
+        )
     ],
     swiftLanguageModes: [.v5]
 )

@@ -11,6 +11,7 @@ extension WordVectors {
         do { text = try TextFile.read(path) } catch {
             switch error {
             case .missing(let path): throw .missingFile(path)
+            case .directory(let path): throw .directory(path)
             case .unreadable(let path): throw .unreadable(path)
             }
         }

@@ -4,6 +4,8 @@ import Text
 /// Why a word-similarity file could not be read; one line naming the file and line.
 public enum WordSimilarityError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
+    /// The path names a folder where a file is expected.
+    case directory(String)
     case unreadable(String)
     case empty(String)
     case badLine(path: String, line: Int, reason: String)
@@ -11,6 +13,7 @@ public enum WordSimilarityError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingFile(let path): "file not found: \(path)"
+        case .directory(let path): "\(path) is a directory, not a text file"
         case .unreadable(let path): "cannot read \(path) as UTF-8 text"
         case .empty(let path): "\(path): no word pairs"
         case .badLine(let path, let line, let reason): "\(path): line \(line): \(reason)"
@@ -57,6 +60,7 @@ public func readWordPairs(contentsOf path: String) throws(WordSimilarityError) -
     do { text = try TextFile.read(path) } catch {
         switch error {
         case .missing(let path): throw .missingFile(path)
+        case .directory(let path): throw .directory(path)
         case .unreadable(let path): throw .unreadable(path)
         }
     }

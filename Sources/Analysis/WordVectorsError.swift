@@ -2,6 +2,8 @@
 /// or word at fault.
 public enum WordVectorsError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
+    /// The path names a folder where a file is expected.
+    case directory(String)
     case unreadable(String)
     /// The file holds no vectors (empty, blank, or only a header).
     case empty(String)
@@ -25,6 +27,7 @@ public enum WordVectorsError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingFile(let path): "file not found: \(path)"
+        case .directory(let path): "\(path) is a directory, not a vectors file"
         case .unreadable(let path): "cannot read \(path) as UTF-8 text"
         case .empty(let path): "\(path): no vectors (empty file)"
         case .raggedRow(let path, let line, let values, let expected, let firstLine):

@@ -1,26 +1,85 @@
 import Foundation
 
+/// Why a file could not be written: one line naming the path and the reason (a folder where the
+/// file should be, a file where a folder should be, no permission, a full disk …).
+public struct FileWriteError: Error, CustomStringConvertible, LocalizedError {
+    public let description: String
+    public init(description: String) { self.description = description }
+    public var errorDescription: String? { description }
+
+    /// "cannot write PATH: REASON", the reason found by `writeProblem(_:)` or else the system's
+    /// words for `errno`.
+    static func naming(_ path: String, errno code: Int32) -> FileWriteError {
+        let reason = writeProblem(path) ?? String(cString: strerror(code))
+        return FileWriteError(description: "cannot write \(path): \(reason)")
+    }
+}
+
+/// Why a file could not be written at `path`, without writing anything: "it is a directory",
+/// "ANCESTOR is a file, not a directory", "the folder PARENT does not exist", "PARENT is not
+/// writable"; nil when nothing stands in the way.
+public func writeProblem(_ path: String) -> String? {
+    let manager = FileManager.default
+    var isDirectory: ObjCBool = false
+    if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+        if isDirectory.boolValue { return "it is a directory" }
+        return manager.isWritableFile(atPath: path) ? nil : "the file is not writable"
+    }
+    let parent = (path as NSString).deletingLastPathComponent
+    if let problem = folderProblem(parent) { return problem }
+    return parent.isEmpty || manager.fileExists(atPath: parent) ? nil : "the folder \(parent) does not exist"
+}
+
+/// Why a folder could not be created (or written into) at `path`, without creating anything: a
+/// file in the way or an ancestor that is not writable; nil when nothing stands in the way.
+public func folderProblem(_ path: String) -> String? {
+    let manager = FileManager.default
+    var folder = path.isEmpty ? "." : path
+    var missing = false
+    while true {
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            if !isDirectory.boolValue { return "\(folder) is a file, not a directory" }
+            if !manager.isWritableFile(atPath: folder) {
+                return missing ? "cannot create a folder in \(folder) (not writable)" : "\(folder) is not writable"
+            }
+            return nil
+        }
+        missing = true
+        let parent = (folder as NSString).deletingLastPathComponent
+        if parent.isEmpty || parent == folder { return nil }
+        folder = parent
+    }
+}
+
 /// Writes `data` to `url` so that readers see either the old file or the complete new one: the
 /// bytes go to a temporary file beside the target, are flushed to disk, and the temporary file is
 /// renamed over the target (rename is atomic within a file system). Foundation's `.atomic` option
-/// stages files in a directory it leaves behind in /tmp, and copies across file systems.
+/// stages files in a directory it leaves behind in /tmp, and copies across file systems. A failure
+/// is a `FileWriteError` naming the path and the reason.
 public func writeAtomically(_ data: Data, to url: URL) throws {
     let directory = url.deletingLastPathComponent().path
     let temporary = (directory as NSString).appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary]) }
+    guard fd >= 0 else { throw FileWriteError.naming(url.path, errno: errno) }
     var ok = true
+    var failure: Int32 = 0
     data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
         var offset = 0
         while ok && offset < raw.count {
             let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if written <= 0 { ok = false } else { offset += written }
+            if written <= 0 {
+                (ok, failure) = (false, errno)
+            } else {
+                offset += written
+            }
         }
     }
-    ok = ok && fsync(fd) == 0
+    if ok && fsync(fd) != 0 { (ok, failure) = (false, errno) }
     close(fd)
-    guard ok, rename(temporary, url.path) == 0 else {
+    if ok && rename(temporary, url.path) != 0 { (ok, failure) = (false, errno) }
+    guard ok else {
         unlink(temporary)
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        throw FileWriteError.naming(url.path, errno: failure)
     }
 }

@@ -76,10 +76,13 @@ public final class AttentionLSTMModel: Module, LanguageModel {
 extension AttentionLSTMModel {
     static let spec = ModelKindSpec(
         options: [.attentionWindow],
-        problem: { c in c.attentionSpan >= 1 ? nil : "--attention-window must be positive, got \(c.attentionSpan)" },
+        problem: { c in ModelConfig.Limits.problem("--attention-window", c.attentionSpan, 1...ModelConfig.Limits.attentionWindow)
+        },
         make: { config, _, generator in AttentionLSTMModel(config, generator: generator) },
-        parameterCount: { c in
-            c.embeddingAndDecoderParameters + recurrentParameters(gates: 4, input: c.emsize, hidden: c.nhid, layers: c.nlayers)
-                + 2 * c.nhid * c.nhid + c.nhid
+        tensors: { c in
+            recipeTensors(
+                c, decoderInput: c.nhid,
+                between: recurrentTensors("rnn", gates: 4, input: c.emsize, hidden: c.nhid, layers: c.nlayers)
+                    + linearTensors("combine", input: 2 * c.nhid, output: c.nhid))
         })
 }

@@ -33,7 +33,7 @@ public final class CharCNNModel: Module, LanguageModel {
         self.config = config
         let e = config.characterEmsize
         let characters = config.characters ?? CharacterVocabulary.endOfWord + 1
-        wordLength = Swift.max(config.maxWordLength ?? 0, config.filterWidths.upperBound)
+        wordLength = Swift.max(config.maxWordLength ?? 0, config.widestFilter)
         drop = Dropout(config.dropout, generator: generator)
         charEncoder = Embedding(characters, e, generator: generator)
         fillUniform(charEncoder.weight, bound: 0.1, generator)
@@ -114,21 +114,45 @@ extension CharCNNModel {
         options: [.charEmsize, .maxFilterWidth, .featureMaps, .highwayLayers, .characters, .maxWordLength],
         tying: .unsupported("--tied does not apply to CharCNN (its words have no input embedding)"),
         problem: { c in
-            guard c.characterEmsize > 0, c.filterWidths.upperBound >= 1, c.mapsPerWidth > 0, c.highwayCount >= 0 else {
-                return "--char-emsize, --max-filter-width and --feature-maps must be positive, --highway-layers non-negative"
+            typealias Limits = ModelConfig.Limits
+            if let problem = Limits.problem("--char-emsize", c.characterEmsize, 1...Limits.width)
+                ?? Limits.problem("--max-filter-width", c.widestFilter, 1...Limits.filterWidth)
+                ?? Limits.problem("--feature-maps", c.mapsPerWidth, 1...Limits.featureMaps)
+                ?? Limits.problem("--highway-layers", c.highwayCount, 0...Limits.layers)
+            {
+                return problem
             }
-            guard let characters = c.characters, characters > 0, let length = c.maxWordLength, length >= c.filterWidths.upperBound
-            else { return "CharCNN needs its character vocabulary and a word length of at least --max-filter-width" }
+            guard let characters = c.characters, let length = c.maxWordLength else {
+                return "CharCNN needs its character vocabulary and word length"
+            }
+            if characters < 1 || characters > Limits.characters {
+                return "the character vocabulary must have 1…\(Limits.characters) characters, got \(characters)"
+            }
+            if length < c.widestFilter || length > Limits.wordLength {
+                return
+                    "the word length must be in --max-filter-width (\(c.widestFilter))…\(Limits.wordLength) characters, got \(length)"
+            }
             return nil
         },
         make: { config, words, generator in CharCNNModel(config, words: words, generator: generator) },
-        parameterCount: { c in
-            let e = c.characterEmsize
-            let convolutions = c.filterWidths.reduce(0) { sum, w in sum + c.mapsPerWidth * w * (e * w + 1) }
-            let features = c.filterWidths.reduce(0) { $0 + c.mapsPerWidth * $1 }
-            let highway = c.highwayCount * 2 * (features * features + features)
-            return (c.characters ?? CharacterVocabulary.endOfWord + 1) * e + convolutions + highway
-                + recurrentParameters(gates: 4, input: features, hidden: c.nhid, layers: c.nlayers)
-                + c.nhid * c.vocabularySize + c.vocabularySize
+        tensors: { c in
+            let (e, maps) = (c.characterEmsize, c.mapsPerWidth)
+            let characters = c.characters ?? CharacterVocabulary.endOfWord + 1
+            let wordLength = Swift.max(c.maxWordLength ?? 0, c.widestFilter)
+            let convolutions = c.filterWidths.flatMap { w in
+                [
+                    TensorDeclaration("convs.\(w - 1).weight", [maps * w, e, w]),
+                    TensorDeclaration("convs.\(w - 1).bias", [maps * w])
+                ]
+            }
+            let features = c.filterWidths.reduce(0) { $0 + maps * $1 }
+            let highway = (0..<c.highwayCount).flatMap { l in
+                linearTensors("highway.layers.\(l).transform", input: features, output: features)
+                    + linearTensors("highway.layers.\(l).gate", input: features, output: features)
+            }
+            return [TensorDeclaration("word_chars", [c.vocabularySize, wordLength], .buffer)]
+                + [TensorDeclaration("char_encoder.weight", [characters, e])] + convolutions + highway
+                + recurrentTensors("rnn", gates: 4, input: features, hidden: c.nhid, layers: c.nlayers)
+                + linearTensors("decoder", input: c.nhid, output: c.vocabularySize)
         })
 }

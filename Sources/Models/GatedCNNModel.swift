@@ -72,17 +72,21 @@ extension GatedCNNModel {
         ModelKindSpec(
             options: underLSTM ? [.kernelSize, .rnnLayers] : [.kernelSize],
             problem: { c in
-                if c.convolutionWidth < 2 { return "--kernel-size must be at least 2, got \(c.convolutionWidth)" }
-                if c.recurrentLayers < 1 { return "--rnn-layers must be positive, got \(c.recurrentLayers)" }
-                return nil
+                ModelConfig.Limits.problem("--kernel-size", c.convolutionWidth, 2...ModelConfig.Limits.kernelSize)
+                    ?? ModelConfig.Limits.problem("--rnn-layers", c.recurrentLayers, 1...ModelConfig.Limits.layers)
             },
             make: { config, _, generator in GatedCNNModel(config, underLSTM: underLSTM, generator: generator) },
-            parameterCount: { c in
+            tensors: { c in
                 let (e, h, k) = (c.emsize, c.nhid, c.convolutionWidth)
                 // Each block's convolution gives 2h channels (the values and the gates).
-                let blocks = (0..<c.nlayers).reduce(0) { sum, l in sum + 2 * h * ((l == 0 ? e : h) * k + 1) }
-                let rnn = underLSTM ? recurrentParameters(gates: 4, input: h, hidden: h, layers: c.recurrentLayers) : 0
-                return c.embeddingAndDecoderParameters + blocks + rnn
+                let blocks = (0..<c.nlayers).flatMap { l in
+                    [
+                        TensorDeclaration("blocks.\(l).conv.weight", [2 * h, l == 0 ? e : h, k]),
+                        TensorDeclaration("blocks.\(l).conv.bias", [2 * h])
+                    ]
+                }
+                let rnn = underLSTM ? recurrentTensors("rnn", gates: 4, input: h, hidden: h, layers: c.recurrentLayers) : []
+                return recipeTensors(c, decoderInput: h, between: blocks + rnn)
             })
     }
 

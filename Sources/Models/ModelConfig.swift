@@ -13,7 +13,7 @@ public struct ModelConfigError: Error, Equatable, CustomStringConvertible {
 
 /// Hyper-parameters that fix a language model's shape (they travel in checkpoints).
 ///
-/// The fields after `tied` belong to some kinds only and are nil for the others (`validate()`
+/// `nhead` and the fields after `tied` belong to some kinds only and are nil for the others (`validate()`
 /// rejects one set for a kind it does not apply to); older checkpoints lack them and decode as nil.
 /// `resolved()` fills a kind's own fields with their defaults, so a saved config spells them out.
 public struct ModelConfig: Codable, Equatable, Sendable {
@@ -22,7 +22,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var emsize: Int
     public var nhid: Int
     public var nlayers: Int
-    public var nhead: Int
+    /// Transformer: attention heads (nil for the other kinds; configurations written before it
+    /// was optional, and the PyTorch twin's, carry a 2 for every kind, which decoding drops).
+    public var nhead: Int?
     public var dropout: Float
     public var tied: Bool
     /// NPLM: n, the words of an n-gram (n − 1 context words predict the n-th).
@@ -50,7 +52,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
 
     public init(
         kind: ModelKind, vocabularySize: Int, emsize: Int = 200, nhid: Int = 200, nlayers: Int = 2,
-        nhead: Int = 2, dropout: Float = 0.2, tied: Bool = false, ngram: Int? = nil,
+        nhead: Int? = nil, dropout: Float = 0.2, tied: Bool = false, ngram: Int? = nil,
         hiddenActivation: HiddenActivation? = nil, kernelSize: Int? = nil, rnnLayers: Int? = nil,
         attentionWindow: Int? = nil, charEmsize: Int? = nil, maxFilterWidth: Int? = nil,
         featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil
@@ -85,7 +87,12 @@ extension ModelConfig {
     public var recurrentLayers: Int { rnnLayers ?? 1 }
     public var attentionSpan: Int { attentionWindow ?? 10 }
     public var characterEmsize: Int { charEmsize ?? 15 }
-    public var filterWidths: ClosedRange<Int> { 1...(maxFilterWidth ?? 6) }
+    public var attentionHeads: Int { nhead ?? 2 }
+    /// The widest CharCNN filter as given (validation keeps it in `ModelConfig.Limits.filterWidth`).
+    public var widestFilter: Int { maxFilterWidth ?? 6 }
+    /// The CharCNN's filter widths, 1…`widestFilter` (never an empty or reversed range, whatever
+    /// an unvalidated configuration holds).
+    public var filterWidths: ClosedRange<Int> { 1...Swift.max(1, widestFilter) }
     public var mapsPerWidth: Int { featureMaps ?? 25 }
     public var highwayCount: Int { highwayLayers ?? 1 }
 
@@ -104,17 +111,25 @@ extension ModelConfig {
         if kind.spec.options.contains(.characters) {
             let characters = CharacterVocabulary(words: words)
             c.characters = characters.count
-            c.maxWordLength = Swift.max(characters.wordLength, c.filterWidths.upperBound)
+            c.maxWordLength = Swift.max(characters.wordLength, c.widestFilter)
         }
         return c
     }
 
-    /// Checks what a user controls before any layer is built (layers trap on impossible shapes).
+    /// Checks what a user controls before any layer is built (layers trap on impossible shapes),
+    /// every number against `Limits` before any arithmetic on it.
     public func validate() throws(ModelConfigError) {
         func fail(_ message: String) -> ModelConfigError { ModelConfigError(description: message) }
         let spec = kind.spec
         guard vocabularySize > 0 else { throw fail("the vocabulary is empty") }
-        guard emsize > 0, nhid > 0, nlayers > 0 else { throw fail("--emsize, --nhid and --nlayers must be positive") }
+        guard vocabularySize <= Limits.vocabulary else {
+            throw fail("the vocabulary has \(vocabularySize) words, more than the \(Limits.vocabulary) a model can have")
+        }
+        if let problem = Limits.problem("--emsize", emsize, 1...Limits.width) ?? Limits.problem("--nhid", nhid, 1...Limits.width)
+            ?? Limits.problem("--nlayers", nlayers, 1...Limits.layers)
+        {
+            throw fail(problem)
+        }
         guard dropout >= 0, dropout < 1 else { throw fail("--dropout must be in [0, 1), got \(dropout)") }
         for option in ModelOption.allCases where option.isSet(in: self) && !spec.options.contains(option) {
             let kinds = ModelKind.allCases.filter { $0.spec.options.contains(option) }.map(\.rawValue)
@@ -129,5 +144,64 @@ extension ModelConfig {
             case .equalSizes: break
             }
         }
+    }
+
+    /// The largest values validation accepts: far above any model this toolkit trains, and low
+    /// enough that no tensor size or parameter count computed from a valid configuration overflows.
+    /// (Whether a valid model fits in memory is `makeLanguageModel`'s check.)
+    public enum Limits {
+        /// Words of the vocabulary.
+        public static let vocabulary = 1 << 26
+        /// --emsize, --nhid, --char-emsize.
+        public static let width = 1 << 20
+        /// --nlayers, --rnn-layers, --highway-layers.
+        public static let layers = 1024
+        /// --ngram.
+        public static let ngram = 64
+        /// --kernel-size.
+        public static let kernelSize = 256
+        /// --attention-window.
+        public static let attentionWindow = 4096
+        /// --max-filter-width.
+        public static let filterWidth = 64
+        /// --feature-maps.
+        public static let featureMaps = 4096
+        /// A CharCNN's character vocabulary (every Unicode scalar and the markers fit).
+        public static let characters = 1 << 21
+        /// A CharCNN's word length in characters, markers included.
+        public static let wordLength = 1 << 16
+
+        /// "FLAG must be in LOW…HIGH, got VALUE" when `value` is outside `range`, else nil.
+        public static func problem(_ flag: String, _ value: Int, _ range: ClosedRange<Int>) -> String? {
+            range.contains(value) ? nil : "\(flag) must be in \(range.lowerBound)…\(range.upperBound), got \(value)"
+        }
+    }
+}
+
+extension ModelConfig {
+    /// Decodes every field as written, except `nhead` for kinds without attention heads: older
+    /// configurations (and the PyTorch twin's) carry the recipe's 2 for every kind.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(ModelKind.self, forKey: .kind)
+        vocabularySize = try c.decode(Int.self, forKey: .vocabularySize)
+        emsize = try c.decode(Int.self, forKey: .emsize)
+        nhid = try c.decode(Int.self, forKey: .nhid)
+        nlayers = try c.decode(Int.self, forKey: .nlayers)
+        let heads = try c.decodeIfPresent(Int.self, forKey: .nhead)
+        nhead = kind.spec.options.contains(.nhead) ? heads : nil
+        dropout = try c.decode(Float.self, forKey: .dropout)
+        tied = try c.decode(Bool.self, forKey: .tied)
+        ngram = try c.decodeIfPresent(Int.self, forKey: .ngram)
+        hiddenActivation = try c.decodeIfPresent(HiddenActivation.self, forKey: .hiddenActivation)
+        kernelSize = try c.decodeIfPresent(Int.self, forKey: .kernelSize)
+        rnnLayers = try c.decodeIfPresent(Int.self, forKey: .rnnLayers)
+        attentionWindow = try c.decodeIfPresent(Int.self, forKey: .attentionWindow)
+        charEmsize = try c.decodeIfPresent(Int.self, forKey: .charEmsize)
+        maxFilterWidth = try c.decodeIfPresent(Int.self, forKey: .maxFilterWidth)
+        featureMaps = try c.decodeIfPresent(Int.self, forKey: .featureMaps)
+        highwayLayers = try c.decodeIfPresent(Int.self, forKey: .highwayLayers)
+        characters = try c.decodeIfPresent(Int.self, forKey: .characters)
+        maxWordLength = try c.decodeIfPresent(Int.self, forKey: .maxWordLength)
     }
 }

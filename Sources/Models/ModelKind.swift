@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Tensor
 
@@ -35,12 +36,13 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
 
 /// The configuration fields only some kinds read (nil for the others), with their flags.
 public enum ModelOption: String, CaseIterable, Sendable {
-    case ngram, hiddenActivation, kernelSize, rnnLayers, attentionWindow, charEmsize, maxFilterWidth, featureMaps
+    case nhead, ngram, hiddenActivation, kernelSize, rnnLayers, attentionWindow, charEmsize, maxFilterWidth, featureMaps
     case highwayLayers, characters, maxWordLength
 
     /// The flag that sets it (or, for what the data sets, a description).
     public var flag: String {
         switch self {
+        case .nhead: "--nhead"
         case .ngram: "--ngram"
         case .hiddenActivation: "--hidden-act"
         case .kernelSize: "--kernel-size"
@@ -57,6 +59,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
 
     func isSet(in c: ModelConfig) -> Bool {
         switch self {
+        case .nhead: c.nhead != nil
         case .ngram: c.ngram != nil
         case .hiddenActivation: c.hiddenActivation != nil
         case .kernelSize: c.kernelSize != nil
@@ -74,13 +77,14 @@ public enum ModelOption: String, CaseIterable, Sendable {
     /// Sets the field to its value, its default where nil (what the data sets has no default).
     func resolve(_ c: inout ModelConfig) {
         switch self {
+        case .nhead: c.nhead = c.attentionHeads
         case .ngram: c.ngram = c.ngramOrder
         case .hiddenActivation: c.hiddenActivation = c.nplmActivation
         case .kernelSize: c.kernelSize = c.convolutionWidth
         case .rnnLayers: c.rnnLayers = c.recurrentLayers
         case .attentionWindow: c.attentionWindow = c.attentionSpan
         case .charEmsize: c.charEmsize = c.characterEmsize
-        case .maxFilterWidth: c.maxFilterWidth = c.filterWidths.upperBound
+        case .maxFilterWidth: c.maxFilterWidth = c.widestFilter
         case .featureMaps: c.featureMaps = c.mapsPerWidth
         case .highwayLayers: c.highwayLayers = c.highwayCount
         case .characters, .maxWordLength: break
@@ -88,9 +92,35 @@ public enum ModelOption: String, CaseIterable, Sendable {
     }
 }
 
+/// One tensor of a model's state dict, described from the configuration alone: its PyTorch name,
+/// its shape, and whether it is a trainable parameter, a buffer, or a second name of a parameter
+/// listed before it (a tied decoder weight: saved under both names, counted once).
+public struct TensorDeclaration: Equatable, Sendable {
+    public enum Role: Equatable, Sendable {
+        case parameter, buffer, tied
+    }
+
+    public let name: String
+    public let shape: [Int]
+    public let role: Role
+
+    public init(_ name: String, _ shape: [Int], _ role: Role = .parameter) {
+        (self.name, self.shape, self.role) = (name, shape, role)
+    }
+
+    /// Scalars in the tensor (saturating at Int.max, so an unvalidated shape never traps).
+    public var count: Int {
+        shape.reduce(1) { product, size in
+            let (result, overflow) = product.multipliedReportingOverflow(by: Swift.max(size, 0))
+            return overflow ? .max : result
+        }
+    }
+}
+
 /// One model kind's declaration: the fields it reads beyond the common ones, its own checks,
-/// whether its decoder can share the embedding, how to build it and how many parameters it has.
-/// Each kind's file declares its spec; `ModelKind.spec` lists them; the rest reads from there.
+/// whether its decoder can share the embedding, how to build it, and its tensors (names and
+/// shapes, hence its parameter count). Each kind's file declares its spec; `ModelKind.spec` lists
+/// them; the rest reads from there.
 public struct ModelKindSpec: Sendable {
     /// Whether `--tied` fits the kind.
     public enum Tying: Sendable {
@@ -103,46 +133,106 @@ public struct ModelKindSpec: Sendable {
     /// The kind-specific fields it reads.
     public let options: [ModelOption]
     public let tying: Tying
-    /// Its own checks of a configuration (the common ones done): a one-line problem or nil.
+    /// Its own checks of a configuration (the common ones done): a one-line problem or nil. It
+    /// checks the kind's numbers against `ModelConfig.Limits` before computing with them.
     let problem: @Sendable (ModelConfig) -> String?
     /// Builds it from a validated, resolved configuration (`words` spell the vocabulary).
     let make: @Sendable (ModelConfig, [String]?, RandomGenerator) -> any LanguageModel
-    /// Trainable scalars of a resolved configuration, counted without building the model (a tied
-    /// weight once, as PyTorch's `sum(p.numel() for p in model.parameters())`).
-    public let parameterCount: @Sendable (ModelConfig) -> Int
+    /// The state dict of a validated, resolved configuration, in the order the built model's
+    /// `namedTensors()` lists it, worked out without building anything.
+    public let tensors: @Sendable (ModelConfig) -> [TensorDeclaration]
 
     public init(
         options: [ModelOption] = [], tying: Tying = .equalSizes,
         problem: @escaping @Sendable (ModelConfig) -> String? = { _ in nil },
         make: @escaping @Sendable (ModelConfig, [String]?, RandomGenerator) -> any LanguageModel,
-        parameterCount: @escaping @Sendable (ModelConfig) -> Int
+        tensors: @escaping @Sendable (ModelConfig) -> [TensorDeclaration]
     ) {
         (self.options, self.tying, self.problem) = (options, tying, problem)
-        (self.make, self.parameterCount) = (make, parameterCount)
+        (self.make, self.tensors) = (make, tensors)
+    }
+
+    /// Trainable scalars of a validated, resolved configuration, counted without building the
+    /// model (a tied weight once, buffers not: PyTorch's `sum(p.numel() for p in model.parameters())`).
+    public func parameterCount(_ config: ModelConfig) -> Int {
+        saturatingSum(tensors(config).filter { $0.role == .parameter }.map(\.count))
+    }
+}
+
+/// Σ `counts`, saturating at Int.max.
+func saturatingSum(_ counts: [Int]) -> Int {
+    counts.reduce(0) { sum, count in
+        let (result, overflow) = sum.addingReportingOverflow(count)
+        return overflow ? .max : result
     }
 }
 
 extension ModelConfig {
+    /// The state dict this configuration describes (names, shapes, roles), without building it.
+    public var tensorDeclarations: [TensorDeclaration] { kind.spec.tensors(resolved()) }
+
     /// Trainable scalars of this configuration, counted without allocating the model.
     public var parameterCount: Int { kind.spec.parameterCount(resolved()) }
 
-    /// The recipe's embedding and decoder: V·emsize, plus nhid·V (unless tied) and V biases.
-    var embeddingAndDecoderParameters: Int {
-        vocabularySize * emsize + (tied ? 0 : nhid * vocabularySize) + vocabularySize
+    /// Scalars the built model holds: parameters (a tied weight once) and buffers.
+    public var scalarCount: Int { saturatingSum(tensorDeclarations.filter { $0.role != .tied }.map(\.count)) }
+
+    /// A one-line problem when the model would not fit in this machine's memory (its weights and
+    /// buffers, and a gradient for every parameter), else nil.
+    public func memoryProblem(physicalMemory: UInt64 = ProcessInfo.processInfo.physicalMemory) -> String? {
+        Models.memoryProblem(
+            what: "\(kind.rawValue) model", parameters: parameterCount, scalars: scalarCount, physicalMemory: physicalMemory)
     }
 }
 
-/// Scalars of a stacked recurrent layer with `gates` gate blocks (1 plain, 3 GRU, 4 LSTM), both bias vectors.
-func recurrentParameters(gates: Int, input: Int, hidden: Int, layers: Int) -> Int {
-    (0..<layers).reduce(0) { sum, l in sum + gates * hidden * ((l == 0 ? input : hidden) + hidden + 2) }
+/// "the WHAT has N parameters and needs X GB …" when `scalars` Float32 values and a gradient for
+/// each of `parameters` do not fit in `physicalMemory` bytes, else nil.
+func memoryProblem(
+    what: String, parameters: Int, scalars: Int, physicalMemory: UInt64 = ProcessInfo.processInfo.physicalMemory
+) -> String? {
+    let bytes = 4 * (Double(scalars) + Double(parameters))
+    guard bytes > Double(physicalMemory) else { return nil }
+    func gigabytes(_ b: Double) -> String { String(format: "%.1f GB", b / 1e9) }
+    return
+        "the \(what) has \(parameters) parameters and needs \(gigabytes(bytes)) with their gradients, more than this machine's \(gigabytes(Double(physicalMemory))) of memory"
 }
 
-/// Builds the model `config` describes (validated first, kind-specific fields resolved to their
-/// defaults). `words` (the vocabulary, id order) spell the CharCNN's words; without them its
+/// The recipe's embedding and decoder tensors around a kind's own: `encoder.weight` [V, emsize]
+/// first; `decoder.weight` [V, decoderInput] (a second name of the embedding when tied) and
+/// `decoder.bias` [V] last.
+func recipeTensors(_ c: ModelConfig, decoderInput: Int, between middle: [TensorDeclaration]) -> [TensorDeclaration] {
+    let v = c.vocabularySize
+    return [TensorDeclaration("encoder.weight", [v, c.emsize])] + middle + [
+        TensorDeclaration("decoder.weight", [v, decoderInput], c.tied ? .tied : .parameter),
+        TensorDeclaration("decoder.bias", [v])
+    ]
+}
+
+/// PyTorch's names and shapes of a stacked recurrent layer `prefix` with `gates` gate blocks
+/// (1 plain, 3 GRU, 4 LSTM), per layer weight_ih, weight_hh, bias_ih, bias_hh.
+func recurrentTensors(_ prefix: String, gates: Int, input: Int, hidden: Int, layers: Int) -> [TensorDeclaration] {
+    (0..<Swift.max(layers, 0)).flatMap { l in
+        [
+            TensorDeclaration("\(prefix).weight_ih_l\(l)", [gates * hidden, l == 0 ? input : hidden]),
+            TensorDeclaration("\(prefix).weight_hh_l\(l)", [gates * hidden, hidden]),
+            TensorDeclaration("\(prefix).bias_ih_l\(l)", [gates * hidden]),
+            TensorDeclaration("\(prefix).bias_hh_l\(l)", [gates * hidden])
+        ]
+    }
+}
+
+/// `prefix.weight` [out, input] and `prefix.bias` [out], as a PyTorch `nn.Linear`.
+func linearTensors(_ prefix: String, input: Int, output: Int) -> [TensorDeclaration] {
+    [TensorDeclaration("\(prefix).weight", [output, input]), TensorDeclaration("\(prefix).bias", [output])]
+}
+
+/// Builds the model `config` describes (validated first, refused when it would not fit in memory,
+/// kind-specific fields resolved to their defaults). `words` (the vocabulary, id order) spell the CharCNN's words; without them its
 /// character table is left empty, to be filled by a state dict.
 public func makeLanguageModel(_ config: ModelConfig, words: [String]? = nil, generator: RandomGenerator = .global)
     throws(ModelConfigError) -> any LanguageModel
 {
     try config.validate()
+    if let problem = config.memoryProblem() { throw ModelConfigError(description: problem) }
     return config.kind.spec.make(config.resolved(), words, generator)
 }

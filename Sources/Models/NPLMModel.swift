@@ -62,7 +62,10 @@ public final class NPLMModel: Module, LanguageModel {
 extension NPLMModel {
     static let spec = ModelKindSpec(
         options: [.ngram, .hiddenActivation],
-        problem: { c in c.ngramOrder >= 2 ? nil : "--ngram must be at least 2, got \(c.ngramOrder)" },
+        problem: { c in ModelConfig.Limits.problem("--ngram", c.ngramOrder, 2...ModelConfig.Limits.ngram) },
         make: { config, _, generator in NPLMModel(config, generator: generator) },
-        parameterCount: { c in c.embeddingAndDecoderParameters + (c.ngramOrder - 1) * c.emsize * c.nhid + c.nhid })
+        tensors: { c in
+            recipeTensors(
+                c, decoderInput: c.nhid, between: linearTensors("hidden", input: (c.ngramOrder - 1) * c.emsize, output: c.nhid))
+        })
 }

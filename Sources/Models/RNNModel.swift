@@ -90,9 +90,10 @@ extension RNNModel {
     static func spec(_ cell: Cell) -> ModelKindSpec {
         ModelKindSpec(
             make: { config, _, generator in RNNModel(config, cell: cell, generator: generator) },
-            parameterCount: { c in
-                c.embeddingAndDecoderParameters
-                    + recurrentParameters(gates: cell.gates, input: c.emsize, hidden: c.nhid, layers: c.nlayers)
+            tensors: { c in
+                recipeTensors(
+                    c, decoderInput: c.nhid,
+                    between: recurrentTensors("rnn", gates: cell.gates, input: c.emsize, hidden: c.nhid, layers: c.nlayers))
             })
     }
 

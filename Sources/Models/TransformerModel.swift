@@ -16,11 +16,12 @@ public final class TransformerModel: Module, LanguageModel {
 
     public init(_ config: ModelConfig, generator: RandomGenerator = .global) {
         self.config = config
-        positionalEncoding = PositionalEncoding(dModel: config.emsize, dropout: config.dropout, generator: generator)
+        positionalEncoding = PositionalEncoding(
+            dModel: config.emsize, dropout: config.dropout, maxLen: Self.positions, generator: generator)
         transformerEncoder = TransformerEncoder(
             layers: (0..<config.nlayers).map { _ in
                 TransformerEncoderLayer(
-                    dModel: config.emsize, numHeads: config.nhead, dimFeedforward: config.nhid,
+                    dModel: config.emsize, numHeads: config.attentionHeads, dimFeedforward: config.nhid,
                     dropout: config.dropout, generator: generator)
             })
         encoder = Embedding(config.vocabularySize, config.emsize, generator: generator)
@@ -38,6 +39,9 @@ public final class TransformerModel: Module, LanguageModel {
     }
 
     public func initialState(batchSize: Int) -> RecurrentState { .none }
+
+    /// Rows of the positional table (`pos_encoder.pe`, [positions, 1, emsize]), the recipe's.
+    static let positions = 5000
 
     /// Generation re-reads up to this many tokens (the positional table holds 5000).
     public var generationContext: Int? { 1024 }
@@ -67,15 +71,30 @@ public final class TransformerEncoder: Module {
 
 extension TransformerModel {
     static let spec = ModelKindSpec(
+        options: [.nhead],
         tying: .unsupported("--tied is not supported for the Transformer (as in the recipe)"),
         problem: { c in
-            c.nhead > 0 && c.emsize % c.nhead == 0 ? nil : "--emsize \(c.emsize) must be a multiple of --nhead \(c.nhead)"
+            if let problem = ModelConfig.Limits.problem("--nhead", c.attentionHeads, 1...c.emsize) { return problem }
+            return c.emsize % c.attentionHeads == 0
+                ? nil : "--emsize \(c.emsize) must be a multiple of --nhead \(c.attentionHeads)"
         },
         make: { config, _, generator in TransformerModel(config, generator: generator) },
-        parameterCount: { c in
-            let (d, f) = (c.emsize, c.nhid)
-            // Per layer: in_proj (3d × d + 3d), out_proj, the feed-forward pair, two layer norms.
-            let layer = 3 * d * d + 3 * d + d * d + d + d * f + f + f * d + d + 4 * d
-            return c.vocabularySize * d + c.nlayers * layer + d * c.vocabularySize + c.vocabularySize
+        tensors: { c in
+            let (v, d, f) = (c.vocabularySize, c.emsize, c.nhid)
+            let layers = (0..<c.nlayers).flatMap { l in
+                let prefix = "transformer_encoder.layers.\(l)"
+                return [
+                    TensorDeclaration("\(prefix).self_attn.in_proj_weight", [3 * d, d]),
+                    TensorDeclaration("\(prefix).self_attn.in_proj_bias", [3 * d])
+                ] + linearTensors("\(prefix).self_attn.out_proj", input: d, output: d)
+                    + linearTensors("\(prefix).linear1", input: d, output: f)
+                    + linearTensors("\(prefix).linear2", input: f, output: d)
+                    + [
+                        TensorDeclaration("\(prefix).norm1.weight", [d]), TensorDeclaration("\(prefix).norm1.bias", [d]),
+                        TensorDeclaration("\(prefix).norm2.weight", [d]), TensorDeclaration("\(prefix).norm2.bias", [d])
+                    ]
+            }
+            return [TensorDeclaration("pos_encoder.pe", [TransformerModel.positions, 1, d], .buffer)] + layers
+                + [TensorDeclaration("encoder.weight", [v, d])] + linearTensors("decoder", input: d, output: v)
         })
 }

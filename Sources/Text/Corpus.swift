@@ -41,6 +41,7 @@ public struct Corpus: Sendable {
         do { return try TextFile.read(path) } catch {
             switch error {
             case .missing(let path): throw .missingFile(path)
+            case .directory(let path): throw .directory(path)
             case .unreadable(let path): throw .unreadable(path)
             }
         }
@@ -60,12 +61,13 @@ public struct Corpus: Sendable {
         return ids
     }
 
-    /// Ids of `text` against a fixed vocabulary; an unknown word is an error naming it.
-    public static func encode(_ text: String, with vocabulary: Vocabulary) throws(TextError) -> [Int] {
+    /// Ids of `text` against a fixed vocabulary; an unknown word is an error naming it, or, with
+    /// `unknown` (the id of `<unk>`, say), reads as that id.
+    public static func encode(_ text: String, with vocabulary: Vocabulary, unknown: Int? = nil) throws(TextError) -> [Int] {
         var ids: [Int] = []
         for line in lines(of: text) {
             for word in line.split(whereSeparator: \.isWhitespace) {
-                guard let id = vocabulary.id(of: String(word)) else { throw .unknownWord(String(word)) }
+                guard let id = vocabulary.id(of: String(word)) ?? unknown else { throw .unknownWord(String(word)) }
                 ids.append(id)
             }
             if let eos = vocabulary.id(of: Vocabulary.eos) { ids.append(eos) }
@@ -73,9 +75,9 @@ public struct Corpus: Sendable {
         return ids
     }
 
-    /// Reads a text file and encodes it with `vocabulary`.
-    public static func encodeFile(_ path: String, with vocabulary: Vocabulary) throws(TextError) -> [Int] {
-        let ids = try encode(try read(path), with: vocabulary)
+    /// Reads a text file and encodes it with `vocabulary` (`unknown` as in `encode`).
+    public static func encodeFile(_ path: String, with vocabulary: Vocabulary, unknown: Int? = nil) throws(TextError) -> [Int] {
+        let ids = try encode(try read(path), with: vocabulary, unknown: unknown)
         guard !ids.isEmpty else { throw .empty(path) }
         return ids
     }

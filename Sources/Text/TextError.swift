@@ -2,6 +2,8 @@
 public enum TextError: Error, Equatable, CustomStringConvertible {
     case missingDirectory(String)
     case missingFile(String)
+    /// The path names a folder where a text file is expected.
+    case directory(String)
     case unreadable(String)
     case empty(String)
     case tooShort(String, tokens: Int, needed: Int)
@@ -13,6 +15,7 @@ public enum TextError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .missingDirectory(let path): "data folder not found: \(path)"
         case .missingFile(let path): "file not found: \(path)"
+        case .directory(let path): "\(path) is a directory, not a text file"
         case .unreadable(let path): "cannot read \(path) as UTF-8 text"
         case .empty(let path): "no words in \(path)"
         case .tooShort(let what, let tokens, let needed): "\(what) has \(tokens) tokens, fewer than the \(needed) needed"

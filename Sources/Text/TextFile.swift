@@ -3,6 +3,8 @@ import Foundation
 /// Why `TextFile` could not read a file; each reader turns it into its own error naming the path.
 public enum TextFileError: Error, Equatable, Sendable {
     case missing(String)
+    /// The path names a folder where a text file is expected.
+    case directory(String)
     case unreadable(String)
 }
 
@@ -30,7 +32,8 @@ public enum TextFile {
     public static func bytes(_ path: String) throws(TextFileError) -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missing(path) }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
+        if isDirectory.boolValue { throw .directory(path) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
         return data.dropFirst(byteOrderMarkLength(data))
     }
 

@@ -24,8 +24,7 @@ public struct Curriculum: Codable, Equatable, Sendable {
     /// A one-line problem with these settings for a window of `bptt` steps, or nil.
     public func problem(bptt: Int) -> String? {
         if start < 1 || start > bptt { return "--curriculum-start must be in 1…--bptt (\(bptt)), got \(start)" }
-        if epochs < 1 { return "--curriculum-epochs must be at least 1, got \(epochs)" }
-        return nil
+        return TrainOptions.outside("--curriculum-epochs", epochs, 1...TrainOptions.Limits.epochs)
     }
 
     /// The length of the window starting at `row` of `epoch` over a stream of `rows` rows.
@@ -33,7 +32,9 @@ public struct Curriculum: Codable, Equatable, Sendable {
         let positions = rows - 1
         guard epoch <= epochs, positions > 0 else { return bptt }
         let g = (epoch - 1) * positions + row
-        return start + (bptt - start) * g / (epochs * positions)
+        // (bptt − start)·g can pass Int.max on a long stream; the quotient is at most bptt − start.
+        let product = (bptt - start).multipliedFullWidth(by: g)
+        return start + (epochs * positions).dividingFullWidth(product).quotient
     }
 }
 

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Models
 import Tensor
@@ -60,13 +61,21 @@ public struct LanguageModelRun {
         public let profile: StageProfile?
     }
 
+    /// Most sentences the built-in corpus is asked for.
+    public static let maxBuiltinSentences = 10_000_000
+
     /// What can be refused before any text is read (`perplex sweep` checks every run with it):
     /// the training options, the model's shape, and that the data folder holds its three files.
     /// Returns a one-line problem or nil.
     public func problem() -> String? {
         if let problem = training.problem() { return problem }
         switch data {
-        case .builtIn(let sentences): if sentences < 1 { return "--builtin-sentences must be positive" }
+        case .builtIn(let sentences):
+            // The grammar generates every sentence up front.
+            if sentences < 1 { return "--builtin-sentences must be positive" }
+            if sentences > Self.maxBuiltinSentences {
+                return "--builtin-sentences must be at most \(Self.maxBuiltinSentences), got \(sentences)"
+            }
         case .directory(let path):
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -79,6 +88,7 @@ public struct LanguageModelRun {
         case .corpus: break
         }
         do { try model.fitted(words: ["w"]).validate() } catch { return "\(error)" }
+        if let problem = folderProblem(save) { return "cannot create the run folder \(save): \(problem)" }
         if !overwrite && !resumesInto(save) && RunFolder.holdsModel(save) {
             return
                 "the run folder \(save) already holds a trained model; pass --overwrite to replace that run, or --save another folder"
@@ -105,6 +115,11 @@ public struct LanguageModelRun {
             do { lm = try makeLanguageModel(model.fitted(words: corpus.vocabulary.words), words: corpus.vocabulary.words) } catch
             {
                 throw TrainError(description: "\(error)")
+            }
+            if model.kind.spec.options.contains(.characters) {
+                let cut = CharacterVocabulary(words: corpus.vocabulary.words).cutWords
+                let kept = CharacterVocabulary.maxWordLength - 2
+                if cut > 0 { say("\(cut) words longer than \(kept) characters are spelled by their first \(kept)") }
             }
         }
         let record = RunConfig(

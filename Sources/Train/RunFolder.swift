@@ -15,12 +15,16 @@ public struct RunFolder {
     /// The state a resumed run goes on from (the last epoch's end, or where training stopped).
     public var last: URL { url.appendingPathComponent("last.safetensors") }
 
+    /// Whether `url` is a file (not a folder: a folder where a file belongs is never removed).
+    static func isFile(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
     /// Whether the folder at `path` holds a trained model (model.safetensors or last.safetensors).
     public static func holdsModel(_ path: String) -> Bool {
         let folder = URL(fileURLWithPath: path)
-        return ["model.safetensors", "last.safetensors"].contains {
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
-        }
+        return ["model.safetensors", "last.safetensors"].contains { isFile(folder.appendingPathComponent($0)) }
     }
 
     /// The first of `base`, `base-2`, `base-3`, … that holds no trained model: where a run goes
@@ -50,13 +54,15 @@ public struct RunFolder {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             if !appending {
-                for file in [model, last, curves, config, vocabulary] where FileManager.default.fileExists(atPath: file.path) {
+                for file in [model, last, curves, config, vocabulary] where Self.isFile(file) {
                     try FileManager.default.removeItem(at: file)
                 }
             }
             if !appending || !FileManager.default.fileExists(atPath: metrics.path) { try Data().write(to: metrics) }
         } catch {
-            throw TrainError(description: "cannot create the run folder \(path): \(error.localizedDescription)")
+            let metrics = url.appendingPathComponent("metrics.jsonl").path
+            let reason = folderProblem(path) ?? writeProblem(metrics).map { "\(metrics): \($0)" } ?? error.localizedDescription
+            throw TrainError(description: "cannot create the run folder \(path): \(reason)")
         }
     }
 

@@ -20,21 +20,40 @@ public struct TrainOptions: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// Checks what a user controls; returns a one-line problem or nil.
+    /// Checks what a user controls, every number against its bound (`Limits`) before any
+    /// arithmetic on it; returns a one-line problem or nil.
     public func problem() -> String? {
         if !(lr > 0) || !lr.isFinite { return "--lr must be positive, got \(lr)" }
-        if clip < 0 || !clip.isFinite { return "--clip must be non-negative, got \(clip)" }
-        if epochs < 1 { return "--epochs must be at least 1, got \(epochs)" }
-        if batchSize < 1 { return "--batch-size must be at least 1, got \(batchSize)" }
-        if batchSize > BatchedStream.maxBatchSize {
-            return "--batch-size must be at most \(BatchedStream.maxBatchSize), got \(batchSize)"
+        if !(clip >= 0) || !clip.isFinite { return "--clip must be non-negative, got \(clip)" }
+        if let problem = Self.outside("--epochs", epochs, 1...Limits.epochs) ?? Self.outside(
+            "--batch-size", batchSize, 1...Limits.batchSize)
+            ?? Self.outside("--bptt", bptt, 1...Limits.bptt) ?? Self.outside("--max-batches", maxBatches, 0...Int.max)
+            ?? Self.outside("--log-interval", logInterval, 1...Int.max)
+            ?? Self.outside("the evaluation batch size", evalBatchSize, 1...Limits.batchSize)
+        {
+            return problem
         }
-        if evalBatchSize < 1 || evalBatchSize > BatchedStream.maxBatchSize {
-            return "the evaluation batch size must be 1…\(BatchedStream.maxBatchSize), got \(evalBatchSize)"
-        }
-        if bptt < 1 { return "--bptt must be at least 1, got \(bptt)" }
-        if maxBatches < 0 { return "--max-batches must be non-negative, got \(maxBatches)" }
-        if logInterval < 1 { return "--log-interval must be at least 1, got \(logInterval)" }
         return curriculum?.problem(bptt: bptt)
+    }
+
+    /// The largest values `problem()` accepts: far above any run this toolkit makes, and low enough
+    /// that the products training forms from them (tokens per batch, curriculum positions) never overflow.
+    public enum Limits {
+        /// --epochs, --curriculum-epochs.
+        public static let epochs = 1_000_000
+        /// --batch-size (per rank) and the evaluation batch size.
+        public static let batchSize = 1 << 20
+        /// --bptt.
+        public static let bptt = 1 << 20
+    }
+
+    /// "FLAG must be at least LOW" (non-negative for 0) or "at most HIGH", with the value, when
+    /// `value` is outside `range`; else nil.
+    static func outside(_ flag: String, _ value: Int, _ range: ClosedRange<Int>) -> String? {
+        if value < range.lowerBound {
+            return range.lowerBound == 0
+                ? "\(flag) must be non-negative, got \(value)" : "\(flag) must be at least \(range.lowerBound), got \(value)"
+        }
+        return value > range.upperBound ? "\(flag) must be at most \(range.upperBound), got \(value)" : nil
     }
 }

@@ -22,9 +22,8 @@ public struct SkipGramCorpus: Sendable {
         var fileEnds: [Int] = []
         for path in paths {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw .missingFile(path)
-            }
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missingFile(path) }
+            if isDirectory.boolValue { throw .directory(path) }
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
                 throw .unreadable(path)

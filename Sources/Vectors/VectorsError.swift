@@ -2,6 +2,8 @@
 /// setting at fault.
 public enum VectorsError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
+    /// The path names a folder where a text file is expected.
+    case directory(String)
     case unreadable(String)
     /// No input file was given.
     case noInput
@@ -17,6 +19,7 @@ public enum VectorsError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingFile(let path): "file not found: \(path)"
+        case .directory(let path): "\(path) is a directory, not a text file"
         case .unreadable(let path): "cannot read \(path)"
         case .noInput: "no input file given"
         case .emptyCorpus(let paths): "no words in \(paths.joined(separator: ", "))"

@@ -8,10 +8,10 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a small classifier on built-in spiral data (an engine smoke run).")
 
-    @Option(help: "Training steps.") var steps = 2000
-    @Option(help: "Hidden units.") var hidden = 64
-    @Option(help: "Learning rate.") var lr: Float = 0.5
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Training steps.") var steps = 2000
+    @Option(parsing: .unconditional, help: "Hidden units.") var hidden = 64
+    @Option(parsing: .unconditional, help: "Learning rate.") var lr: Float = 0.5
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
 
     func validate() throws {
         guard steps > 0, hidden > 0, lr > 0, lr.isFinite else {

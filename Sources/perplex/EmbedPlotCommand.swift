@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Formats
 import Foundation
 import Plot
 import Tensor
@@ -22,30 +23,34 @@ struct EmbedPlotCommand: ParsableCommand {
     enum Method: String, ExpressibleByArgument, CaseIterable { case tsne, pca }
 
     @OptionGroup var source: VectorsOptions
-    @Option(help: "How many words to map: the first N (see --rank-by).") var words = 300
+    @Option(parsing: .unconditional, help: "How many words to map: the first N (see --rank-by).") var words = 300
     @Option(
         name: [.customLong("rank-by"), .customLong("rank_by")],
         help: "Order words by their count in this text file (e.g. the training text) before taking --words.")
     var rankBy: String?
     @Option(help: "tsne or pca.") var method: Method = .tsne
-    @Option(help: "t-SNE perplexity (at most (N - 1) / 3).") var perplexity = 30.0
-    @Option(help: "t-SNE iterations in all, the 250 of early exaggeration included.") var iterations = 1000
-    @Option(help: "Barnes-Hut accuracy: cells with side/distance below theta are summarised (0 = exact forces).")
+    @Option(parsing: .unconditional, help: "t-SNE perplexity (at most (N - 1) / 3).") var perplexity = 30.0
+    @Option(parsing: .unconditional, help: "t-SNE iterations in all, the 250 of early exaggeration included.")
+    var iterations = 1000
+    @Option(
+        parsing: .unconditional,
+        help: "Barnes-Hut accuracy: cells with side/distance below theta are summarised (0 = exact forces).")
     var theta = 0.5
     @Flag(help: "Exact t-SNE (O(N²) per iteration) whatever N.") var exact = false
     @Flag(name: [.customLong("barnes-hut"), .customLong("barnes_hut")], help: "Barnes-Hut t-SNE whatever N.")
     var barnesHut = false
     @Option(
-        name: [.customLong("learning-rate"), .customLong("learning_rate")],
+        name: [.customLong("learning-rate"), .customLong("learning_rate")], parsing: .unconditional,
         help: "Fixed learning rate in openTSNE's units (default: openTSNE's auto, N/12 then N).")
     var learningRate: Double?
-    @Option(help: "Seed of the initialisation's jitter.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of the initialisation's jitter.") var seed: UInt64 = 1
     @Option(help: "The SVG file to write.") var out = "embedding.svg"
     @Option(help: "Also write the 2-D coordinates as 'word<TAB>x<TAB>y' lines to this file.") var coords: String?
     @Option(help: "Plot title (default: method, words and settings).") var title: String?
-    @Option(help: "Plot width in pixels.") var width = 1200.0
-    @Option(help: "Plot height in pixels.") var height = 900.0
-    @Option(name: [.customLong("font-size"), .customLong("font_size")], help: "Label font size in pixels.")
+    @Option(parsing: .unconditional, help: "Plot width in pixels.") var width = 1200.0
+    @Option(parsing: .unconditional, help: "Plot height in pixels.") var height = 900.0
+    @Option(
+        name: [.customLong("font-size"), .customLong("font_size")], parsing: .unconditional, help: "Label font size in pixels.")
     var fontSize = 11.0
     @Flag(
         name: [.customLong("equal-aspect"), .customLong("equal_aspect")],
@@ -62,6 +67,8 @@ struct EmbedPlotCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutput(out)
+        if let coords { try checkOutput(coords) }
         let vectors = try selectedVectors()
         let name = vectors.count < words ? "all \(vectors.count) words" : "\(vectors.count) words"
         print("| \(name) of dimension \(vectors.dimension)" + (vectors.count < words ? " (fewer than --words \(words))" : ""))
@@ -159,8 +166,8 @@ struct EmbedPlotCommand: ParsableCommand {
             xLabel: method == .pca ? "component 1" : "t-SNE 1", yLabel: method == .pca ? "component 2" : "t-SNE 2",
             points: points, width: width, height: height, fontSize: fontSize, equalAspect: equalAspect)
         let rendering = plot.render()
-        do { try Data(rendering.svg.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
-            throw fail("cannot write \(out): \(error.localizedDescription)")
+        do { try writeAtomically(Data(rendering.svg.utf8), to: URL(fileURLWithPath: out)) } catch {
+            throw writeFailure(out, error)
         }
         let placement = rendering.placement
         var note = "\(placement.labels.count) of \(vectors.count) labels placed"
@@ -172,9 +179,7 @@ struct EmbedPlotCommand: ParsableCommand {
     func writeCoordinates(_ vectors: WordVectors, _ xy: [Double], to path: String) throws {
         var text = "word\tx\ty\n"
         for (i, word) in vectors.words.enumerated() { text += "\(word)\t\(xy[2 * i])\t\(xy[2 * i + 1])\n" }
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw fail("cannot write \(path): \(error.localizedDescription)")
-        }
+        do { try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: path)) } catch { throw writeFailure(path, error) }
         print("| wrote \(path)")
     }
 }

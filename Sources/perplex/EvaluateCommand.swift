@@ -11,8 +11,17 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(help: "A model.safetensors file or a run folder.") var checkpoint: String
     @Option(help: "Text to evaluate (one sentence per line, words separated by spaces).") var text: String
-    @Option(name: [.customLong("batch-size"), .customLong("batch_size")], help: "Evaluation batch size.") var batchSize = 10
-    @Option(help: "Sequence length.") var bptt = 35
+    @Option(name: [.customLong("batch-size"), .customLong("batch_size")], parsing: .unconditional, help: "Evaluation batch size.")
+    var batchSize = 10
+    @Option(parsing: .unconditional, help: "Sequence length.") var bptt = 35
+    @Flag(
+        help:
+            "Read words outside the checkpoint's vocabulary as <unk> (the vocabulary must have it); without it an unknown word is an error."
+    )
+    var unk = false
+
+    /// The word `--unk` reads unknown words as (the recipe's PTB text has it).
+    static let unknownWord = "<unk>"
 
     func run() throws {
         guard batchSize > 0, bptt > 0 else { throw fail("--batch-size and --bptt must be positive") }
@@ -21,11 +30,22 @@ struct EvaluateCommand: ParsableCommand {
         }
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
         do { loaded = try Checkpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
+        let vocabulary = loaded.vocabulary
+        var unknown: Int?
+        if unk {
+            guard let id = vocabulary.id(of: Self.unknownWord) else {
+                throw fail("--unk: the checkpoint's vocabulary has no \(Self.unknownWord) to read unknown words as")
+            }
+            unknown = id
+        }
+        let ids: [Int]
+        do { ids = try Corpus.encodeFile(text, with: vocabulary, unknown: unknown) } catch { throw fail("\(error)") }
+        if unk, let contents = try? Corpus.readFile(text) {
+            let outside = contents.split(whereSeparator: \.isWhitespace).filter { vocabulary.id(of: String($0)) == nil }
+            print("| \(outside.count) words outside the vocabulary (\(Set(outside).count) distinct) read as \(Self.unknownWord)")
+        }
         let stream: BatchedStream
-        do {
-            let ids = try Corpus.encodeFile(text, with: loaded.vocabulary)
-            stream = try BatchedStream(checking: ids, batchSize: batchSize, source: text)
-        } catch { throw fail("\(error)") }
+        do { stream = try BatchedStream(checking: ids, batchSize: batchSize, source: text) } catch { throw fail("\(error)") }
         let result = evaluate(loaded.model, on: stream, bptt: bptt)
         print(
             String(

@@ -11,10 +11,10 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate", abstract: "Generate text from a checkpoint.")
 
     @Option(help: "A model.safetensors file or a run folder.") var checkpoint: String
-    @Option(help: "Number of words to generate.") var words = 100
-    @Option(help: "Sampling temperature; lower is more conservative.") var temperature: Float = 1
+    @Option(parsing: .unconditional, help: "Number of words to generate.") var words = 100
+    @Option(parsing: .unconditional, help: "Sampling temperature; lower is more conservative.") var temperature: Float = 1
     @Option(help: "Words to start from (each must be in the vocabulary).") var prompt: String?
-    @Option(help: "Random seed.") var seed: UInt64 = 1111
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1111
 
     func run() throws {
         guard words >= 0 else { throw fail("--words must be non-negative") }

@@ -9,38 +9,44 @@ extension HiddenActivation: ExpressibleByArgument {}
 struct ModelOptions: ParsableArguments {
     @Option(help: "The model kind: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: ModelKind = .lstm
-    @Option(help: "Size of word embeddings (default 200; not for CharCNN).") var emsize: Int?
-    @Option(help: "Hidden units per layer (Transformer: feed-forward width; GatedCNN: channels).") var nhid = 200
-    @Option(help: "Number of layers (GatedCNN, GatedCNN_RNN: convolution blocks).") var nlayers = 2
-    @Option(help: "Attention heads (Transformer).") var nhead = 2
+    @Option(parsing: .unconditional, help: "Size of word embeddings (default 200; not for CharCNN).") var emsize: Int?
+    @Option(parsing: .unconditional, help: "Hidden units per layer (Transformer: feed-forward width; GatedCNN: channels).")
+    var nhid = 200
+    @Option(parsing: .unconditional, help: "Number of layers (GatedCNN, GatedCNN_RNN: convolution blocks).") var nlayers = 2
+    @Option(parsing: .unconditional, help: "Transformer: attention heads (default 2).") var nhead: Int?
     @Flag(help: "Tie the word embedding and softmax weights.") var tied = false
-    @Option(help: "NPLM: words per n-gram (n − 1 context words; default 4).") var ngram: Int?
+    @Option(parsing: .unconditional, help: "NPLM: words per n-gram (n − 1 context words; default 4).") var ngram: Int?
     @Option(
         name: [.customLong("hidden-act"), .customLong("hidden_act")],
         help: "NPLM: hidden activation, linear or tanh (default tanh).")
     var hiddenAct: HiddenActivation?
     @Option(
-        name: [.customLong("kernel-size"), .customLong("kernel_size")],
+        name: [.customLong("kernel-size"), .customLong("kernel_size")], parsing: .unconditional,
         help: "GatedCNN, GatedCNN_RNN: convolution width (default 3).")
     var kernelSize: Int?
-    @Option(name: [.customLong("rnn-layers"), .customLong("rnn_layers")], help: "GatedCNN_RNN: LSTM layers (default 1).")
+    @Option(
+        name: [.customLong("rnn-layers"), .customLong("rnn_layers")], parsing: .unconditional,
+        help: "GatedCNN_RNN: LSTM layers (default 1).")
     var rnnLayers: Int?
     @Option(
-        name: [.customLong("attention-window"), .customLong("attention_window")],
+        name: [.customLong("attention-window"), .customLong("attention_window")], parsing: .unconditional,
         help: "AttentionLSTM: previous outputs each step attends over (default 10).")
     var attentionWindow: Int?
     @Option(
-        name: [.customLong("char-emsize"), .customLong("char_emsize")], help: "CharCNN: character embedding size (default 15).")
+        name: [.customLong("char-emsize"), .customLong("char_emsize")], parsing: .unconditional,
+        help: "CharCNN: character embedding size (default 15).")
     var charEmsize: Int?
     @Option(
-        name: [.customLong("max-filter-width"), .customLong("max_filter_width")],
+        name: [.customLong("max-filter-width"), .customLong("max_filter_width")], parsing: .unconditional,
         help: "CharCNN: filters of widths 1…N characters (default 6).")
     var maxFilterWidth: Int?
     @Option(
-        name: [.customLong("feature-maps"), .customLong("feature_maps")],
+        name: [.customLong("feature-maps"), .customLong("feature_maps")], parsing: .unconditional,
         help: "CharCNN: feature maps per unit of filter width (default 25: width w has 25·w).")
     var featureMaps: Int?
-    @Option(name: [.customLong("highway-layers"), .customLong("highway_layers")], help: "CharCNN: highway layers (default 1).")
+    @Option(
+        name: [.customLong("highway-layers"), .customLong("highway_layers")], parsing: .unconditional,
+        help: "CharCNN: highway layers (default 1).")
     var highwayLayers: Int?
 
     /// The configuration the flags give before the data fixes the vocabulary (see
@@ -65,7 +71,7 @@ struct ModelOptions: ParsableArguments {
         var config = try template(dropout: dropout)
         config.vocabularySize = vocabularySize
         if config.kind.spec.options.contains(.characters) {
-            (config.characters, config.maxWordLength) = (characters, config.filterWidths.upperBound)
+            (config.characters, config.maxWordLength) = (characters, config.widestFilter)
         }
         try config.validate()
         return config.resolved()

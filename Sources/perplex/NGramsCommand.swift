@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Formats
 import Foundation
 import Plot
 import Text
@@ -11,13 +12,14 @@ struct NGramsCommand: ParsableCommand {
         discussion: "Tokens are the recipe's: whitespace-separated words and <eos> at the end of every line.")
 
     @Option(help: "Text file (one sentence per line).") var text: String
-    @Option(help: "n-gram order (1 = words).") var n = 1
-    @Option(help: "How many of the most frequent n-grams to list.") var top = 20
+    @Option(parsing: .unconditional, help: "n-gram order (1 = words).") var n = 1
+    @Option(parsing: .unconditional, help: "How many of the most frequent n-grams to list.") var top = 20
     @Option(help: "Write a log-log rank-frequency chart to this SVG file.") var plot: String?
 
     func run() throws {
         guard n >= 1 else { throw fail("--n must be at least 1") }
         guard top >= 0 else { throw fail("--top must not be negative") }
+        if let plot { try checkOutput(plot) }
         let ids: [Int]
         let vocabulary: Vocabulary
         do {
@@ -42,8 +44,8 @@ struct NGramsCommand: ParsableCommand {
                 title: "Rank-frequency of \(n)-grams (\(URL(fileURLWithPath: text).lastPathComponent))",
                 xLabel: "rank", yLabel: "count", logX: true, logY: true,
                 series: [.init(name: "\(n)-grams", points: points)])
-            do { try Data(chart.svg().utf8).write(to: URL(fileURLWithPath: plot), options: .atomic) } catch {
-                throw fail("cannot write \(plot): \(error.localizedDescription)")
+            do { try writeAtomically(Data(chart.svg().utf8), to: URL(fileURLWithPath: plot)) } catch {
+                throw writeFailure(plot, error)
             }
             print("| wrote \(plot)")
         }

@@ -10,7 +10,7 @@ struct NeighboursCommand: ParsableCommand {
 
     @OptionGroup var source: VectorsOptions
     @Option(help: "The query word (tried as written, then lowercased).") var word: String
-    @Option(help: "How many neighbours to list.") var k = 10
+    @Option(parsing: .unconditional, help: "How many neighbours to list.") var k = 10
 
     func run() throws {
         guard k > 0 else { throw fail("--k must be positive") }

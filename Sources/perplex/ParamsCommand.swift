@@ -3,14 +3,16 @@ import ArgumentParser
 import Foundation
 import Models
 
-/// `perplex params`: the parameter tensors and total of a model configuration, without training.
+/// `perplex params`: the parameter tensors and total of a model configuration, worked out from the
+/// configuration alone (nothing is built, so a model too large for memory is still counted).
 struct ParamsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "params", abstract: "Parameter count per tensor (PyTorch names) and in total for a model configuration.")
 
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "Vocabulary size.") var vocab = 10000
-    @Option(help: "CharCNN: size of the character vocabulary (padding and word markers included).") var characters = 50
+    @Option(parsing: .unconditional, help: "Vocabulary size.") var vocab = 10000
+    @Option(parsing: .unconditional, help: "CharCNN: size of the character vocabulary (padding and word markers included).")
+    var characters = 50
 
     func run() throws {
         guard characters > 0 else { throw fail("--characters must be positive") }
@@ -21,14 +23,12 @@ struct ParamsCommand: ParsableCommand {
         let count: ParameterCount
         do { count = try ParameterCount(config) } catch { throw fail("\(error)") }
         let width = max(9, count.entries.map(\.name.count).max() ?? 0)
-        print(
-            "\("parameter".padding(toLength: width, withPad: " ", startingAt: 0))  \("shape".padding(toLength: 14, withPad: " ", startingAt: 0))  count"
-        )
-        for entry in count.entries {
-            let shape = "[" + entry.shape.map(String.init).joined(separator: ", ") + "]"
-            print(
-                "\(entry.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(shape.padding(toLength: 14, withPad: " ", startingAt: 0))  \(entry.count)"
-            )
+        let shapes = count.entries.map { "[" + $0.shape.map(String.init).joined(separator: ", ") + "]" }
+        let shapeWidth = max(14, shapes.map(\.count).max() ?? 0)
+        func pad(_ text: String, _ length: Int) -> String { text.padding(toLength: length, withPad: " ", startingAt: 0) }
+        print("\(pad("parameter", width))  \(pad("shape", shapeWidth))  count")
+        for (entry, shape) in zip(count.entries, shapes) {
+            print("\(pad(entry.name, width))  \(pad(shape, shapeWidth))  \(entry.count)")
         }
         print("| total \(count.total) parameters (\(config.kind.rawValue), \(count.entries.count) tensors)")
     }

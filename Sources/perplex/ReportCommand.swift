@@ -38,6 +38,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let report: RunReport
         do { report = try RunReport(paths: runs) } catch { throw fail("\(error)") }
+        for note in report.skipped { print("| skipped \(note)") }
         let html = URL(fileURLWithPath: out)
         let curvesFile = curves.map { URL(fileURLWithPath: $0) } ?? Self.defaultCurves(beside: html)
         let svg = report.curves(logY: logY).svg()

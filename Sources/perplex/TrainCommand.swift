@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Models
 import Train
@@ -22,14 +23,17 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Folder with train.txt, valid.txt and test.txt (default: the built-in corpus).")
     var data: String?
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "Initial learning rate.") var lr: Float = 20
-    @Option(help: "Gradient clipping (max global norm).") var clip: Float = 0.25
-    @Option(help: "Upper epoch limit.") var epochs = 40
-    @Option(name: [.customLong("batch-size"), .customLong("batch_size")], help: "Batch size.") var batchSize = 20
-    @Option(help: "Sequence length (truncated BPTT).") var bptt = 35
-    @Option(help: "Dropout applied to layers (0 = no dropout).") var dropout: Float = 0.2
-    @Option(help: "Random seed.") var seed: UInt64 = 1111
-    @Option(name: [.customLong("log-interval"), .customLong("log_interval")], help: "Report interval (batches).")
+    @Option(parsing: .unconditional, help: "Initial learning rate.") var lr: Float = 20
+    @Option(parsing: .unconditional, help: "Gradient clipping (max global norm).") var clip: Float = 0.25
+    @Option(parsing: .unconditional, help: "Upper epoch limit.") var epochs = 40
+    @Option(name: [.customLong("batch-size"), .customLong("batch_size")], parsing: .unconditional, help: "Batch size.")
+    var batchSize = 20
+    @Option(parsing: .unconditional, help: "Sequence length (truncated BPTT).") var bptt = 35
+    @Option(parsing: .unconditional, help: "Dropout applied to layers (0 = no dropout).") var dropout: Float = 0.2
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1111
+    @Option(
+        name: [.customLong("log-interval"), .customLong("log_interval")], parsing: .unconditional,
+        help: "Report interval (batches).")
     var logInterval = 200
     @Option(
         help: ArgumentHelp(
@@ -44,7 +48,7 @@ struct TrainCommand: ParsableCommand {
     )
     var profile = false
     @Option(
-        name: [.customLong("max-batches"), .customLong("max_batches")],
+        name: [.customLong("max-batches"), .customLong("max_batches")], parsing: .unconditional,
         help: "Stop each epoch after this many batches (0: whole epochs); for timing runs.")
     var maxBatches = 0
     @Flag(
@@ -53,15 +57,15 @@ struct TrainCommand: ParsableCommand {
     )
     var curriculum = false
     @Option(
-        name: [.customLong("curriculum-start"), .customLong("curriculum_start")],
+        name: [.customLong("curriculum-start"), .customLong("curriculum_start")], parsing: .unconditional,
         help: "Window length the curriculum starts from (default 5, at most --bptt).")
     var curriculumStart: Int?
     @Option(
-        name: [.customLong("curriculum-epochs"), .customLong("curriculum_epochs")],
+        name: [.customLong("curriculum-epochs"), .customLong("curriculum_epochs")], parsing: .unconditional,
         help: "Epochs over which the curriculum's window grows to --bptt (default 1).")
     var curriculumEpochs: Int?
     @Option(
-        name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")],
+        name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")], parsing: .unconditional,
         help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
     var builtinSentences = 6000
     @Option(
@@ -71,7 +75,7 @@ struct TrainCommand: ParsableCommand {
     var resume: String?
     @Flag(help: "Replace the run already in the --save folder (without it a folder holding a trained model is refused).")
     var overwrite = false
-    @Option(name: .customLong("fail-rank-after"), help: .hidden) var failRankAfter: Int?
+    @Option(name: .customLong("fail-rank-after"), parsing: .unconditional, help: .hidden) var failRankAfter: Int?
 
     /// The training options the flags give.
     var trainOptions: TrainOptions {

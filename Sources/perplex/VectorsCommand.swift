@@ -20,24 +20,29 @@ struct TrainVectorsCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "One or more training text files, read in order as one corpus.") var input: [String] =
         []
     @Option(help: "The .vec file to write.") var output: String
-    @Option(help: "Vector length.") var dim = 100
-    @Option(name: [.customLong("epoch"), .customLong("epochs")], help: "Passes over the text.") var epoch = 5
-    @Option(name: [.customLong("ws"), .customLong("window")], help: "Largest context window (drawn from 1...ws).") var ws = 5
-    @Option(help: "Negative words per context word.") var neg = 5
+    @Option(parsing: .unconditional, help: "Vector length.") var dim = 100
+    @Option(name: [.customLong("epoch"), .customLong("epochs")], parsing: .unconditional, help: "Passes over the text.")
+    var epoch = 5
     @Option(
-        name: [.customLong("min-count"), .customLong("minCount"), .customLong("min_count")],
+        name: [.customLong("ws"), .customLong("window")], parsing: .unconditional,
+        help: "Largest context window (drawn from 1...ws).") var ws = 5
+    @Option(parsing: .unconditional, help: "Negative words per context word.") var neg = 5
+    @Option(
+        name: [.customLong("min-count"), .customLong("minCount"), .customLong("min_count")], parsing: .unconditional,
         help: "Drop words seen fewer times.") var minCount = 5
-    @Option(help: "Starting learning rate (falls linearly to 0).") var lr: Float = 0.05
-    @Option(name: [.customLong("thread"), .customLong("threads")], help: "Training threads (defaults to the number of cores).")
-    var thread = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Shortest character n-gram.") var minn = 3
-    @Option(help: "Longest character n-gram; 0 turns subwords off.") var maxn = 6
-    @Option(help: "Hash buckets for character n-grams.") var bucket = 2_000_000
-    @Option(name: [.customLong("t"), .customShort("t")], help: "Sub-sampling threshold.") var t = 1e-4
+    @Option(parsing: .unconditional, help: "Starting learning rate (falls linearly to 0).") var lr: Float = 0.05
     @Option(
-        name: [.customLong("neg-power"), .customLong("negPower")],
+        name: [.customLong("thread"), .customLong("threads")], parsing: .unconditional,
+        help: "Training threads (defaults to the number of cores).")
+    var thread = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Shortest character n-gram.") var minn = 3
+    @Option(parsing: .unconditional, help: "Longest character n-gram; 0 turns subwords off.") var maxn = 6
+    @Option(parsing: .unconditional, help: "Hash buckets for character n-grams.") var bucket = 2_000_000
+    @Option(name: [.customLong("t"), .customShort("t")], parsing: .unconditional, help: "Sub-sampling threshold.") var t = 1e-4
+    @Option(
+        name: [.customLong("neg-power"), .customLong("negPower")], parsing: .unconditional,
         help: "Negatives are drawn by count^power (word2vec 0.75, fastText 0.5).") var negPower = 0.75
-    @Option(help: "Random seed (initial vectors and each thread's stream).") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Random seed (initial vectors and each thread's stream).") var seed: UInt64 = 0
     @Option(
         name: [.customLong("oov-words")],
         help: "A file of extra words (whitespace-separated): those outside the vocabulary get vectors from their n-grams.")
@@ -60,6 +65,7 @@ struct TrainVectorsCommand: ParsableCommand {
         configuration.seed = seed
         do { try configuration.validate() } catch { throw fail("\(error)") }
         guard !input.isEmpty else { throw fail("give at least one --input file") }
+        try checkOutput(output)
         let extraWords = try readExtraWords()
 
         let clock = ContinuousClock()
@@ -96,9 +102,7 @@ struct TrainVectorsCommand: ParsableCommand {
         do { vectors = try WordVectors(words: words, matrix: Tensor(shape: [words.count, dim], values)) } catch {
             throw fail("\(error)")
         }
-        do { try vectors.writeVecFile(to: URL(fileURLWithPath: output)) } catch {
-            throw fail("cannot write \(output): \(error.localizedDescription)")
-        }
+        do { try vectors.writeVecFile(to: URL(fileURLWithPath: output)) } catch { throw writeFailure(output, error) }
         let extra = oovWords == nil ? "" : " (\(fromSubwords) of them from n-grams)"
         print("| wrote \(vectors.count) vectors of dimension \(dim) to \(output)\(extra)")
     }

@@ -27,6 +27,17 @@ import Testing
         #expect(transformer.total == 685)
     }
 
+    /// Counted from the configuration: a model far larger than memory is listed without being built.
+    @Test func aModelTooLargeToBuildIsStillCounted() throws {
+        let config = ModelConfig(kind: .lstm, vocabularySize: 10000, emsize: 200, nhid: 1 << 19, nlayers: 2)
+        let count = try ParameterCount(config)
+        #expect(count.total == config.parameterCount)
+        #expect(count.entries.first { $0.name == "rnn.weight_hh_l1" }?.shape == [4 << 19, 1 << 19])
+        #expect(
+            count.total == 10000 * 200 + 4 * (1 << 19) * (200 + (1 << 19) + 2) + 4 * (1 << 19) * 2 * ((1 << 19) + 1) + (1 << 19)
+                * 10000 + 10000)
+    }
+
     @Test func impossibleConfigurationIsAnError() {
         #expect(throws: ModelConfigError.self) {
             try ParameterCount(ModelConfig(kind: .lstm, vocabularySize: 10, emsize: 4, nhid: 8, tied: true))

@@ -30,7 +30,7 @@ import Testing
             ModelConfig(kind: .nplm, vocabularySize: 10, kernelSize: 3),
             "--kernel-size does not apply to NPLM (only to GatedCNN, GatedCNN_RNN)"
         ),
-        (ModelConfig(kind: .nplm, vocabularySize: 10, ngram: 1), "--ngram must be at least 2, got 1"),
+        (ModelConfig(kind: .nplm, vocabularySize: 10, ngram: 1), "--ngram must be in 2…64, got 1"),
         (
             ModelConfig(kind: .nplm, vocabularySize: 10, emsize: 8, nhid: 6, tied: true),
             "--tied needs --nhid equal to --emsize (got nhid 6, emsize 8)"

@@ -11,7 +11,7 @@ import Testing
         let config: ModelConfig
         let expected: Int
         init(
-            _ kind: ModelKind, vocab: Int, emsize: Int, nhid: Int, nlayers: Int, nhead: Int = 2, tied: Bool = false,
+            _ kind: ModelKind, vocab: Int, emsize: Int, nhid: Int, nlayers: Int, nhead: Int? = nil, tied: Bool = false,
             _ expected: Int
         ) {
             self.init(
@@ -72,6 +72,20 @@ import Testing
         #expect(try makeLanguageModel(c.config, generator: RandomGenerator(seed: 0)).parameterCount == c.expected)
     }
 
+    /// The state dict the spec declares from the configuration alone is the built model's: names,
+    /// shapes and order of every tensor, and which of them are parameters (a tied weight once).
+    @Test(arguments: pytorchTotals)
+    func declaredTensorsAreTheBuiltModels(_ c: Case) throws {
+        let model = try makeLanguageModel(c.config, generator: RandomGenerator(seed: 0))
+        let declared = c.config.tensorDeclarations
+        #expect(declared.map(\.name) == model.namedTensors().map(\.0))
+        #expect(declared.map(\.shape) == model.namedTensors().map(\.1.shape))
+        #expect(declared.filter { $0.role == .parameter }.map(\.name) == model.namedParameters().map(\.0))
+        #expect(
+            c.config.scalarCount == model.parameterCount
+                + model.namedTensors().filter { !$0.1.requiresGrad }.reduce(0) { $0 + $1.1.count })
+    }
+
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts")
         .standardized
 
@@ -111,6 +125,7 @@ import Testing
         for option in ModelOption.allCases where !kind.spec.options.contains(option) {
             var config = ModelConfig(kind: kind, vocabularySize: 10, emsize: 4, nhid: 4, nlayers: 1, dropout: 0)
             switch option {
+            case .nhead: config.nhead = 2
             case .ngram: config.ngram = 3
             case .hiddenActivation: config.hiddenActivation = .linear
             case .kernelSize: config.kernelSize = 3

@@ -3,7 +3,10 @@ import Testing
 
 /// Runs the built `perplex` executable (it sits beside the test bundle in the build folder).
 enum CLI {
+    /// `PERPLEX_EXECUTABLE` runs the tests against another build (say, to see a regression test
+    /// fail on the code before its fix).
     static let executable: URL = {
+        if let path = ProcessInfo.processInfo.environment["PERPLEX_EXECUTABLE"] { return URL(fileURLWithPath: path) }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         if dir.pathExtension == "xctest" { dir.deleteLastPathComponent() }
         for candidate in [dir, dir.deletingLastPathComponent()] {

@@ -188,6 +188,7 @@ import Train
         ])
         #expect(lm.status == 0, "\(lm.stderr)")
         try expectError(
-            ["classify", "evaluate", "--checkpoint", path("lm"), "--data", path("good.txt")], "not a classifier checkpoint")
+            ["classify", "evaluate", "--checkpoint", path("lm"), "--data", path("good.txt")],
+            "is a language-model checkpoint, not a sentence classifier's (perplex evaluate and generate read it)")
     }
 }

@@ -76,12 +76,12 @@ import Testing
         (["--curriculum", "--curriculum-start", "50", "--bptt", "35"], "--curriculum-start must be in 1…--bptt (35), got 50"),
         (["--model", "LSTM", "--ngram", "3"], "--ngram does not apply to LSTM (only to NPLM)"),
         (["--model", "GRU", "--hidden-act", "linear"], "--hidden-act does not apply to GRU (only to NPLM)"),
-        (["--model", "NPLM", "--ngram", "1"], "--ngram must be at least 2, got 1"),
+        (["--model", "NPLM", "--ngram", "1"], "--ngram must be in 2…64, got 1"),
         (["--model", "GatedCNN", "--rnn-layers", "2"], "--rnn-layers does not apply to GatedCNN (only to GatedCNN_RNN)"),
         (["--model", "LSTM", "--kernel-size", "3"], "--kernel-size does not apply to LSTM (only to GatedCNN, GatedCNN_RNN)"),
-        (["--model", "GatedCNN", "--kernel-size", "1"], "--kernel-size must be at least 2, got 1"),
+        (["--model", "GatedCNN", "--kernel-size", "1"], "--kernel-size must be in 2…256, got 1"),
         (["--model", "GRU", "--attention-window", "4"], "--attention-window does not apply to GRU (only to AttentionLSTM)"),
-        (["--model", "AttentionLSTM", "--attention-window", "0"], "--attention-window must be positive, got 0"),
+        (["--model", "AttentionLSTM", "--attention-window", "0"], "--attention-window must be in 1…4096, got 0"),
         (
             ["--model", "CharCNN", "--emsize", "10"],
             "--emsize does not apply to CharCNN (its word vectors come from characters; see --char-emsize)"

@@ -39,6 +39,6 @@ import Text
         #expect(throws: TextFileError.unreadable(dir + "/bad.txt")) { try TextFile.read(dir + "/bad.txt") }
         #expect(try TextFile.read(dir + "/latin1.txt", latin1Fallback: true) == "cé")
         #expect(throws: TextFileError.missing(dir + "/none.txt")) { try TextFile.read(dir + "/none.txt") }
-        #expect(throws: TextFileError.unreadable(dir)) { try TextFile.read(dir) }
+        #expect(throws: TextFileError.directory(dir)) { try TextFile.read(dir) }
     }
 }

@@ -32,5 +32,35 @@ import Train
         #expect(Curriculum(start: 6).problem(bptt: 5) != nil)
         #expect(Curriculum(start: 2, epochs: 0).problem(bptt: 5) == "--curriculum-epochs must be at least 1, got 0")
         #expect(Curriculum(start: 5).problem(bptt: 5) == nil)
+        #expect(
+            Curriculum(start: 2, epochs: Int.max).problem(bptt: 5)
+                == "--curriculum-epochs must be at most 1000000, got \(Int.max)")
+    }
+
+    /// (bptt − start)·g passes Int.max on a long stream with many curriculum epochs; the length does not trap.
+    @Test func longStreamsDoNotOverflow() {
+        let curriculum = Curriculum(start: 1, epochs: TrainOptions.Limits.epochs)
+        let rows = 1 << 40
+        let last = TrainOptions.Limits.epochs
+        #expect(
+            curriculum.length(epoch: last, row: rows - 2, rows: rows, bptt: TrainOptions.Limits.bptt) == TrainOptions.Limits.bptt
+                - 1)
+        #expect(curriculum.length(epoch: 1, row: 0, rows: rows, bptt: TrainOptions.Limits.bptt) == 1)
+    }
+
+    @Test(
+        arguments: [
+            ({ (o: inout TrainOptions) in o.epochs = Int.max }, "--epochs must be at most 1000000, got \(Int.max)"),
+            ({ (o: inout TrainOptions) in o.batchSize = Int.max }, "--batch-size must be at most 1048576, got \(Int.max)"),
+            ({ (o: inout TrainOptions) in o.bptt = Int.max }, "--bptt must be at most 1048576, got \(Int.max)"),
+            ({ (o: inout TrainOptions) in o.bptt = 0 }, "--bptt must be at least 1, got 0"),
+            ({ (o: inout TrainOptions) in o.maxBatches = -1 }, "--max-batches must be non-negative, got -1"),
+            ({ (o: inout TrainOptions) in o.clip = .nan }, "--clip must be non-negative, got nan"),
+            ({ (o: inout TrainOptions) in o.lr = -.infinity }, "--lr must be positive, got -inf")
+        ] as [(@Sendable (inout TrainOptions) -> Void, String)])
+    func trainingNumbersAreBounded(_ c: (@Sendable (inout TrainOptions) -> Void, String)) {
+        var options = TrainOptions()
+        c.0(&options)
+        #expect(options.problem() == c.1)
     }
 }

@@ -60,21 +60,39 @@ import Train
         #expect(try String(contentsOf: folder.resultsMarkdown, encoding: .utf8) == first.table)
     }
 
-    @Test func otherTrainFlagsMeanTrainingAgain() throws {
+    /// A finished run recorded with other flags is not taken for finished: the sweep is refused
+    /// before anything trains, naming the run and both settings, unless `overwrite`.
+    @Test func otherTrainFlagsAreRefusedUnlessOverwritten() throws {
         let (runner, folder) = try makeRunner(["model=LSTM"])
         defer { try? FileManager.default.removeItem(at: folder.url) }
         _ = try runner.run(log: { _ in }) { settings, _ in
             Self.fakeTraining(folder, settings)
             return .succeeded
         }
-        let changed = SweepRunner(folder: folder, plan: runner.plan) { _ in ["train", "--epochs=2", "--model=LSTM"] }
+        var changed = SweepRunner(folder: folder, plan: runner.plan) { _ in ["train", "--epochs=2", "--model=LSTM"] }
         var count = 0
-        _ = try changed.run(log: { _ in }) { settings, _ in
+        #expect(
+            throws: SweepError(
+                "run model=LSTM in \(folder.url.path) finished with other settings ('train --epochs=1 --model=LSTM' then, "
+                    + "'train --epochs=2 --model=LSTM' now); add --overwrite to train them again with the new settings, or choose another --out"
+            )
+        ) {
+            try changed.run(log: { _ in }) { _, _ in
+                count += 1
+                return .succeeded
+            }
+        }
+        #expect(count == 0)
+        changed.overwrite = true
+        var log: [String] = []
+        _ = try changed.run(log: { log.append($0) }) { settings, _ in
             count += 1
             Self.fakeTraining(folder, settings)
             return .succeeded
         }
         #expect(count == 1)
+        #expect(
+            log.first?.hasPrefix("| sweep run 1/1 model=LSTM (retraining: its settings changed): training in ") == true, "\(log)")
     }
 
     @Test func anInterruptStopsTheSweepWithoutAMarker() throws {

@@ -53,32 +53,65 @@ public enum Checkpoint {
     }
 
     /// Reads a checkpoint with all of its metadata (the configuration and vocabulary included).
+    /// The configuration is validated and the file's tensors checked against it (names and
+    /// shapes) before anything is built, so metadata that claims a larger model than the file
+    /// holds is an error, not an allocation.
     public static func loadWithMetadata(_ url: URL) throws(CheckpointError)
         -> (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String])
     {
         let path = url.path
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw CheckpointError(description: "checkpoint not found: \(path)")
+        func fail(_ message: String) -> CheckpointError { CheckpointError(description: "\(path): \(message)") }
+        let file = try readFile(url)
+        guard let configText = file.metadata[configKey] else {
+            if file.metadata[ClassifierCheckpoint.configKey] != nil {
+                throw CheckpointError(
+                    description:
+                        "\(path) is a sentence-classifier checkpoint, not a language model's (perplex classify evaluate and predict read it)"
+                )
+            }
+            throw fail("no valid model configuration in the metadata ('\(configKey)')")
         }
-        let file: SafeTensors
-        do { file = try SafeTensors.read(contentsOf: url) } catch { throw CheckpointError(description: "\(path): \(error)") }
-        guard let configText = file.metadata[configKey],
-            let config = try? JSONDecoder().decode(ModelConfig.self, from: Data(configText.utf8))
-        else {
-            throw CheckpointError(description: "\(path): no valid model configuration in the metadata ('\(configKey)')")
+        guard let config = try? JSONDecoder().decode(ModelConfig.self, from: Data(configText.utf8)) else {
+            throw fail("no valid model configuration in the metadata ('\(configKey)')")
         }
+        do { try config.validate() } catch { throw fail("the model configuration in the metadata is invalid: \(error)") }
         guard let words = file.metadata[vocabularyKey]?.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
             words.count == config.vocabularySize
         else {
-            throw CheckpointError(
-                description: "\(path): the vocabulary in the metadata does not match the model's \(config.vocabularySize) words")
+            throw fail("the vocabulary in the metadata does not match the model's \(config.vocabularySize) words")
         }
+        if let mismatch = mismatch(file, config.tensorDeclarations) { throw fail(mismatch) }
         let model: any LanguageModel
-        do { model = try makeLanguageModel(config, words: words) } catch {
-            throw CheckpointError(description: "\(path): \(error)")
-        }
-        do { try model.loadStateDict(file.dictionary) } catch { throw CheckpointError(description: "\(path): \(error)") }
+        do { model = try makeLanguageModel(config, words: words) } catch { throw fail("\(error)") }
+        do { try model.loadStateDict(file.dictionary) } catch { throw fail("\(error)") }
         model.eval()
         return (model, Vocabulary(words: words), file.metadata)
+    }
+
+    /// The safetensors file at `url`: a missing file, a folder or an unreadable file is a one-line error naming it.
+    static func readFile(_ url: URL) throws(CheckpointError) -> SafeTensors {
+        let path = url.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CheckpointError(description: "checkpoint not found: \(path)")
+        }
+        if isDirectory.boolValue { throw CheckpointError(description: "\(path) is a directory, not a checkpoint file") }
+        do { return try SafeTensors.read(contentsOf: url) } catch { throw CheckpointError(description: "\(path): \(error)") }
+    }
+
+    /// The first tensor `declared` that the file lacks or holds with another shape, as a one-line
+    /// problem; nil when every declared tensor is there with its shape (extra ones are left to
+    /// `loadStateDict`).
+    static func mismatch(_ file: SafeTensors, _ declared: [TensorDeclaration]) -> String? {
+        let shapes = Dictionary(file.tensors.map { ($0.name, $0.tensor.shape) }, uniquingKeysWith: { first, _ in first })
+        for tensor in declared {
+            guard let shape = shapes[tensor.name] else {
+                return "the file has no tensor '\(tensor.name)', which the configuration in its metadata needs"
+            }
+            if shape != tensor.shape {
+                return "tensor '\(tensor.name)' is \(shape) in the file but \(tensor.shape) in the configuration in its metadata"
+            }
+        }
+        return nil
     }
 }

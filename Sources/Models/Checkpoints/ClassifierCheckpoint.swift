@@ -29,20 +29,25 @@ public enum ClassifierCheckpoint {
         try file.write(to: url)
     }
 
-    /// Reads a checkpoint written by `save`.
+    /// Reads a checkpoint written by `save`, checking its tensors against its configuration
+    /// before building anything (as `Checkpoint.loadWithMetadata`).
     public static func load(_ url: URL) throws(CheckpointError) -> LoadedClassifier {
         let path = url.path
         func fail(_ message: String) -> CheckpointError { CheckpointError(description: "\(path): \(message)") }
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CheckpointError(description: "checkpoint not found: \(path)")
-        }
-        let file: SafeTensors
-        do { file = try SafeTensors.read(contentsOf: url) } catch { throw fail("\(error)") }
-        guard let configText = file.metadata[configKey],
-            let config = try? JSONDecoder().decode(ClassifierConfig.self, from: Data(configText.utf8))
-        else {
+        let file = try Checkpoint.readFile(url)
+        guard let configText = file.metadata[configKey] else {
+            if file.metadata[Checkpoint.configKey] != nil {
+                throw CheckpointError(
+                    description:
+                        "\(path) is a language-model checkpoint, not a sentence classifier's (perplex evaluate and generate read it)"
+                )
+            }
             throw fail("not a classifier checkpoint (no valid '\(configKey)' in the metadata)")
         }
+        guard let config = try? JSONDecoder().decode(ClassifierConfig.self, from: Data(configText.utf8)) else {
+            throw fail("not a classifier checkpoint (no valid '\(configKey)' in the metadata)")
+        }
+        do { try config.validate() } catch { throw fail("the classifier configuration in the metadata is invalid: \(error)") }
         guard let words = file.metadata[vocabularyKey]?.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
             words.count == config.vocabularySize, ClassificationVocabulary.isValid(Vocabulary(words: words))
         else {
@@ -52,6 +57,7 @@ public enum ClassifierCheckpoint {
         guard labels.count == config.classCount else {
             throw fail("the labels in the metadata do not match the model's \(config.classCount) classes")
         }
+        if let mismatch = Checkpoint.mismatch(file, config.tensorDeclarations) { throw fail(mismatch) }
         let model: any SentenceClassifier
         do { model = try makeSentenceClassifier(config) } catch { throw fail("\(error)") }
         do { try model.loadStateDict(file.dictionary) } catch { throw fail("\(error)") }

@@ -51,20 +51,55 @@ public struct ClassifierConfig: Codable, Equatable, Sendable {
     /// The fewest positions a padded batch needs (the widest filter for the CNN).
     public var minimumLength: Int { kind == .cnn ? (filterWidths.max() ?? 1) : 1 }
 
-    /// Checks what a user controls before any layer is built (layers trap on impossible shapes).
+    /// Checks what a user controls before any layer is built (layers trap on impossible shapes),
+    /// every number against its bound (`ModelConfig.Limits`) before any arithmetic on it.
     public func validate() throws(ModelConfigError) {
+        typealias Limits = ModelConfig.Limits
         func fail(_ message: String) -> ModelConfigError { ModelConfigError(description: message) }
         guard vocabularySize > 2 else { throw fail("the training data has no words") }
+        guard vocabularySize <= Limits.vocabulary else {
+            throw fail("the vocabulary has \(vocabularySize) words, more than the \(Limits.vocabulary) a model can have")
+        }
         guard classCount >= 2 else { throw fail("the training data has \(classCount) label; a classifier needs at least 2") }
-        guard emsize > 0 else { throw fail("--emsize must be positive, got \(emsize)") }
+        guard classCount <= Self.maxClasses else {
+            throw fail("the training data has \(classCount) labels, more than the \(Self.maxClasses) a classifier can have")
+        }
+        if let problem = Limits.problem("--emsize", emsize, 1...Limits.width) { throw fail(problem) }
         guard dropout >= 0, dropout < 1 else { throw fail("--dropout must be in [0, 1), got \(dropout)") }
         guard maxNorm >= 0, maxNorm.isFinite else { throw fail("--max-norm must be non-negative, got \(maxNorm)") }
         switch kind {
         case .cnn:
-            guard !filterWidths.isEmpty, filterWidths.allSatisfy({ $0 > 0 }) else { throw fail("filter widths must be positive") }
-            guard featureMaps > 0 else { throw fail("--feature-maps must be positive, got \(featureMaps)") }
+            guard !filterWidths.isEmpty, filterWidths.count <= Self.maxFilters,
+                filterWidths.allSatisfy({ (1...Self.maxFilterWidth).contains($0) })
+            else {
+                throw fail(
+                    "filter widths must be 1 to \(Self.maxFilters) numbers in 1…\(Self.maxFilterWidth), got \(filterWidths)")
+            }
+            if let problem = Limits.problem("--feature-maps", featureMaps, 1...Limits.width) { throw fail(problem) }
         case .lstm:
-            guard nhid > 0 else { throw fail("--nhid must be positive, got \(nhid)") }
+            if let problem = Limits.problem("--nhid", nhid, 1...Limits.width) { throw fail(problem) }
+        }
+    }
+
+    /// Most classes, filter widths, and the widest filter (words) validation accepts.
+    public static let maxClasses = 1 << 20, maxFilters = 64, maxFilterWidth = 1024
+
+    /// The state dict of a validated configuration (names, shapes), worked out without building it.
+    public var tensorDeclarations: [TensorDeclaration] {
+        let embedding = TensorDeclaration("embedding.weight", [vocabularySize, emsize])
+        switch kind {
+        case .cnn:
+            let convolutions = filterWidths.enumerated().flatMap { index, width in
+                [
+                    TensorDeclaration("convs.\(index).weight", [featureMaps, emsize, width]),
+                    TensorDeclaration("convs.\(index).bias", [featureMaps])
+                ]
+            }
+            return [embedding] + convolutions
+                + linearTensors("output", input: featureMaps * filterWidths.count, output: classCount)
+        case .lstm:
+            return [embedding] + recurrentTensors("rnn", gates: 4, input: emsize, hidden: nhid, layers: 1)
+                + linearTensors("output", input: nhid, output: classCount)
         }
     }
 }

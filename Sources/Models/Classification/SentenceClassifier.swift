@@ -22,11 +22,15 @@ extension SentenceClassifier {
     }
 }
 
-/// Builds the classifier `config` describes, after validating it.
+/// Builds the classifier `config` describes, after validating it and checking that it fits in memory.
 public func makeSentenceClassifier(_ config: ClassifierConfig, generator: RandomGenerator = .global)
     throws(ModelConfigError) -> any SentenceClassifier
 {
     try config.validate()
+    let parameters = saturatingSum(config.tensorDeclarations.map(\.count))
+    if let problem = memoryProblem(what: "\(config.kind.rawValue) classifier", parameters: parameters, scalars: parameters) {
+        throw ModelConfigError(description: problem)
+    }
     switch config.kind {
     case .cnn: return KimCNN(config, generator: generator)
     case .lstm: return LSTMClassifier(config, generator: generator)

@@ -3,6 +3,8 @@ import Foundation
 /// Why a `label sentence` file could not be read; one line naming the file (and line) at fault.
 public enum LabelledSentencesError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
+    /// The path names a folder where a file is expected.
+    case directory(String)
     case unreadable(String)
     case empty(String)
     case missingLabel(String, line: Int)
@@ -13,6 +15,7 @@ public enum LabelledSentencesError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingFile(let path): "file not found: \(path)"
+        case .directory(let path): "\(path) is a directory, not a text file"
         case .unreadable(let path): "cannot read \(path) as UTF-8 text"
         case .empty(let path): "no labelled sentences in \(path)"
         case .missingLabel(let path, let line): "\(path) line \(line): no label (expected 'label sentence')"
@@ -98,6 +101,7 @@ public struct LabelledSentences: Sendable, Equatable {
         do { text = try TextFile.read(path, latin1Fallback: true) } catch {
             switch error {
             case .missing(let path): throw .missingFile(path)
+            case .directory(let path): throw .directory(path)
             case .unreadable(let path): throw .unreadable(path)
             }
         }

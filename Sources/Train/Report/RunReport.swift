@@ -16,18 +16,24 @@ public struct RunReport {
     }
 
     public let entries: [Entry]
+    /// Folders left out, one line each: sentence-classifier runs (which have no perplexity).
+    public let skipped: [String]
     /// The table's setting columns: a single sweep's grid keys, else `run` and the configuration
     /// keys whose values differ between the runs.
     public let keys: [String]
 
     /// Reads every run under `paths`. A path that is neither a run folder, a sweep folder nor a
-    /// folder holding run folders is an error, as is any run folder that cannot be read.
+    /// folder holding run folders is an error, as is any run folder that cannot be read; a
+    /// sentence-classifier run is left out with a note in `skipped` (an error when nothing else is left).
     public init(paths: [String]) throws(RunRecordError) {
         var found: [(path: String, record: RunRecord, sweep: (path: String, settings: [SweepSetting])?)] = []
         var seen = Set<String>()
+        var skipped: [RunRecordError] = []
         func add(_ path: String, sweep: (path: String, settings: [SweepSetting])?) throws(RunRecordError) {
             guard seen.insert(URL(fileURLWithPath: path).standardizedFileURL.path).inserted else { return }
-            found.append((path, try RunRecord(folder: path), sweep))
+            do { found.append((path, try RunRecord(folder: path), sweep)) } catch .classifierRun(let path) {
+                skipped.append(.classifierRun(path))
+            }
         }
         for path in paths {
             let url = URL(fileURLWithPath: path)
@@ -52,6 +58,8 @@ public struct RunReport {
             }
         }
 
+        if found.isEmpty, let first = skipped.first { throw first }
+        self.skipped = skipped.map(\.description)
         let shortNames = found.map { URL(fileURLWithPath: $0.path).lastPathComponent }
         let names = shortNames.map { name in shortNames.filter { $0 == name }.count > 1 ? nil : name }
         let sweeps = Set(found.map { $0.sweep?.path })

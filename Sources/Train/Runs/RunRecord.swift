@@ -60,6 +60,7 @@ public struct RunRecord: Sendable {
             throw .unreadable(file: configFile, reason: "not valid JSON")
         }
         guard case .object = config else { throw .unreadable(file: configFile, reason: "not a JSON object") }
+        if Self.isClassifierConfig(config) { throw .classifierRun(path) }
         var epochs: [Epoch] = []
         var test: Test?
         let lines = TextFile.lines(of: String(decoding: try Self.read(metricsFile), as: UTF8.self))
@@ -94,6 +95,12 @@ public struct RunRecord: Sendable {
         self.epochs = epochs
         self.test = test
         parameters = config["parameters"]?.number.map { Int($0) } ?? Self.countParameters(configData)
+    }
+
+    /// True for a classifier run's config.json (`ClassifierRunConfig`: labels, a classifier kind).
+    static func isClassifierConfig(_ config: JSONValue) -> Bool {
+        guard let kind = config["model"]?["kind"]?.string else { return config["labels"] != nil }
+        return ClassifierKind(rawValue: kind) != nil
     }
 
     /// The lowest validation perplexity over the epochs.

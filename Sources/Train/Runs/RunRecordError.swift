@@ -12,6 +12,8 @@ public enum RunRecordError: Error, Equatable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     /// One line of metrics.jsonl that is not a valid record.
     case badLine(file: String, line: Int, reason: String)
+    /// A sentence-classifier run folder (`perplex classify train --save`), not a language model's.
+    case classifierRun(String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum RunRecordError: Error, Equatable, CustomStringConvertible {
         case .missingFile(let path): "file not found: \(path)"
         case .unreadable(let file, let reason): "\(file): \(reason)"
         case .badLine(let file, let line, let reason): "\(file): line \(line): \(reason)"
+        case .classifierRun(let path):
+            "\(path) is a sentence-classifier run (perplex classify train), not a language model's; reports compare language-model runs"
         }
     }
 }

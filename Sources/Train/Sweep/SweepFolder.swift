@@ -87,6 +87,12 @@ public struct SweepFolder: Sendable {
         return marker.result
     }
 
+    /// The `perplex train` arguments a finished run's marker records (nil without a readable marker).
+    public func recordedArguments(_ settings: SweepSettings) -> [String]? {
+        guard let data = FileManager.default.contents(atPath: marker(settings).path) else { return nil }
+        return (try? JSONDecoder().decode(Marker.self, from: data))?.arguments
+    }
+
     /// Writes the completion marker of a finished run.
     public func markFinished(_ settings: SweepSettings, arguments: [String], result: RunResult) throws(SweepError) {
         do {

@@ -12,8 +12,9 @@ public enum RunExit: Equatable, Sendable {
 
 /// Runs a sweep's grid in order, resuming: a run whose folder holds a completion marker for the
 /// same training flags is skipped and its recorded row reused; any other run's folder is cleared
-/// and the run trained again. After each run results.md and results.json are rewritten, so they
-/// always show what has finished.
+/// and the run trained again. A folder whose sweep or finished runs were trained with other flags
+/// is refused before anything trains, unless `overwrite` (then those runs are trained again).
+/// After each run results.md and results.json are rewritten, so they always show what has finished.
 public struct SweepRunner {
     /// What a sweep did.
     public struct Summary: Sendable {
@@ -32,11 +33,36 @@ public struct SweepRunner {
     /// The `perplex train` arguments of a run, less `--save` (recorded in its marker, so a run
     /// trained with other flags is not taken for finished, while the sweep folder may move).
     public let arguments: (SweepSettings) -> [String]
+    /// Retrain runs recorded with other settings instead of refusing the sweep.
+    public var overwrite = false
 
-    public init(folder: SweepFolder, plan: SweepFolder.Plan, arguments: @escaping (SweepSettings) -> [String]) {
+    public init(
+        folder: SweepFolder, plan: SweepFolder.Plan, overwrite: Bool = false, arguments: @escaping (SweepSettings) -> [String]
+    ) {
         self.folder = folder
         self.plan = plan
+        self.overwrite = overwrite
         self.arguments = arguments
+    }
+
+    /// A one-line problem when the folder already holds this sweep trained with other settings:
+    /// its sweep.json with other shared train flags, or a finished run of the grid whose marker
+    /// records other arguments. Nil for a new folder, a resumed sweep, or a grid grown by new points.
+    public func settingsConflict() -> String? {
+        let path = folder.url.path
+        let advice = "add --overwrite to train them again with the new settings, or choose another --out"
+        func spelled(_ arguments: [String]) -> String { arguments.isEmpty ? "none" : "'\(arguments.joined(separator: " "))'" }
+        if let old = try? SweepFolder.readPlan(in: folder.url), old.trainArguments != plan.trainArguments {
+            return
+                "\(path) holds a sweep trained with other train flags (\(spelled(old.trainArguments)) then, \(spelled(plan.trainArguments)) now); \(advice)"
+        }
+        for settings in plan.grid.runs {
+            if let recorded = folder.recordedArguments(settings), recorded != arguments(settings) {
+                return
+                    "run \(settings.label) in \(path) finished with other settings (\(spelled(recorded)) then, \(spelled(arguments(settings))) now); \(advice)"
+            }
+        }
+        return nil
     }
 
     /// Trains every unfinished run with `train` (given the settings and the run's arguments; it
@@ -46,6 +72,7 @@ public struct SweepRunner {
         let runs = plan.grid.runs
         var rows = runs.map { RunResult(name: $0.folderName, settings: $0.settings, status: .unfinished) }
         var interruptedAt: Int?
+        if !overwrite, let conflict = settingsConflict() { throw SweepError(conflict) }
         try folder.writePlan(plan)
         for (index, settings) in runs.enumerated() {
             let number = "\(index + 1)/\(runs.count)"
@@ -57,11 +84,11 @@ public struct SweepRunner {
                         + ResultsTable.format(done.testPerplexity, decimals: 2) + "), skipped")
                 continue
             }
+            let changed = folder.recordedArguments(settings).map { $0 != arguments } ?? false
             let restarting = FileManager.default.fileExists(atPath: folder.runFolder(settings).path)
             try folder.clearRun(settings)
-            log(
-                "| sweep run \(number) \(settings.label)\(restarting ? " (restarting an unfinished run)" : ""): "
-                    + "training in \(folder.runFolder(settings).path)")
+            let note = changed ? " (retraining: its settings changed)" : restarting ? " (restarting an unfinished run)" : ""
+            log("| sweep run \(number) \(settings.label)\(note): training in \(folder.runFolder(settings).path)")
             let exit = train(settings, arguments)
             rows[index] = try outcome(exit, settings: settings, arguments: arguments)
             if case .failed = rows[index].status {

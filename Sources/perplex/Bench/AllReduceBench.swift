@@ -12,9 +12,9 @@ struct AllReduceBench: ParsableCommand {
         abstract: "Time the gradient all-reduce of an LSTM language model across MPI ranks (run under mpirun).")
 
     @Option(parsing: .upToNextOption, help: "Hidden (= embedding) sizes of the 2-layer LSTMs to time.") var sizes = [200, 650]
-    @Option(help: "Vocabulary size.") var vocab = 10_000
-    @Option(help: "Timed repetitions (the median is reported).") var repeats = 20
-    @Option(help: "Floats per all-reduce bucket (default: GradientAverager's).") var bucket: Int?
+    @Option(parsing: .unconditional, help: "Vocabulary size.") var vocab = 10_000
+    @Option(parsing: .unconditional, help: "Timed repetitions (the median is reported).") var repeats = 20
+    @Option(parsing: .unconditional, help: "Floats per all-reduce bucket (default: GradientAverager's).") var bucket: Int?
 
     func run() throws {
         let world: any Communicator

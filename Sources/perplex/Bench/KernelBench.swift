@@ -14,13 +14,15 @@ struct KernelBench: ParsableCommand {
         commandName: "kernels",
         abstract: "Benchmark the engine's kernels against bare OpenBLAS and scalar libm.")
 
-    @Option(help: "Timed repetitions per measurement (the median is reported).")
+    @Option(parsing: .unconditional, help: "Timed repetitions per measurement (the median is reported).")
     var repeats = 9
 
-    @Option(help: "Elements per element-wise measurement (the default, an LSTM step's gates, stays in cache).")
+    @Option(
+        parsing: .unconditional,
+        help: "Elements per element-wise measurement (the default, an LSTM step's gates, stays in cache).")
     var elements = 16_000
 
-    @Option(help: "FMA peak in GFLOP/s to report percentages against (default: measured).")
+    @Option(parsing: .unconditional, help: "FMA peak in GFLOP/s to report percentages against (default: measured).")
     var peakGflops: Double?
 
     func run() throws {

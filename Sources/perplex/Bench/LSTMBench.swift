@@ -10,14 +10,14 @@ struct LSTMBench: ParsableCommand {
         commandName: "lstm",
         abstract: "Time forward + backward of a multi-layer LSTM (default: the word LM recipe's shape).")
 
-    @Option(help: "Sequence length (bptt).") var seqLen = 35
-    @Option(help: "Batch size.") var batch = 20
-    @Option(help: "Input features (emsize).") var inputSize = 200
-    @Option(help: "Hidden units (nhid).") var hidden = 200
-    @Option(help: "Layers.") var layers = 2
-    @Option(help: "Dropout between layers (training mode).") var dropout: Float = 0
-    @Option(help: "Threads for large products (default: all cores).") var threads: Int?
-    @Option(help: "Timed repetitions (the median is reported).") var repeats = 20
+    @Option(parsing: .unconditional, help: "Sequence length (bptt).") var seqLen = 35
+    @Option(parsing: .unconditional, help: "Batch size.") var batch = 20
+    @Option(parsing: .unconditional, help: "Input features (emsize).") var inputSize = 200
+    @Option(parsing: .unconditional, help: "Hidden units (nhid).") var hidden = 200
+    @Option(parsing: .unconditional, help: "Layers.") var layers = 2
+    @Option(parsing: .unconditional, help: "Dropout between layers (training mode).") var dropout: Float = 0
+    @Option(parsing: .unconditional, help: "Threads for large products (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Timed repetitions (the median is reported).") var repeats = 20
     @Flag(help: "Use the per-step composition of basic ops instead of the fused kernel.") var composed = false
     @Flag(help: "Time the forward pass alone, without recording a graph (evaluation).") var forwardOnly = false
 

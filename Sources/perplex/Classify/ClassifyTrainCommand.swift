@@ -21,31 +21,37 @@ struct ClassifyTrainCommand: ParsableCommand {
     @Option(help: "Training data: one 'label sentence' per line, integer labels.") var train: String
     @Option(help: "Test data (same format). Without it: k-fold cross-validation.") var test: String?
     @Option(help: "Dev data for early stopping (best dev accuracy is kept).") var dev: String?
-    @Option(help: "Folds for cross-validation when there is no --test.") var folds = 10
+    @Option(parsing: .unconditional, help: "Folds for cross-validation when there is no --test.") var folds = 10
     @Option(
-        name: [.customLong("max-folds"), .customLong("max_folds")],
+        name: [.customLong("max-folds"), .customLong("max_folds")], parsing: .unconditional,
         help: "Run only the first N folds of the cross-validation (default: all).") var maxFolds: Int?
-    @Option(help: "Run only fold K (1-based) of the cross-validation, e.g. one fold per machine.") var fold: Int?
+    @Option(parsing: .unconditional, help: "Run only fold K (1-based) of the cross-validation, e.g. one fold per machine.")
+    var fold: Int?
     @Option(help: "cnn (Kim 2014) or lstm.") var model: ClassifierKind = .cnn
-    @Option(help: "Upper epoch limit.") var epochs = 10
-    @Option(name: [.customLong("batch-size"), .customLong("batch_size")], help: "Batch size.") var batchSize = 50
+    @Option(parsing: .unconditional, help: "Upper epoch limit.") var epochs = 10
+    @Option(name: [.customLong("batch-size"), .customLong("batch_size")], parsing: .unconditional, help: "Batch size.")
+    var batchSize = 50
     @Option(help: "adam or adadelta (Kim 2014: ρ 0.95, ε 1e-6).") var optimizer: ClassifierOptimizer = .adam
-    @Option(help: "Learning rate (default: 1e-3 for Adam, 1 for Adadelta).") var lr: Float?
-    @Option(help: "Dropout before the output layer.") var dropout: Float = 0.5
-    @Option(help: "Size of word vectors (default: 300, or the dimension of --vectors).") var emsize: Int?
+    @Option(parsing: .unconditional, help: "Learning rate (default: 1e-3 for Adam, 1 for Adadelta).") var lr: Float?
+    @Option(parsing: .unconditional, help: "Dropout before the output layer.") var dropout: Float = 0.5
+    @Option(parsing: .unconditional, help: "Size of word vectors (default: 300, or the dimension of --vectors).") var emsize: Int?
     @Option(help: "Pretrained word vectors (.vec) for the words they cover (Kim's CNN-non-static; with --freeze CNN-static).")
     var vectors: String?
     @Flag(help: "Keep the word vectors fixed during training (needs --vectors).") var freeze = false
-    @Option(help: "LSTM hidden units.") var nhid = 150
+    @Option(parsing: .unconditional, help: "LSTM hidden units.") var nhid = 150
     @Option(help: "LSTM sentence vector: last or mean.") var pool: SentencePooling = .last
-    @Option(name: [.customLong("feature-maps"), .customLong("feature_maps")], help: "CNN feature maps per filter width.")
+    @Option(
+        name: [.customLong("feature-maps"), .customLong("feature_maps")], parsing: .unconditional,
+        help: "CNN feature maps per filter width.")
     var featureMaps = 100
     @Option(name: [.customLong("filter-widths"), .customLong("filter_widths")], help: "CNN filter widths, comma-separated.")
     var filterWidths = "3,4,5"
-    @Option(name: [.customLong("max-norm"), .customLong("max_norm")], help: "Max L2 norm of output weight rows (0 = off).")
+    @Option(
+        name: [.customLong("max-norm"), .customLong("max_norm")], parsing: .unconditional,
+        help: "Max L2 norm of output weight rows (0 = off).")
     var maxNorm: Float = 3
-    @Option(help: "Epochs without a better dev accuracy before stopping (0 = never).") var patience = 3
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Epochs without a better dev accuracy before stopping (0 = never).") var patience = 3
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(
         help: ArgumentHelp(
             "Run folder for config.json, metrics.jsonl, model.safetensors, vocab.txt, curves.svg (default: runs/classify, or runs/classify-2, -3, … when that holds a trained model).",

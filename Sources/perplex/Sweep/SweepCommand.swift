@@ -22,13 +22,17 @@ struct SweepCommand: ParsableCommand {
 
             Ctrl-C stops the running training (its best model is kept) and the sweep; the same \
             command then resumes: finished runs are skipped, unfinished ones restart. Runs that \
-            fail are listed at the end and retried by the next invocation.
+            fail are listed at the end and retried by the next invocation. A sweep into an --out \
+            whose runs were trained with other flags is refused unless --overwrite (which trains \
+            them again); new grid points are simply added.
             """)
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Grid axes: key=v1,v2,... items.", valueName: "key=values"))
     var grid: [String] = []
     @Option(help: "Sweep folder: one run folder per grid point, results.md, results.json, sweep.json.")
     var out: String
+    @Flag(help: "Train again the runs in --out that were trained with other settings (without it such a sweep is refused).")
+    var overwrite = false
     @Argument(parsing: .allUnrecognized, help: "perplex train flags given to every run.")
     var trainArguments: [String] = []
 
@@ -47,7 +51,7 @@ struct SweepCommand: ParsableCommand {
         }
 
         let plan = SweepFolder.Plan(grid: grid, trainArguments: trainArguments)
-        let runner = SweepRunner(folder: folder, plan: plan) { runArguments($0, flags: flags) }
+        let runner = SweepRunner(folder: folder, plan: plan, overwrite: overwrite) { runArguments($0, flags: flags) }
         let executable = ChildProcess.currentExecutable
         print(
             "| sweep of \(grid.count) runs (\(grid.axes.map { "\($0.key): \($0.values.count)" }.joined(separator: ", "))) in \(folder.url.path)"

@@ -1,10 +1,12 @@
 import ArgumentParser
+import Foundation
 import Train
 
 extension TrainCommand {
-    /// The option names a sweep grid may use — every `perplex train` option except `--save` and `--overwrite`,
-    /// read from the command's declared properties so the list cannot fall behind — and whether
-    /// each is a flag (a grid gives flags the values `true` and `false`).
+    /// The option names a sweep grid may use — every `perplex train` option its help shows, except
+    /// `--save` and `--overwrite`, read from the command's declared properties so the list cannot fall behind (hidden
+    /// options, for tests, are left out) — and whether each is a flag (a grid gives flags the
+    /// values `true` and `false`).
     static var gridKeys: [String: Bool] {
         var keys: [String: Bool] = [:]
         func add(_ options: Any) {
@@ -19,7 +21,8 @@ extension TrainCommand {
         }
         add(TrainCommand())
         (keys["save"], keys["overwrite"]) = (nil, nil)
-        return keys
+        let help = TrainCommand.helpMessage(includeHidden: false, columns: 10_000)
+        return keys.filter { key, _ in help.range(of: "--\(key)(?![A-Za-z0-9_-])", options: .regularExpression) != nil }
     }
 
     /// The `perplex train` arguments for one grid point: `--key=value` for options, `--key` for a

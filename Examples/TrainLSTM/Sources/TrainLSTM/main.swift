@@ -22,8 +22,9 @@ training.epochs = 8
 training.batchSize = 4
 training.bptt = 10
 let save = FileManager.default.temporaryDirectory.appendingPathComponent("perplex-train-lstm").path
-let run = LanguageModelRun(data: .corpus(corpus), model: ModelConfig(kind: .lstm, vocabularySize: 0, emsize: 32, nhid: 32, nlayers: 1),
+var run = LanguageModelRun(data: .corpus(corpus), model: ModelConfig(kind: .lstm, vocabularySize: 0, emsize: 32, nhid: 32, nlayers: 1),
                            training: training, save: save)
+run.overwrite = true  // the folder of the previous run of this example
 let result = try run.run()
 print(String(format: "test perplexity %.2f", result.test.perplexity))
 
