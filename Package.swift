@@ -118,6 +118,12 @@ let package = Package(
             ],
             swiftSettings: fastSwift
         ),
+        // Helpers several test targets share (test targets cannot import each other).
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "TensorTests",
             dependencies: ["Tensor"],
@@ -131,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TextTests",
-            dependencies: ["Text", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Text", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: fastSwift
         ),
         .testTarget(
@@ -152,18 +158,19 @@ let package = Package(
         ),
         .testTarget(
             name: "AnalysisTests",
-            dependencies: ["Analysis", "Plot", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Analysis", "Plot", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: fastSwift
         ),
         .testTarget(
             name: "VectorsTests",
-            dependencies: ["Vectors", "Text", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Vectors", "Text", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: fastSwift
         ),
         .testTarget(
             name: "PerplexCLITests",
             dependencies: [
                 "perplex", "Train", "Models", "Formats",
+                "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based")
             ],
             swiftSettings: fastSwift

@@ -7,14 +7,7 @@ import Text
 extension WordVectors {
     /// Reads a `.vec` file, with or without its header line.
     public init(contentsOfVecFile path: String) throws(WordVectorsError) {
-        let text: String
-        do { text = try TextFile.read(path) } catch {
-            switch error {
-            case .missing(let path): throw .missingFile(path)
-            case .directory(let path): throw .directory(path)
-            case .unreadable(let path): throw .unreadable(path)
-            }
-        }
+        let text = try TextFile.read(path, as: WordVectorsError.self)
         try self.init(vecText: text, path: path)
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import Text
 
 /// Why a word-similarity file could not be read; one line naming the file and line.
-public enum WordSimilarityError: Error, Equatable, CustomStringConvertible {
+public enum WordSimilarityError: TextFileReadingError, Equatable, CustomStringConvertible {
     case missingFile(String)
     /// The path names a folder where a file is expected.
     case directory(String)
@@ -56,14 +56,7 @@ public func readWordPairs(text: String, path: String = "pairs") throws(WordSimil
 
 /// Reads a word-similarity file (see `readWordPairs(text:path:)`).
 public func readWordPairs(contentsOf path: String) throws(WordSimilarityError) -> [WordPair] {
-    let text: String
-    do { text = try TextFile.read(path) } catch {
-        switch error {
-        case .missing(let path): throw .missingFile(path)
-        case .directory(let path): throw .directory(path)
-        case .unreadable(let path): throw .unreadable(path)
-        }
-    }
+    let text = try TextFile.read(path, as: WordSimilarityError.self)
     return try readWordPairs(text: text, path: path)
 }
 

@@ -1,6 +1,8 @@
+import Text
+
 /// Why word vectors could not be read or used; each description is one line naming the file, line
 /// or word at fault.
-public enum WordVectorsError: Error, Equatable, CustomStringConvertible {
+public enum WordVectorsError: TextFileReadingError, Equatable, CustomStringConvertible {
     case missingFile(String)
     /// The path names a folder where a file is expected.
     case directory(String)

@@ -37,15 +37,7 @@ public struct Corpus: Sendable {
     /// unreadable file is an error naming it.
     public static func readFile(_ path: String) throws(TextError) -> String { try read(path) }
 
-    static func read(_ path: String) throws(TextError) -> String {
-        do { return try TextFile.read(path) } catch {
-            switch error {
-            case .missing(let path): throw .missingFile(path)
-            case .directory(let path): throw .directory(path)
-            case .unreadable(let path): throw .unreadable(path)
-            }
-        }
-    }
+    static func read(_ path: String) throws(TextError) -> String { try TextFile.read(path, as: TextError.self) }
 
     /// Lines as Python's file iteration gives them (`TextFile.lines`: "\n", "\r\n" and "\r" end a
     /// line; a final line break does not start another line).

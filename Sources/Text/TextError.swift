@@ -1,5 +1,5 @@
 /// Why text could not be read; each message names the file or word at fault.
-public enum TextError: Error, Equatable, CustomStringConvertible {
+public enum TextError: TextFileReadingError, Equatable, CustomStringConvertible {
     case missingDirectory(String)
     case missingFile(String)
     /// The path names a folder where a text file is expected.

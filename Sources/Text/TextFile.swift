@@ -8,6 +8,14 @@ public enum TextFileError: Error, Equatable, Sendable {
     case unreadable(String)
 }
 
+/// An error type a text reader throws, with the three ways reading a file fails (enum cases with
+/// these names conform as they are).
+public protocol TextFileReadingError: Error {
+    static func missingFile(_ path: String) -> Self
+    static func directory(_ path: String) -> Self
+    static func unreadable(_ path: String) -> Self
+}
+
 /// How every reader of text files gets their text and lines, so that a file reads the same
 /// whatever wrote it: lines end at "\n", "\r\n" or a lone "\r" (Python's universal newlines), and a
 /// UTF-8 byte-order mark at the start is dropped (Windows editors write both).
@@ -45,6 +53,19 @@ public enum TextFile {
         if let text = String(data: data, encoding: .utf8) { return text }
         if latin1Fallback, let text = String(data: data, encoding: .isoLatin1) { return text }
         throw .unreadable(path)
+    }
+
+    /// `read(_:latin1Fallback:)` with its failure as the reader's own error.
+    public static func read<Failure: TextFileReadingError>(_ path: String, latin1Fallback: Bool = false, as _: Failure.Type)
+        throws(Failure) -> String
+    {
+        do { return try read(path, latin1Fallback: latin1Fallback) } catch {
+            switch error {
+            case .missing(let path): throw .missingFile(path)
+            case .directory(let path): throw .directory(path)
+            case .unreadable(let path): throw .unreadable(path)
+            }
+        }
     }
 
     /// The lines of `text` without their line breaks ("\n", "\r\n" or "\r") and without a leading

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import TestSupport
 import Testing
 
 /// `.vec` files and word-similarity files read the same with LF, CRLF or CR line breaks, with or

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import PropertyBased
+import TestSupport
 import Testing
 
 /// The `.vec` and word-pair readers on random bytes (invalid UTF-8 included): each reads or throws

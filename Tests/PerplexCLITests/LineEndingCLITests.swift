@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The commands that read text give the same results for LF, CRLF and CR files, with or without a

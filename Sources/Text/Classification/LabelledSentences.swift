@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a `label sentence` file could not be read; one line naming the file (and line) at fault.
-public enum LabelledSentencesError: Error, Equatable, CustomStringConvertible {
+public enum LabelledSentencesError: TextFileReadingError, Equatable, CustomStringConvertible {
     case missingFile(String)
     /// The path names a folder where a file is expected.
     case directory(String)
@@ -97,14 +97,7 @@ public struct LabelledSentences: Sendable, Equatable {
     /// Reads a `label sentence` file: UTF-8 (a byte-order mark dropped), or Latin-1 when the bytes
     /// are not UTF-8 (Kim's TREC files are Latin-1; every byte sequence is valid Latin-1).
     public init(contentsOf path: String) throws(LabelledSentencesError) {
-        let text: String
-        do { text = try TextFile.read(path, latin1Fallback: true) } catch {
-            switch error {
-            case .missing(let path): throw .missingFile(path)
-            case .directory(let path): throw .directory(path)
-            case .unreadable(let path): throw .unreadable(path)
-            }
-        }
+        let text = try TextFile.read(path, latin1Fallback: true, as: LabelledSentencesError.self)
         try self.init(parsing: text, source: path)
     }
 
