@@ -25,7 +25,7 @@ public func writeProblem(_ path: String) -> String? {
         if isDirectory.boolValue { return "it is a directory" }
         return manager.isWritableFile(atPath: path) ? nil : "the file is not writable"
     }
-    let parent = (path as NSString).deletingLastPathComponent
+    let parent = parentFolder(of: path)
     if let problem = folderProblem(parent) { return problem }
     return parent.isEmpty || manager.fileExists(atPath: parent) ? nil : "the folder \(parent) does not exist"
 }
@@ -46,10 +46,20 @@ public func folderProblem(_ path: String) -> String? {
             return nil
         }
         missing = true
-        let parent = (folder as NSString).deletingLastPathComponent
+        let parent = parentFolder(of: folder)
         if parent.isEmpty || parent == folder { return nil }
         folder = parent
     }
+}
+
+/// The folder part of `path` ("" for a bare name, "/" at the root), trailing slashes ignored.
+/// By hand: Foundation's `NSString.deletingLastPathComponent` traps on one-character paths
+/// such as "h" or "." (swift-corelibs-foundation on Linux, Swift 6.3.1).
+func parentFolder(of path: String) -> String {
+    var path = Substring(path)
+    while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
 }
 
 /// Writes `data` to `url` so that readers see either the old file or the complete new one: the

@@ -75,6 +75,18 @@ import Testing
         #expect(try Self.epochs(run) == [1])
     }
 
+    /// Relative run folders of one character (Foundation's path splitting traps on them) train and resume.
+    @Test func oneCharacterRunFolders() throws {
+        let work = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        for save in ["h", "h/"] {
+            let trained = try CLI.run(["train", "--epochs", "1", "--save", save, "--overwrite"] + Self.small, in: work)
+            #expect(trained.status == 0 && !trained.crashed, "--save \(save): \(trained.stderr)")
+        }
+        let resumed = try CLI.run(["train", "--epochs", "2", "--resume", "h", "--save", "h"] + Self.small, in: work)
+        #expect(resumed.status == 0 && !resumed.crashed, "\(resumed.stderr)")
+    }
+
     /// Ctrl-C before the first epoch ends still leaves a model to evaluate and a state to resume.
     @Test func interruptInTheFirstEpochKeepsTheModel() throws {
         let run = try CLI.temporaryDirectory()
