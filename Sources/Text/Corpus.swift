@@ -54,22 +54,32 @@ public struct Corpus: Sendable {
     }
 
     /// Ids of `text` against a fixed vocabulary; an unknown word is an error naming it, or, with
-    /// `unknown` (the id of `<unk>`, say), reads as that id.
-    public static func encode(_ text: String, with vocabulary: Vocabulary, unknown: Int? = nil) throws(TextError) -> [Int] {
+    /// `unknown` (the id of `<unk>`, say), reads as that id and is passed to `replaced`.
+    public static func encode(
+        _ text: String, with vocabulary: Vocabulary, unknown: Int? = nil, replaced: ((Substring) -> Void)? = nil
+    ) throws(TextError) -> [Int] {
         var ids: [Int] = []
         for line in lines(of: text) {
             for word in line.split(whereSeparator: \.isWhitespace) {
-                guard let id = vocabulary.id(of: String(word)) ?? unknown else { throw .unknownWord(String(word)) }
-                ids.append(id)
+                if let id = vocabulary.id(of: String(word)) {
+                    ids.append(id)
+                } else if let unknown {
+                    ids.append(unknown)
+                    replaced?(word)
+                } else {
+                    throw .unknownWord(String(word))
+                }
             }
             if let eos = vocabulary.id(of: Vocabulary.eos) { ids.append(eos) }
         }
         return ids
     }
 
-    /// Reads a text file and encodes it with `vocabulary` (`unknown` as in `encode`).
-    public static func encodeFile(_ path: String, with vocabulary: Vocabulary, unknown: Int? = nil) throws(TextError) -> [Int] {
-        let ids = try encode(try read(path), with: vocabulary, unknown: unknown)
+    /// Reads a text file and encodes it with `vocabulary` (`unknown` and `replaced` as in `encode`).
+    public static func encodeFile(
+        _ path: String, with vocabulary: Vocabulary, unknown: Int? = nil, replaced: ((Substring) -> Void)? = nil
+    ) throws(TextError) -> [Int] {
+        let ids = try encode(try read(path), with: vocabulary, unknown: unknown, replaced: replaced)
         guard !ids.isEmpty else { throw .empty(path) }
         return ids
     }

@@ -146,10 +146,12 @@ public struct LanguageModelRun {
         ) { best, progress in
             try Checkpoint.save(best, vocabulary: vocabulary, extra: progress.metadata, to: checkpoint)
         }
+        var last: TrainingProgress?
         trainer.onLast = { model, progress in
             var progress = progress
             progress.random = RandomGenerator.global.state
             try Checkpoint.save(model, vocabulary: vocabulary, extra: progress.metadata, to: lastURL)
+            last = progress
         }
         guard corpus.test.count >= 2 * training.evalBatchSize else {
             throw TrainError(
@@ -193,8 +195,7 @@ public struct LanguageModelRun {
         }
         // Stopped before the first validation: the model as it is is the best there is.
         if summary.interrupted, world.isRoot, !FileManager.default.fileExists(atPath: checkpoint.path) {
-            let progress = (try? Checkpoint.loadWithMetadata(lastURL)).flatMap { TrainingProgress(metadata: $0.metadata) }
-            do { try Checkpoint.save(lm, vocabulary: vocabulary, extra: progress?.metadata ?? [:], to: checkpoint) } catch {
+            do { try Checkpoint.save(lm, vocabulary: vocabulary, extra: last?.metadata ?? [:], to: checkpoint) } catch {
                 throw TrainError(description: "cannot write \(checkpoint.path): \(error.localizedDescription)")
             }
         }

@@ -38,10 +38,12 @@ struct EvaluateCommand: ParsableCommand {
             }
             unknown = id
         }
+        var outside: [Substring] = []
         let ids: [Int]
-        do { ids = try Corpus.encodeFile(text, with: vocabulary, unknown: unknown) } catch { throw fail("\(error)") }
-        if unk, let contents = try? Corpus.readFile(text) {
-            let outside = contents.split(whereSeparator: \.isWhitespace).filter { vocabulary.id(of: String($0)) == nil }
+        do { ids = try Corpus.encodeFile(text, with: vocabulary, unknown: unknown) { outside.append($0) } } catch {
+            throw fail("\(error)")
+        }
+        if unk {
             print("| \(outside.count) words outside the vocabulary (\(Set(outside).count) distinct) read as \(Self.unknownWord)")
         }
         let stream: BatchedStream

@@ -100,11 +100,15 @@ struct TrainCommand: ParsableCommand {
         return run
     }
 
+    /// Flags that need a flag not given (the rest is `LanguageModelRun.problem()`'s to check).
+    var flagProblem: String? {
+        !curriculum && (curriculumStart != nil || curriculumEpochs != nil)
+            ? "--curriculum-start and --curriculum-epochs need --curriculum" : nil
+    }
+
     /// What can be refused before any text is read (`perplex sweep` checks every run with it).
     func problem() -> String? {
-        if !curriculum && (curriculumStart != nil || curriculumEpochs != nil) {
-            return "--curriculum-start and --curriculum-epochs need --curriculum"
-        }
+        if let flagProblem { return flagProblem }
         do { return try languageModelRun().problem() } catch { return "\(error)" }
     }
 
@@ -112,8 +116,10 @@ struct TrainCommand: ParsableCommand {
         let world: any Communicator
         do { world = try Distributed.world() } catch { throw fail("\(error)") }
         Distributed.shareCores(among: world.localSize)
-        if let problem = problem() { throw fail(problem) }
-        var run = try languageModelRun()
+        if let flagProblem { throw fail(flagProblem) }
+        // The run checks itself (`LanguageModelRun.problem()`) before it reads anything.
+        var run: LanguageModelRun
+        do { run = try languageModelRun() } catch { throw fail("\(error)") }
         if let failRankAfter, world.rank == world.size - 1 {
             run.afterStep = { step in if step == failRankAfter { kill(getpid(), SIGKILL) } }
         }
