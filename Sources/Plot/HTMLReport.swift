@@ -69,6 +69,7 @@ public struct HTMLReport {
         .path, code { font-family: Menlo, Consolas, monospace; font-size: 0.9em; color: #555; }
         .note { color: #666; font-style: italic; } figure { margin: 0.5em 0; } figure svg, figure img { max-width: 100%; height: auto; }
         figcaption { color: #555; font-size: 0.9em; } table.pairs th { font-weight: normal; color: #555; }
+        .wide { overflow-x: auto; }
         @page { size: A4 landscape; margin: 1.5cm; }
         """
 
@@ -79,6 +80,7 @@ public struct HTMLReport {
             <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
             <head>
             <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
             <title>\(Markup.escape(title))</title>
             <style>
             \(Self.style)
@@ -116,16 +118,17 @@ public struct HTMLReport {
             return "<\(tag)\(numeric ? " class=\"num\"" : "")>\(Markup.escape(text))</\(tag)>"
         }
         var out =
-            "<table>\n<thead><tr>" + table.header.enumerated().map { cell("th", $1, $0) }.joined() + "</tr></thead>\n<tbody>\n"
+            "<div class=\"wide\"><table>\n<thead><tr>" + table.header.enumerated().map { cell("th", $1, $0) }.joined()
+            + "</tr></thead>\n<tbody>\n"
         for row in table.rows {
             out += "<tr>" + row.enumerated().map { cell("td", $1, $0) }.joined() + "</tr>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        return out + "</tbody>\n</table></div>\n"
     }
 
     /// `key value` pairs laid out `perRow` to a row (keys in bold cells).
     static func pairTable(_ pairs: [(key: String, value: String)], perRow: Int) -> String {
-        var out = "<table class=\"pairs\">\n<tbody>\n"
+        var out = "<div class=\"wide\"><table class=\"pairs\">\n<tbody>\n"
         for start in stride(from: 0, to: pairs.count, by: perRow) {
             out +=
                 "<tr>"
@@ -133,7 +136,7 @@ public struct HTMLReport {
                     "<th>\(Markup.escape($0.key))</th><td>\(Markup.escape($0.value))</td>"
                 }.joined() + "</tr>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        return out + "</tbody>\n</table></div>\n"
     }
 
     /// An SVG document without its XML declaration or doctype, so it can sit inside the page.

@@ -86,8 +86,10 @@ public struct LineChart {
         (y0, y1) = AxisTicks.widened(y0, y1, log: logY)
         let px = { (x: Double) in left + (tx(x) - x0) / (x1 - x0) * (width - left - right) }
         let py = { (y: Double) in height - bottom - (ty(y) - y0) / (y1 - y0) * (height - top - bottom) }
+        // The viewBox lets a page scale the chart down to a narrow window instead of cropping it.
+        let (svgWidth, svgHeight) = (Int(width + legendWidth), Int(max(height, top + 16 * Double(legend.count) + 10)))
         var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width + legendWidth))" height="\(Int(max(height, top + 16 * Double(legend.count) + 10)))" font-family="sans-serif" font-size="12">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(svgWidth)" height="\(svgHeight)" viewBox="0 0 \(svgWidth) \(svgHeight)" font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
             <text x="\(width / 2)" y="20" text-anchor="middle" font-size="14">\(Self.escape(title))</text>
             <text x="\(width / 2)" y="\(height - 10)" text-anchor="middle">\(Self.escape(xLabel))</text>

@@ -38,6 +38,25 @@ import Testing
         #expect(!html.contains("<?xml") && !html.contains("src=\"http") && !html.contains("href=\"http"))
     }
 
+    /// Chromium crops an SVG without a viewBox to a narrow window instead of scaling it, and a wide
+    /// table runs off the page; seen in headless screenshots (scripts/browser_check.sh).
+    @Test func narrowWindowsScaleChartsAndScrollTables() throws {
+        let svg = LineChart(
+            title: "t", xLabel: "epoch", yLabel: "ppl", series: [.init(name: "s", points: [(1, 97), (6, 612)])],
+            legendOnRight: true
+        ).svg()
+        let size = try #require(svg.firstMatch(of: /width="(\d+)" height="(\d+)" viewBox="0 0 (\d+) (\d+)"/))
+        #expect(size.1 == size.3 && size.2 == size.4)
+        let html = HTMLReport(
+            title: "t", results: .init(header: ["run"], rows: [["a"]], numeric: [false]), curvesSVG: svg, curvesCaption: "",
+            runs: [
+                .init(name: "a", path: "a", status: "finished", config: [("k", "v")], embeddingFile: "e.svg", embeddingSVG: nil)
+            ]
+        ).html()
+        #expect(html.contains("name=\"viewport\""))
+        #expect(html.components(separatedBy: "<div class=\"wide\"><table").count == 3)
+    }
+
     @Test func ticksAreRoundNumbers() {
         let linear = LineChart(
             title: "t", xLabel: "epoch", yLabel: "ppl", series: [.init(name: "s", points: [(1, 97), (6, 612)])]
