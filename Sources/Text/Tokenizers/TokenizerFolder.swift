@@ -43,7 +43,7 @@ public enum TokenizerFolder {
             switch header.kind {
             case .word: try WordTokenizer.load(from: url)
             case .char: try CharTokenizer.load(from: url)
-            case .bpe: throw .badFolder(folder, reason: "byte-level BPE is not built yet")
+            case .bpe: try BPETokenizer.load(from: url)
             }
         guard tokenizer.vocabularySize == header.vocabularySize else {
             throw .badFolder(
