@@ -30,7 +30,8 @@ public enum TokenizerFolder {
     }
 
     /// The tokenizer saved in `folder`; a missing folder or file, or one that does not parse, is a
-    /// one-line error naming it.
+    /// one-line error naming it. A folder with `vocab.txt` and no `tokenizer.json` (a word-model
+    /// run folder written before tokenizers) reads as a word tokenizer.
     public static func load(from folder: String) throws(TokenizerError) -> any Tokenizer {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -38,6 +39,12 @@ public enum TokenizerFolder {
         }
         let url = URL(fileURLWithPath: folder)
         let headerURL = url.appendingPathComponent(fileName)
+        // A run folder from before tokenizers had only the word vocabulary.
+        if !FileManager.default.fileExists(atPath: headerURL.path),
+            FileManager.default.fileExists(atPath: url.appendingPathComponent(WordTokenizer.fileName).path)
+        {
+            return try WordTokenizer.load(from: url)
+        }
         let header = try readJSON(Header.self, from: headerURL)
         let tokenizer: any Tokenizer =
             switch header.kind {

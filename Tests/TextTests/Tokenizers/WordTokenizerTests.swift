@@ -27,5 +27,8 @@ import Text
         let tokenizer = WordTokenizer(text: "to be or\nnot to be\n")
         try tokenizer.save(to: dir)
         #expect(try TokenizerFolder.load(from: dir) as? WordTokenizer == tokenizer)
+        // A run folder from before tokenizers: vocab.txt alone.
+        try FileManager.default.removeItem(atPath: dir + "/" + TokenizerFolder.fileName)
+        #expect(try TokenizerFolder.load(from: dir) as? WordTokenizer == tokenizer)
     }
 }
