@@ -44,6 +44,14 @@ import Testing
                 "error: cannot read tokenizer \(dir.path)/none: no such folder\n"
             )
         ]
+        let empty = dir.appendingPathComponent("empty.txt").path
+        try Data().write(to: URL(fileURLWithPath: empty))
+        for kind in ["char", "word", "bpe"] {
+            let result = try CLI.run(
+                ["tokenizer", "train", "--kind", kind, "--input", empty, "--out", dir.path + "/e"]
+                    + (kind == "bpe" ? ["--vocab-size", "300"] : []))
+            #expect(result.stderr == "error: no text to learn a tokenizer from in \(empty)\n", "\(kind): \(result.stderr)")
+        }
         for (arguments, message) in cases {
             let result = try CLI.run(["tokenizer"] + arguments)
             #expect(result.status != 0 && result.stderr == message, "\(arguments): \(result.stderr)")

@@ -52,6 +52,7 @@ struct TokenizerTrainCommand: ParsableCommand {
                 tokenizer = WordTokenizer(
                     text: try input.map { (file) throws(TokenizerError) in try TokenizerText.read(file) }.joined())
             }
+            guard tokenizer.vocabularySize > 0 else { throw TokenizerError.nothingToLearn(input.joined(separator: ", ")) }
             try tokenizer.save(to: out)
         } catch let error as TokenizerError { throw fail(error.description) }
         print(
