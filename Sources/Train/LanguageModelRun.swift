@@ -88,6 +88,9 @@ public struct LanguageModelRun {
         case .corpus: break
         }
         do { try model.fitted(words: ["w"]).validate() } catch { return "\(error)" }
+        if training.iterations == nil, let block = model.resolved().blockSize, training.bptt > block {
+            return "--bptt \(training.bptt) is longer than the block size \(block) (GPT reads at most --block-size tokens)"
+        }
         if let problem = folderProblem(save) { return "cannot create the run folder \(save): \(problem)" }
         if !overwrite && !resumesInto(save) && RunFolder.holdsModel(save) {
             return
@@ -141,17 +144,30 @@ public struct LanguageModelRun {
         let checkpoint = folderURL.appendingPathComponent("model.safetensors")
         let lastURL = folderURL.appendingPathComponent("last.safetensors")
         let vocabulary = corpus.vocabulary
-        let trainer = try Trainer(
-            model: lm, corpus: corpus, options: training, communicator: world, start: start, best: best, profile: stages
-        ) { best, progress in
+        let saveBest: (any LanguageModel, TrainingProgress) throws -> Void = { best, progress in
             try Checkpoint.save(best, vocabulary: vocabulary, extra: progress.metadata, to: checkpoint)
         }
         var last: TrainingProgress?
-        trainer.onLast = { model, progress in
+        let saveLast: (any LanguageModel, TrainingProgress) throws -> Void = { model, progress in
             var progress = progress
             progress.random = RandomGenerator.global.state
             try Checkpoint.save(model, vocabulary: vocabulary, extra: progress.metadata, to: lastURL)
             last = progress
+        }
+        let trainer: any RunTrainer
+        if training.iterations != nil {
+            guard world.size == 1 else {
+                throw TrainError(description: "--max-iters training runs in one process (no mpirun)")
+            }
+            let iterating = try IterationTrainer(model: lm, corpus: corpus, options: training, start: start, onBest: saveBest)
+            iterating.onLast = saveLast
+            trainer = iterating
+        } else {
+            let epochs = try Trainer(
+                model: lm, corpus: corpus, options: training, communicator: world, start: start, best: best, profile: stages,
+                onBest: saveBest)
+            epochs.onLast = saveLast
+            trainer = epochs
         }
         guard corpus.test.count >= 2 * training.evalBatchSize else {
             throw TrainError(
@@ -183,7 +199,7 @@ public struct LanguageModelRun {
         }
         let report = ReporterGroup(world.isRoot ? [reporter, folder.map(RunRecorder.init)].compactMap { $0 } : [])
         trainer.reporter = report
-        trainer.afterStep = afterStep
+        (trainer as? Trainer)?.afterStep = afterStep
         let summary: Trainer.Summary
         do { summary = try trainer.run() } catch let error as TrainError { throw error } catch {
             throw TrainError(description: "\(error)")
@@ -201,10 +217,17 @@ public struct LanguageModelRun {
         }
         let test = stages.measure(.test) {
             evaluate(
-                lm, on: BatchedStream(corpus.test, batchSize: training.evalBatchSize), bptt: training.bptt, communicator: world)
+                lm, on: BatchedStream(corpus.test, batchSize: training.evalBatchSize), bptt: testWindow(lm), communicator: world)
         }
         report.testResult(test, floor: floor, interrupted: summary.interrupted)
         return Result(model: lm, corpus: corpus, summary: summary, test: test, floor: floor, folder: folder, profile: stages)
+    }
+
+    /// The test evaluation's window: `bptt`, at most a GPT's block size (the window it trained on
+    /// in iteration mode).
+    func testWindow(_ lm: any LanguageModel) -> Int {
+        guard let block = lm.config.blockSize else { return training.bptt }
+        return training.iterations == nil ? min(block, training.bptt) : block
     }
 
     /// Whether the run goes on from a checkpoint in the folder it writes to (its files are kept and
@@ -283,6 +306,16 @@ public struct LanguageModelRun {
         return (loaded.model, progress, best)
     }
 }
+
+/// What `LanguageModelRun` needs of its training loop: the recipe's epochs (`Trainer`) or
+/// nanoGPT's iterations (`IterationTrainer`).
+protocol RunTrainer: AnyObject {
+    var reporter: TrainingReporter? { get set }
+    func run() throws -> Trainer.Summary
+}
+
+extension Trainer: RunTrainer {}
+extension IterationTrainer: RunTrainer {}
 
 extension RunFolder {
     /// config.json and vocab.txt, written atomically.

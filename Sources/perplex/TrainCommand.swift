@@ -23,7 +23,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Folder with train.txt, valid.txt and test.txt (default: the built-in corpus).")
     var data: String?
     @OptionGroup var modelOptions: ModelOptions
-    @Option(parsing: .unconditional, help: "Initial learning rate.") var lr: Float = 20
+    @OptionGroup var iterationFlags: IterationFlags
+    @Option(
+        name: [.customLong("lr"), .customLong("learning-rate"), .customLong("learning_rate")], parsing: .unconditional,
+        help: "Initial learning rate (default 20; with --max-iters the peak, default 6e-4).")
+    var lr: Float?
     @Option(parsing: .unconditional, help: "Gradient clipping (max global norm).") var clip: Float = 0.25
     @Option(parsing: .unconditional, help: "Upper epoch limit.") var epochs = 40
     @Option(name: [.customLong("batch-size"), .customLong("batch_size")], parsing: .unconditional, help: "Batch size.")
@@ -33,8 +37,8 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1111
     @Option(
         name: [.customLong("log-interval"), .customLong("log_interval")], parsing: .unconditional,
-        help: "Report interval (batches).")
-    var logInterval = 200
+        help: "Report interval (batches; with --max-iters iterations, default 1).")
+    var logInterval: Int?
     @Option(
         help: ArgumentHelp(
             "Run folder for config.json, metrics.jsonl, model.safetensors, last.safetensors, vocab.txt, curves.svg (default: runs/<model>, or runs/<model>-2, -3, … when that holds a trained model).",
@@ -80,8 +84,9 @@ struct TrainCommand: ParsableCommand {
     /// The training options the flags give.
     var trainOptions: TrainOptions {
         var options = TrainOptions()
-        (options.lr, options.clip, options.epochs, options.batchSize) = (lr, clip, epochs, batchSize)
-        (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval, dryRun)
+        (options.lr, options.clip, options.epochs, options.batchSize) = (lr ?? 20, clip, epochs, batchSize)
+        (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval ?? 200, dryRun)
+        options.iterations = iterationFlags.options(lr: lr, logInterval: logInterval)
         options.maxBatches = maxBatches
         if curriculum {
             options.curriculum = Curriculum(start: curriculumStart ?? Swift.min(5, bptt), epochs: curriculumEpochs ?? 1)
@@ -102,7 +107,8 @@ struct TrainCommand: ParsableCommand {
 
     /// Flags that need a flag not given (the rest is `LanguageModelRun.problem()`'s to check).
     var flagProblem: String? {
-        !curriculum && (curriculumStart != nil || curriculumEpochs != nil)
+        if let problem = iterationFlags.problem { return problem }
+        return !curriculum && (curriculumStart != nil || curriculumEpochs != nil)
             ? "--curriculum-start and --curriculum-epochs need --curriculum" : nil
     }
 
