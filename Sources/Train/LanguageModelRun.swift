@@ -23,6 +23,9 @@ public struct LanguageModelRun {
         case builtIn(sentences: Int)
         /// Texts already read.
         case corpus(Corpus)
+        /// A text file (cut 90/10 as nanoGPT) or a folder's three files, read by a tokenizer,
+        /// which the run folder keeps (`tokenizer.json` and its files).
+        case tokenized(TokenizedData)
     }
 
     public var data: Data
@@ -85,6 +88,8 @@ public struct LanguageModelRun {
                 let file = (path as NSString).appendingPathComponent(name)
                 if !FileManager.default.fileExists(atPath: file) { return TextError.missingFile(file).description }
             }
+        case .tokenized(let data):
+            if !FileManager.default.fileExists(atPath: data.path) { return TextError.missingFile(data.path).description }
         case .corpus: break
         }
         do { try model.fitted(words: ["w"]).validate() } catch { return "\(error)" }
@@ -106,7 +111,7 @@ public struct LanguageModelRun {
     {
         if let problem = problem() { throw TrainError(description: problem) }
         let say: (String) -> Void = { message in if world.isRoot { reporter?.notice(message) } }
-        let (corpus, floor) = try readCorpus(say: say)
+        let (corpus, floor, tokenizer) = try readCorpus(say: say)
 
         RandomGenerator.global.seed(training.seed)
         let lm: any LanguageModel
@@ -182,6 +187,11 @@ public struct LanguageModelRun {
             do { try opened.writeRunFiles(record, vocabulary: corpus.vocabulary) } catch {
                 throw TrainError(description: "cannot write the run folder \(save): \(error.localizedDescription)")
             }
+            if let tokenizer {
+                do { try TokenizerFolder.save(tokenizer, to: save) } catch {
+                    throw TrainError(description: "cannot write the run folder \(save): \(error)")
+                }
+            }
             folder = opened
         }
         say(
@@ -244,6 +254,7 @@ public struct LanguageModelRun {
         case .directory(let path): path
         case .builtIn: "built-in"
         case .corpus: "corpus"
+        case .tokenized(let data): data.path
         }
     }
 
@@ -252,11 +263,17 @@ public struct LanguageModelRun {
         return nil
     }
 
-    func readCorpus(say: (String) -> Void) throws(TrainError) -> (Corpus, floor: Double?) {
+    func readCorpus(say: (String) -> Void) throws(TrainError) -> (Corpus, floor: Double?, tokenizer: (any Tokenizer)?) {
         switch data {
         case .directory(let path):
-            do { return (try Corpus(directory: path), nil) } catch { throw TrainError(description: "\(error)") }
-        case .corpus(let corpus): return (corpus, nil)
+            do { return (try Corpus(directory: path), nil, nil) } catch { throw TrainError(description: "\(error)") }
+        case .corpus(let corpus): return (corpus, nil, nil)
+        case .tokenized(let data):
+            let (corpus, tokenizer, hasTest) = try data.read()
+            say(
+                "\(tokenizer.kind.rawValue) tokenizer: \(tokenizer.vocabularySize) tokens; train \(corpus.train.count), val \(corpus.valid.count) tokens"
+                    + (hasTest ? ", test \(corpus.test.count)" : " (no test part: the test line scores val)"))
+            return (corpus, nil, tokenizer)
         case .builtIn(let sentences):
             let tenth = max(1, sentences / 10)
             let builtIn = BuiltInCorpus.make(train: sentences, valid: tenth, test: tenth, seed: training.seed)
@@ -265,7 +282,7 @@ public struct LanguageModelRun {
                 String(
                     format: "built-in corpus: %d/%d/%d tokens, %d words, floor perplexity %.2f (test)", corpus.train.count,
                     corpus.valid.count, corpus.test.count, corpus.vocabulary.count, builtIn.test.floorPerplexity))
-            return (corpus, builtIn.test.floorPerplexity)
+            return (corpus, builtIn.test.floorPerplexity, nil)
         }
     }
 

@@ -20,8 +20,16 @@ struct TrainCommand: ParsableCommand {
             are averaged across ranks every step, and rank 0 alone prints and writes the run folder.
             """)
 
-    @Option(help: "Folder with train.txt, valid.txt and test.txt (default: the built-in corpus).")
+    @Option(
+        help:
+            "Folder with train.txt, valid.txt and test.txt (default: the built-in corpus); with --tokenizer also one text file, cut 90/10 as nanoGPT."
+    )
     var data: String?
+    @Option(
+        help: ArgumentHelp(
+            "Read --data with a tokenizer: char (nanoGPT's character set of the text) or a tokenizer folder (perplex tokenizer train); default: the recipe's words.",
+            valueName: "char|folder"))
+    var tokenizer: String?
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var iterationFlags: IterationFlags
     @Option(
@@ -94,10 +102,17 @@ struct TrainCommand: ParsableCommand {
         return options
     }
 
+    /// Where the text comes from.
+    var dataSource: LanguageModelRun.Data {
+        guard let data else { return .builtIn(sentences: builtinSentences) }
+        guard let tokenizer else { return .directory(data) }
+        return .tokenized(TokenizedData(path: data, choice: tokenizer == "char" ? .char : .folder(tokenizer)))
+    }
+
     /// The run the flags describe.
     func languageModelRun() throws(ModelConfigError) -> LanguageModelRun {
         var run = LanguageModelRun(
-            data: data.map { .directory($0) } ?? .builtIn(sentences: builtinSentences),
+            data: dataSource,
             model: try modelOptions.template(dropout: dropout), training: trainOptions, resume: resume,
             save: save ?? RunFolder.fresh("runs/\(modelOptions.model.rawValue)"))
         run.profile = profile
@@ -108,6 +123,11 @@ struct TrainCommand: ParsableCommand {
     /// Flags that need a flag not given (the rest is `LanguageModelRun.problem()`'s to check).
     var flagProblem: String? {
         if let problem = iterationFlags.problem { return problem }
+        if tokenizer != nil && data == nil { return "--tokenizer needs --data (a text file or a folder)" }
+        if tokenizer == "word" || tokenizer == "bpe" {
+            return
+                "--tokenizer \(tokenizer ?? ""): give char or a tokenizer folder (perplex tokenizer train --kind \(tokenizer ?? "") … --out FOLDER); without --tokenizer the data is read as the recipe's words"
+        }
         return !curriculum && (curriculumStart != nil || curriculumEpochs != nil)
             ? "--curriculum-start and --curriculum-epochs need --curriculum" : nil
     }
