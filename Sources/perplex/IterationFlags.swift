@@ -19,7 +19,7 @@ struct IterationFlags: ParsableArguments {
     @Option(
         name: [.customLong("min-lr"), .customLong("min_lr")], parsing: .unconditional,
         help: "With --max-iters: the learning rate the cosine decays to (default 6e-5).")
-    var minLR: Float?
+    var minLr: Float?
     @Option(
         name: [.customLong("warmup-iters"), .customLong("warmup_iters")], parsing: .unconditional,
         help: "With --max-iters: linear warm-up iterations (default 2000).")
@@ -45,7 +45,7 @@ struct IterationFlags: ParsableArguments {
     @Option(
         name: [.customLong("decay-lr"), .customLong("decay_lr")],
         help: "With --max-iters: warm-up and cosine decay, true or false (default true).")
-    var decayLR: Bool?
+    var decayLr: Bool?
 
     /// nanoGPT's options the flags give (nil without --max-iters); `lr` and `logInterval` are
     /// the shared flags' values when given.
@@ -57,7 +57,7 @@ struct IterationFlags: ParsableArguments {
         if let evalIters { o.evalIters = evalIters }
         if let logInterval { o.logInterval = logInterval }
         if let lr { o.learningRate = lr }
-        if let minLR { o.minLR = minLR }
+        if let minLr { o.minLR = minLr }
         if let warmupIters { o.warmupIters = warmupIters }
         o.lrDecayIters = lrDecayIters
         if let weightDecay { o.weightDecay = weightDecay }
@@ -65,7 +65,7 @@ struct IterationFlags: ParsableArguments {
         if let beta2 { o.beta2 = beta2 }
         if let gradClip { o.gradClip = gradClip }
         if let gradientAccumulationSteps { o.gradientAccumulationSteps = gradientAccumulationSteps }
-        if let decayLR { o.decayLR = decayLR }
+        if let decayLr { o.decayLR = decayLr }
         return o
     }
 
@@ -73,11 +73,11 @@ struct IterationFlags: ParsableArguments {
     var problem: String? {
         guard maxIters == nil else { return nil }
         let given: [(String, Bool)] = [
-            ("--eval-interval", evalInterval != nil), ("--eval-iters", evalIters != nil), ("--min-lr", minLR != nil),
+            ("--eval-interval", evalInterval != nil), ("--eval-iters", evalIters != nil), ("--min-lr", minLr != nil),
             ("--warmup-iters", warmupIters != nil), ("--lr-decay-iters", lrDecayIters != nil),
             ("--weight-decay", weightDecay != nil), ("--beta1", beta1 != nil), ("--beta2", beta2 != nil),
             ("--grad-clip", gradClip != nil), ("--gradient-accumulation-steps", gradientAccumulationSteps != nil),
-            ("--decay-lr", decayLR != nil)
+            ("--decay-lr", decayLr != nil)
         ]
         return given.first { $0.1 }.map { "\($0.0) needs --max-iters (nanoGPT's iteration training)" }
     }
