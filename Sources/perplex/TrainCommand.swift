@@ -157,7 +157,9 @@ struct TrainCommand: ParsableCommand {
         if world.isRoot {
             let summary = result.summary
             print(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
-            print(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
+            if summary.validTokensPerSecond > 0 {
+                print(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
+            }
             if world.size > 1 {
                 print(
                     String(

@@ -69,7 +69,7 @@ import Train
         let trainer = try IterationTrainer(
             model: model, corpus: corpus, options: options, generator: RandomGenerator(seed: 2), reporter: recorder)
         let summary = try trainer.run()
-        #expect(recorder.estimates.map(\.0) == [0, 40, 80])
+        #expect(recorder.estimates.map(\.0) == [0, 40, 80, 81])
         #expect(recorder.iterations == Array(0...80))
         let first = try #require(recorder.estimates.first?.1)
         #expect(summary.bestValidLoss < first / 3, "val loss \(first) → \(summary.bestValidLoss)")

@@ -11,8 +11,8 @@ import Text
 /// weights only) at the learning rate of `IterationOptions.learningRate(at:)`. At iteration 0 and
 /// every `evalInterval` it estimates the train and val losses on `evalIters` random batches each
 /// (nanoGPT's estimate_loss) and keeps the model with the best val loss (`onBest`). It stops after
-/// iteration `maxIters`, on Ctrl-C or on a non-finite loss, calls `onLast`, and leaves the best
-/// weights in the model.
+/// iteration `maxIters` (then estimating the final model too, unless that was just done), on Ctrl-C
+/// or on a non-finite loss, calls `onLast`, and leaves the best weights in the model.
 public final class IterationTrainer {
     public let model: any LanguageModel
     public let options: TrainOptions
@@ -64,6 +64,18 @@ public final class IterationTrainer {
             trainTokensPerSecond: 0)
         var bestState: [String: Tensor] = [:]
         var iteration = start?.iteration ?? 0
+        var lastEstimate: Int?
+        /// nanoGPT's estimate at `iteration`; the best val loss's weights kept and saved.
+        func estimate(_ iteration: Int, lr: Float) throws {
+            let (trainLoss, validLoss) = estimateLosses()
+            lastEstimate = iteration
+            reporter?.estimate(iteration, trainLoss: trainLoss, validLoss: validLoss, lr: lr)
+            if validLoss < summary.bestValidLoss {
+                summary.bestValidLoss = validLoss
+                bestState = Dictionary(uniqueKeysWithValues: model.stateDict())
+                try onBest?(model, progress(iteration, lr: lr, best: validLoss))
+            }
+        }
         let tokensPerIteration = blockSize * options.batchSize * it.gradientAccumulationSteps
         var (trainTokens, trainSeconds) = (0, 0.0)
         var batch = train.batch(generator)
@@ -71,15 +83,7 @@ public final class IterationTrainer {
         while iteration <= it.maxIters {
             let lr = it.learningRate(at: iteration)
             optimizer.learningRate = lr
-            if iteration % it.evalInterval == 0 {
-                let (trainLoss, validLoss) = estimateLosses()
-                reporter?.estimate(iteration, trainLoss: trainLoss, validLoss: validLoss, lr: lr)
-                if validLoss < summary.bestValidLoss {
-                    summary.bestValidLoss = validLoss
-                    bestState = Dictionary(uniqueKeysWithValues: model.stateDict())
-                    try onBest?(model, progress(iteration, lr: lr, best: validLoss))
-                }
-            }
+            if iteration % it.evalInterval == 0 { try estimate(iteration, lr: lr) }
             let started = Date()
             var value = 0.0
             for _ in 0..<it.gradientAccumulationSteps {
@@ -109,6 +113,10 @@ public final class IterationTrainer {
                 reporter?.notice("Exiting from training early")
                 break
             }
+        }
+        // The last model competes too (nanoGPT estimates it only when max_iters is a multiple of eval_interval).
+        if summary.diverged == nil && !summary.interrupted && lastEstimate != iteration {
+            try estimate(iteration, lr: optimizer.learningRate)
         }
         let best = summary.bestValidLoss.isFinite ? summary.bestValidLoss : nil
         var last = progress(iteration, lr: optimizer.learningRate, best: best)
