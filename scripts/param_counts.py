@@ -39,6 +39,9 @@ CONFIGS = [
     ModelConfig("CharCNN", 10000, nhid=300, nlayers=2, characters=51, maxWordLength=21),
     ModelConfig("CharCNN", 7596, nhid=200, nlayers=1, charEmsize=10, maxFilterWidth=4, featureMaps=20, highwayLayers=2,
                 characters=50, maxWordLength=8),
+    # GPT (nanoGPT's model.py): n_embd, n_layer, n_head, block_size, bias; nhid not read
+    ModelConfig("GPT", 65, 384, nlayers=6, nhead=6, blockSize=256, bias=False),
+    ModelConfig("GPT", 50304, 768, nlayers=12, nhead=12, blockSize=1024, bias=True),
 ]
 
 

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 import zoo_torch as zoo
 
 KINDS = ("RNN_TANH", "RNN_RELU", "LSTM", "GRU", "Transformer", "NPLM", "GatedCNN", "GatedCNN_RNN", "CharCNN",
-         "AttentionLSTM")
+         "AttentionLSTM", "GPT")
 # Kind-specific fields with their defaults (Perplex's ModelConfig.resolved()).
 KIND_DEFAULTS = {
     "NPLM": {"ngram": 4, "hiddenActivation": "tanh"},
@@ -29,6 +29,7 @@ KIND_DEFAULTS = {
     "GatedCNN_RNN": {"kernelSize": 3, "rnnLayers": 1},
     "AttentionLSTM": {"attentionWindow": 10},
     "CharCNN": {"charEmsize": 15, "maxFilterWidth": 6, "featureMaps": 25, "highwayLayers": 1},
+    "GPT": {"blockSize": 1024, "bias": False},
 }
 
 
@@ -55,6 +56,8 @@ class ModelConfig:
     highwayLayers: int = None
     characters: int = None
     maxWordLength: int = None
+    blockSize: int = None
+    bias: bool = None
 
     def resolved(self):
         """The kind's own fields filled with their defaults where None."""
@@ -199,6 +202,10 @@ class TransformerModel(nn.Module):
         return F.log_softmax(output, dim=-1)
 
 
+# The kinds that carry no state between windows (each window read on its own).
+STATELESS = (TransformerModel, zoo.GPT)
+
+
 def make_model(config, words=None):
     """The model for a ModelConfig (recipe init, on the current torch seed). A CharCNN spells its
     words from `words` (else its `word_chars` buffer waits for a state dict)."""
@@ -221,6 +228,8 @@ def make_model(config, words=None):
         if words is not None:
             model.word_chars.copy_(zoo.character_table(words, c.maxWordLength)[2])
         return model
+    if c.kind == "GPT":
+        return zoo.GPT(c.vocabularySize, c.emsize, c.nhead, c.nlayers, c.blockSize, c.bias, c.dropout)
     if config.kind == "Transformer":
         if config.tied:
             raise SystemExit("error: --tied is not supported for the Transformer")
@@ -242,8 +251,9 @@ def get_batch(source, i, bptt):
 
 
 def step(model, data, hidden):
-    if isinstance(model, TransformerModel):
-        return model(data).view(-1, model.decoder.out_features), None
+    if isinstance(model, STATELESS):
+        output = model(data)
+        return output.reshape(-1, output.size(-1)), None
     return model(data, hidden)
 
 
@@ -252,7 +262,7 @@ def evaluate_with_accuracy(model, data_source, bptt=35, batch_size=10):
     targets with the highest probability)."""
     model.eval()
     total_loss, hits = 0.0, 0
-    hidden = None if isinstance(model, TransformerModel) else model.init_hidden(batch_size)
+    hidden = None if isinstance(model, STATELESS) else model.init_hidden(batch_size)
     with torch.no_grad():
         for i in range(0, data_source.size(0) - 1, bptt):
             data, targets = get_batch(data_source, i, bptt)
@@ -288,7 +298,7 @@ def train_epoch(model, train_data, lr, clip, bptt, batch_size, max_batches=0, wi
     `windows` ((row, length) pairs, training_windows) replaces the recipe's every-bptt windows.
     Returns (mean training loss, batches, tokens, seconds)."""
     model.train()
-    hidden = None if isinstance(model, TransformerModel) else model.init_hidden(batch_size)
+    hidden = None if isinstance(model, STATELESS) else model.init_hidden(batch_size)
     start, loss_sum, batches, tokens = time.time(), 0.0, 0, 0
     for i, length in windows or training_windows(train_data.size(0), bptt, 1):
         data, targets = get_batch(train_data, i, length)

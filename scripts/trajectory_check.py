@@ -56,7 +56,7 @@ def main():
     corpus = rt.Corpus(a.data, words)
     train = rt.batchify(corpus.train, a.batch_size)
     model.train()
-    hidden = model.init_hidden(a.batch_size) if not isinstance(model, rt.TransformerModel) else None
+    hidden = model.init_hidden(a.batch_size) if not isinstance(model, rt.STATELESS) else None
     theirs = []
     for i, length in rt.training_windows(train.size(0), a.bptt, 1)[: a.batches]:
         data, targets = rt.get_batch(train, i, length)

@@ -231,3 +231,100 @@ class CharCNN(nn.Module):
     def init_hidden(self, bsz):
         weight = self.decoder.weight
         return weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid)
+
+
+class GPTLayerNorm(nn.Module):
+    """A LayerNorm whose bias is optional (weight 1, bias 0, eps 1e-5)."""
+
+    def __init__(self, ndim, bias):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(ndim))
+        self.bias = nn.Parameter(torch.zeros(ndim)) if bias else None
+
+    def forward(self, x):
+        return F.layer_norm(x, self.weight.shape, self.weight, self.bias, 1e-5)
+
+
+class GPTAttention(nn.Module):
+    """Causal multi-head self-attention: c_attn [3C, C] gives q, k, v; c_proj [C, C]."""
+
+    def __init__(self, n_embd, n_head, bias, dropout):
+        super().__init__()
+        self.c_attn = nn.Linear(n_embd, 3 * n_embd, bias=bias)
+        self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)
+        self.resid_dropout = nn.Dropout(dropout)
+        self.n_head, self.dropout = n_head, dropout
+
+    def forward(self, x):  # [B, T, C]
+        b, t, c = x.shape
+        q, k, v = self.c_attn(x).split(c, dim=2)
+        q, k, v = (z.view(b, t, self.n_head, c // self.n_head).transpose(1, 2) for z in (q, k, v))
+        y = F.scaled_dot_product_attention(q, k, v, dropout_p=self.dropout if self.training else 0, is_causal=True)
+        return self.resid_dropout(self.c_proj(y.transpose(1, 2).contiguous().view(b, t, c)))
+
+
+class GPTMLP(nn.Module):
+    def __init__(self, n_embd, bias, dropout):
+        super().__init__()
+        self.c_fc = nn.Linear(n_embd, 4 * n_embd, bias=bias)
+        self.gelu = nn.GELU()
+        self.c_proj = nn.Linear(4 * n_embd, n_embd, bias=bias)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x):
+        return self.dropout(self.c_proj(self.gelu(self.c_fc(x))))
+
+
+class GPTBlock(nn.Module):
+    def __init__(self, n_embd, n_head, bias, dropout):
+        super().__init__()
+        self.ln_1 = GPTLayerNorm(n_embd, bias)
+        self.attn = GPTAttention(n_embd, n_head, bias, dropout)
+        self.ln_2 = GPTLayerNorm(n_embd, bias)
+        self.mlp = GPTMLP(n_embd, bias, dropout)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+class GPT(nn.Module):
+    """A decoder-only Transformer laid out as nanoGPT's model.py (same module tree, so the same
+    state-dict names: transformer.wte/wpe/h.N/ln_f, lm_head tied to wte) with its init: N(0, 0.02)
+    weights, N(0, 0.02/sqrt(2 n_layer)) for every c_proj.weight, zero biases. Like the recipe's
+    TransformerModel it carries no state: forward(input [T, B] long) -> log-probabilities [T, B, V]."""
+
+    def __init__(self, vocab_size, n_embd, n_head, n_layer, block_size, bias, dropout):
+        super().__init__()
+        if n_embd % n_head:
+            raise SystemExit(f"error: --n-embd {n_embd} must be a multiple of --n-head {n_head}")
+        self.block_size = block_size
+        self.transformer = nn.ModuleDict(dict(
+            wte=nn.Embedding(vocab_size, n_embd),
+            wpe=nn.Embedding(block_size, n_embd),
+            drop=nn.Dropout(dropout),
+            h=nn.ModuleList([GPTBlock(n_embd, n_head, bias, dropout) for _ in range(n_layer)]),
+            ln_f=GPTLayerNorm(n_embd, bias),
+        ))
+        self.lm_head = nn.Linear(n_embd, vocab_size, bias=False)
+        self.transformer.wte.weight = self.lm_head.weight
+        for module in self.modules():
+            if isinstance(module, (nn.Linear, nn.Embedding)):
+                nn.init.normal_(module.weight, mean=0.0, std=0.02)
+                if getattr(module, "bias", None) is not None:
+                    nn.init.zeros_(module.bias)
+        for name, p in self.named_parameters():
+            if name.endswith("c_proj.weight"):
+                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * n_layer))
+
+    def forward(self, src):
+        idx = src.t()  # [B, T]
+        t = idx.size(1)
+        if t > self.block_size:
+            raise SystemExit(f"error: a window of {t} tokens is longer than the block size {self.block_size}")
+        pos = torch.arange(t, dtype=torch.long, device=idx.device)
+        x = self.transformer.drop(self.transformer.wte(idx) + self.transformer.wpe(pos))
+        for block in self.transformer.h:
+            x = block(x)
+        logits = self.lm_head(self.transformer.ln_f(x))  # [B, T, V]
+        return F.log_softmax(logits, dim=-1).transpose(0, 1)

@@ -49,13 +49,18 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var characters: Int?
     /// CharCNN: characters per word (markers and padding included); set from the words.
     public var maxWordLength: Int?
+    /// GPT: the longest context (nanoGPT's block_size): rows of the position table `wpe`.
+    public var blockSize: Int?
+    /// GPT: whether its Linear and LayerNorm layers have biases (nanoGPT's `bias`).
+    public var bias: Bool?
 
     public init(
         kind: ModelKind, vocabularySize: Int, emsize: Int = 200, nhid: Int = 200, nlayers: Int = 2,
         nhead: Int? = nil, dropout: Float = 0.2, tied: Bool = false, ngram: Int? = nil,
         hiddenActivation: HiddenActivation? = nil, kernelSize: Int? = nil, rnnLayers: Int? = nil,
         attentionWindow: Int? = nil, charEmsize: Int? = nil, maxFilterWidth: Int? = nil,
-        featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil
+        featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil,
+        blockSize: Int? = nil, bias: Bool? = nil
     ) {
         self.kind = kind
         self.vocabularySize = vocabularySize
@@ -76,6 +81,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.highwayLayers = highwayLayers
         self.characters = characters
         self.maxWordLength = maxWordLength
+        self.blockSize = blockSize
+        self.bias = bias
     }
 }
 
@@ -95,6 +102,9 @@ extension ModelConfig {
     public var filterWidths: ClosedRange<Int> { 1...Swift.max(1, widestFilter) }
     public var mapsPerWidth: Int { featureMaps ?? 25 }
     public var highwayCount: Int { highwayLayers ?? 1 }
+    /// nanoGPT's defaults (train.py): a context of 1024 tokens, no biases.
+    public var contextSize: Int { blockSize ?? 1024 }
+    public var hasBiases: Bool { bias ?? false }
 
     /// This config with the kind's own optional fields set to their values (defaults where nil).
     public func resolved() -> ModelConfig {
@@ -170,6 +180,8 @@ extension ModelConfig {
         public static let characters = 1 << 21
         /// A CharCNN's word length in characters, markers included.
         public static let wordLength = 1 << 16
+        /// --block-size.
+        public static let blockSize = 1 << 20
 
         /// "FLAG must be in LOW…HIGH, got VALUE" when `value` is outside `range`, else nil.
         public static func problem(_ flag: String, _ value: Int, _ range: ClosedRange<Int>) -> String? {
@@ -203,5 +215,7 @@ extension ModelConfig {
         highwayLayers = try c.decodeIfPresent(Int.self, forKey: .highwayLayers)
         characters = try c.decodeIfPresent(Int.self, forKey: .characters)
         maxWordLength = try c.decodeIfPresent(Int.self, forKey: .maxWordLength)
+        blockSize = try c.decodeIfPresent(Int.self, forKey: .blockSize)
+        bias = try c.decodeIfPresent(Bool.self, forKey: .bias)
     }
 }

@@ -16,6 +16,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
     case gatedCNNRNN = "GatedCNN_RNN"
     case charCNN = "CharCNN"
     case attentionLSTM = "AttentionLSTM"
+    case gpt = "GPT"
 
     /// The kind's declaration.
     public var spec: ModelKindSpec {
@@ -30,6 +31,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
         case .gatedCNNRNN: GatedCNNModel.rnnSpec
         case .charCNN: CharCNNModel.spec
         case .attentionLSTM: AttentionLSTMModel.spec
+        case .gpt: GPTModel.spec
         }
     }
 }
@@ -37,7 +39,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
 /// The configuration fields only some kinds read (nil for the others), with their flags.
 public enum ModelOption: String, CaseIterable, Sendable {
     case nhead, ngram, hiddenActivation, kernelSize, rnnLayers, attentionWindow, charEmsize, maxFilterWidth, featureMaps
-    case highwayLayers, characters, maxWordLength
+    case highwayLayers, characters, maxWordLength, blockSize, bias
 
     /// The flag that sets it (or, for what the data sets, a description).
     public var flag: String {
@@ -54,6 +56,8 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .highwayLayers: "--highway-layers"
         case .characters: "characters"
         case .maxWordLength: "max word length"
+        case .blockSize: "--block-size"
+        case .bias: "--bias"
         }
     }
 
@@ -71,6 +75,8 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .highwayLayers: c.highwayLayers != nil
         case .characters: c.characters != nil
         case .maxWordLength: c.maxWordLength != nil
+        case .blockSize: c.blockSize != nil
+        case .bias: c.bias != nil
         }
     }
 
@@ -87,6 +93,8 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .maxFilterWidth: c.maxFilterWidth = c.widestFilter
         case .featureMaps: c.featureMaps = c.mapsPerWidth
         case .highwayLayers: c.highwayLayers = c.highwayCount
+        case .blockSize: c.blockSize = c.contextSize
+        case .bias: c.bias = c.hasBiases
         case .characters, .maxWordLength: break
         }
     }

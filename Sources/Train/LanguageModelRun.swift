@@ -23,6 +23,9 @@ public struct LanguageModelRun {
         case builtIn(sentences: Int)
         /// Texts already read.
         case corpus(Corpus)
+        /// A text file (cut 90/10 as nanoGPT) or a folder's three files, read by a tokenizer,
+        /// which the run folder keeps (`tokenizer.json` and its files).
+        case tokenized(TokenizedData)
     }
 
     public var data: Data
@@ -85,9 +88,14 @@ public struct LanguageModelRun {
                 let file = (path as NSString).appendingPathComponent(name)
                 if !FileManager.default.fileExists(atPath: file) { return TextError.missingFile(file).description }
             }
+        case .tokenized(let data):
+            if !FileManager.default.fileExists(atPath: data.path) { return TextError.missingFile(data.path).description }
         case .corpus: break
         }
         do { try model.fitted(words: ["w"]).validate() } catch { return "\(error)" }
+        if training.iterations == nil, let block = model.resolved().blockSize, training.bptt > block {
+            return "--bptt \(training.bptt) is longer than the block size \(block) (GPT reads at most --block-size tokens)"
+        }
         if let problem = folderProblem(save) { return "cannot create the run folder \(save): \(problem)" }
         if !overwrite && !resumesInto(save) && RunFolder.holdsModel(save) {
             return
@@ -103,7 +111,7 @@ public struct LanguageModelRun {
     {
         if let problem = problem() { throw TrainError(description: problem) }
         let say: (String) -> Void = { message in if world.isRoot { reporter?.notice(message) } }
-        let (corpus, floor) = try readCorpus(say: say)
+        let (corpus, floor, tokenizer) = try readCorpus(say: say)
 
         RandomGenerator.global.seed(training.seed)
         let lm: any LanguageModel
@@ -141,17 +149,30 @@ public struct LanguageModelRun {
         let checkpoint = folderURL.appendingPathComponent("model.safetensors")
         let lastURL = folderURL.appendingPathComponent("last.safetensors")
         let vocabulary = corpus.vocabulary
-        let trainer = try Trainer(
-            model: lm, corpus: corpus, options: training, communicator: world, start: start, best: best, profile: stages
-        ) { best, progress in
+        let saveBest: (any LanguageModel, TrainingProgress) throws -> Void = { best, progress in
             try Checkpoint.save(best, vocabulary: vocabulary, extra: progress.metadata, to: checkpoint)
         }
         var last: TrainingProgress?
-        trainer.onLast = { model, progress in
+        let saveLast: (any LanguageModel, TrainingProgress) throws -> Void = { model, progress in
             var progress = progress
             progress.random = RandomGenerator.global.state
             try Checkpoint.save(model, vocabulary: vocabulary, extra: progress.metadata, to: lastURL)
             last = progress
+        }
+        let trainer: any RunTrainer
+        if training.iterations != nil {
+            guard world.size == 1 else {
+                throw TrainError(description: "--max-iters training runs in one process (no mpirun)")
+            }
+            let iterating = try IterationTrainer(model: lm, corpus: corpus, options: training, start: start, onBest: saveBest)
+            iterating.onLast = saveLast
+            trainer = iterating
+        } else {
+            let epochs = try Trainer(
+                model: lm, corpus: corpus, options: training, communicator: world, start: start, best: best, profile: stages,
+                onBest: saveBest)
+            epochs.onLast = saveLast
+            trainer = epochs
         }
         guard corpus.test.count >= 2 * training.evalBatchSize else {
             throw TrainError(
@@ -165,6 +186,11 @@ public struct LanguageModelRun {
             let opened = try RunFolder(path: save, appending: resumesInto(save), overwrite: overwrite)
             do { try opened.writeRunFiles(record, vocabulary: corpus.vocabulary) } catch {
                 throw TrainError(description: "cannot write the run folder \(save): \(error.localizedDescription)")
+            }
+            if let tokenizer {
+                do { try TokenizerFolder.save(tokenizer, to: save) } catch {
+                    throw TrainError(description: "cannot write the run folder \(save): \(error)")
+                }
             }
             folder = opened
         }
@@ -183,7 +209,7 @@ public struct LanguageModelRun {
         }
         let report = ReporterGroup(world.isRoot ? [reporter, folder.map(RunRecorder.init)].compactMap { $0 } : [])
         trainer.reporter = report
-        trainer.afterStep = afterStep
+        (trainer as? Trainer)?.afterStep = afterStep
         let summary: Trainer.Summary
         do { summary = try trainer.run() } catch let error as TrainError { throw error } catch {
             throw TrainError(description: "\(error)")
@@ -201,10 +227,17 @@ public struct LanguageModelRun {
         }
         let test = stages.measure(.test) {
             evaluate(
-                lm, on: BatchedStream(corpus.test, batchSize: training.evalBatchSize), bptt: training.bptt, communicator: world)
+                lm, on: BatchedStream(corpus.test, batchSize: training.evalBatchSize), bptt: testWindow(lm), communicator: world)
         }
         report.testResult(test, floor: floor, interrupted: summary.interrupted)
         return Result(model: lm, corpus: corpus, summary: summary, test: test, floor: floor, folder: folder, profile: stages)
+    }
+
+    /// The test evaluation's window: `bptt`, at most a GPT's block size (the window it trained on
+    /// in iteration mode).
+    func testWindow(_ lm: any LanguageModel) -> Int {
+        guard let block = lm.config.blockSize else { return training.bptt }
+        return training.iterations == nil ? min(block, training.bptt) : block
     }
 
     /// Whether the run goes on from a checkpoint in the folder it writes to (its files are kept and
@@ -221,6 +254,7 @@ public struct LanguageModelRun {
         case .directory(let path): path
         case .builtIn: "built-in"
         case .corpus: "corpus"
+        case .tokenized(let data): data.path
         }
     }
 
@@ -229,11 +263,17 @@ public struct LanguageModelRun {
         return nil
     }
 
-    func readCorpus(say: (String) -> Void) throws(TrainError) -> (Corpus, floor: Double?) {
+    func readCorpus(say: (String) -> Void) throws(TrainError) -> (Corpus, floor: Double?, tokenizer: (any Tokenizer)?) {
         switch data {
         case .directory(let path):
-            do { return (try Corpus(directory: path), nil) } catch { throw TrainError(description: "\(error)") }
-        case .corpus(let corpus): return (corpus, nil)
+            do { return (try Corpus(directory: path), nil, nil) } catch { throw TrainError(description: "\(error)") }
+        case .corpus(let corpus): return (corpus, nil, nil)
+        case .tokenized(let data):
+            let (corpus, tokenizer, hasTest) = try data.read()
+            say(
+                "\(tokenizer.kind.rawValue) tokenizer: \(tokenizer.vocabularySize) tokens; train \(corpus.train.count), val \(corpus.valid.count) tokens"
+                    + (hasTest ? ", test \(corpus.test.count)" : " (no test part: the test line scores val)"))
+            return (corpus, nil, tokenizer)
         case .builtIn(let sentences):
             let tenth = max(1, sentences / 10)
             let builtIn = BuiltInCorpus.make(train: sentences, valid: tenth, test: tenth, seed: training.seed)
@@ -242,7 +282,7 @@ public struct LanguageModelRun {
                 String(
                     format: "built-in corpus: %d/%d/%d tokens, %d words, floor perplexity %.2f (test)", corpus.train.count,
                     corpus.valid.count, corpus.test.count, corpus.vocabulary.count, builtIn.test.floorPerplexity))
-            return (corpus, builtIn.test.floorPerplexity)
+            return (corpus, builtIn.test.floorPerplexity, nil)
         }
     }
 
@@ -283,6 +323,16 @@ public struct LanguageModelRun {
         return (loaded.model, progress, best)
     }
 }
+
+/// What `LanguageModelRun` needs of its training loop: the recipe's epochs (`Trainer`) or
+/// nanoGPT's iterations (`IterationTrainer`).
+protocol RunTrainer: AnyObject {
+    var reporter: TrainingReporter? { get set }
+    func run() throws -> Trainer.Summary
+}
+
+extension Trainer: RunTrainer {}
+extension IterationTrainer: RunTrainer {}
 
 extension RunFolder {
     /// config.json and vocab.txt, written atomically.

@@ -14,9 +14,16 @@ public protocol TrainingReporter: AnyObject {
     /// The end of a run: the test evaluation, the corpus floor when known, and whether training
     /// was stopped early (Ctrl-C).
     func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool)
+    /// Iteration mode (nanoGPT's loop), every log interval: the iteration's loss (its last
+    /// micro-batch's, as nanoGPT prints it), its wall time, the learning rate and training speed.
+    func iteration(_ iteration: Int, loss: Double, milliseconds: Double, lr: Float, tokensPerSecond: Double)
+    /// Iteration mode, every evaluation interval: the mean losses of random train and val batches.
+    func estimate(_ iteration: Int, trainLoss: Double, validLoss: Double, lr: Float)
 }
 
 extension TrainingReporter {
+    public func iteration(_ iteration: Int, loss: Double, milliseconds: Double, lr: Float, tokensPerSecond: Double) {}
+    public func estimate(_ iteration: Int, trainLoss: Double, validLoss: Double, lr: Float) {}
     public func batchDone(epoch: Int, batch: Int, batches: Int, tokensPerSecond: Double, secondsLeft: Double) {}
     public func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool) {}
 }
@@ -49,6 +56,16 @@ public final class ReporterGroup: TrainingReporter {
     }
 
     public func notice(_ message: String) { for m in members { m.notice(message) } }
+
+    public func iteration(_ iteration: Int, loss: Double, milliseconds: Double, lr: Float, tokensPerSecond: Double) {
+        for m in members {
+            m.iteration(iteration, loss: loss, milliseconds: milliseconds, lr: lr, tokensPerSecond: tokensPerSecond)
+        }
+    }
+
+    public func estimate(_ iteration: Int, trainLoss: Double, validLoss: Double, lr: Float) {
+        for m in members { m.estimate(iteration, trainLoss: trainLoss, validLoss: validLoss, lr: lr) }
+    }
 
     public func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool) {
         for m in members { m.testResult(test, floor: floor, interrupted: interrupted) }

@@ -129,6 +129,26 @@ public final class RunRecorder: TrainingReporter {
 
     public func notice(_ message: String) {}
 
+    public func iteration(_ iteration: Int, loss: Double, milliseconds: Double, lr: Float, tokensPerSecond: Double) {
+        folder.appendMetrics([
+            "type": "iteration", "iter": iteration, "loss": loss, "ms": milliseconds, "lr": Double(lr),
+            "tokens_per_s": tokensPerSecond
+        ])
+    }
+
+    public func estimate(_ iteration: Int, trainLoss: Double, validLoss: Double, lr: Float) {
+        trainPoints.append((Double(iteration), perplexity(trainLoss)))
+        validPoints.append((Double(iteration), perplexity(validLoss)))
+        folder.appendMetrics([
+            "type": "estimate", "iter": iteration, "train_loss": trainLoss, "valid_loss": validLoss,
+            "valid_ppl": perplexity(validLoss), "lr": Double(lr)
+        ])
+        let chart = LineChart(
+            title: "Perplexity", xLabel: "iteration", yLabel: "perplexity", logY: true,
+            series: [.init(name: "train", points: trainPoints), .init(name: "valid", points: validPoints)])
+        try? folder.write(chart.svg(), to: folder.curves)
+    }
+
     /// Records the test result (`interrupted`: training stopped early by Ctrl-C).
     public func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool) {
         var record: [String: Any] = [

@@ -17,6 +17,9 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var evalBatchSize = 10
     /// Short training windows first (nil: every window `bptt` steps, the recipe's).
     public var curriculum: Curriculum?
+    /// nanoGPT's loop instead of the recipe's epochs (`IterationTrainer`): random windows, AdamW,
+    /// warm-up and cosine decay, iterations as the unit. Nil: the recipe's epochs of BPTT windows.
+    public var iterations: IterationOptions?
 
     public init() {}
 
@@ -32,6 +35,10 @@ public struct TrainOptions: Codable, Equatable, Sendable {
             ?? Self.outside("the evaluation batch size", evalBatchSize, 1...Limits.batchSize)
         {
             return problem
+        }
+        if let iterations {
+            if curriculum != nil { return "--curriculum does not apply to --max-iters training (random windows)" }
+            return iterations.problem()
         }
         return curriculum?.problem(bptt: bptt)
     }

@@ -15,6 +15,8 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
     public var batch: Int?
     /// The random generator's state when the checkpoint was written (dropout masks go on from it).
     public var random: RandomGenerator.State?
+    /// Iteration mode (nanoGPT's loop): iterations done; nil for epoch runs.
+    public var iteration: Int?
 
     public init(epoch: Int, lr: Float, bestValidLoss: Double?, batch: Int? = nil, random: RandomGenerator.State? = nil) {
         (self.epoch, self.lr, self.bestValidLoss) = (epoch, lr, bestValidLoss)

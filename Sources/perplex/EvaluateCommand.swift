@@ -30,6 +30,9 @@ struct EvaluateCommand: ParsableCommand {
         }
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
         do { loaded = try Checkpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
+        if let block = loaded.model.config.blockSize, bptt > block {
+            throw fail("--bptt \(bptt) is longer than the model's block size \(block); give --bptt \(block) or less")
+        }
         let vocabulary = loaded.vocabulary
         var unknown: Int?
         if unk {

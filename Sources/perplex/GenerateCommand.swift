@@ -21,8 +21,23 @@ struct GenerateCommand: ParsableCommand {
         guard temperature > 1e-3, temperature.isFinite else {
             throw fail("--temperature must be at least 1e-3, got \(temperature)")
         }
+        let url = Checkpoint.url(checkpoint)
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
-        do { loaded = try Checkpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
+        do { loaded = try Checkpoint.load(url) } catch { throw fail("\(error)") }
+        let folder = url.deletingLastPathComponent().path
+        if FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(TokenizerFolder.fileName)) {
+            // A run trained with --tokenizer: the prompt is raw text, the output its continuation.
+            let tokenizer: any Tokenizer
+            let promptIds: [Int]
+            do {
+                tokenizer = try TokenizerFolder.load(from: folder)
+                promptIds = try tokenizer.encode(prompt ?? "")
+            } catch { throw fail("\(error)") }
+            let sampled = generate(
+                loaded.model, prompt: promptIds, count: words, temperature: temperature, generator: RandomGenerator(seed: seed))
+            print(tokenizer.decode(promptIds + sampled))
+            return
+        }
         var promptIds: [Int] = []
         for word in (prompt ?? "").split(whereSeparator: \.isWhitespace).map(String.init) {
             guard let id = loaded.vocabulary.id(of: word) else { throw fail("prompt word '\(word)' is not in the vocabulary") }

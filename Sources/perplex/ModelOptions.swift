@@ -9,11 +9,26 @@ extension HiddenActivation: ExpressibleByArgument {}
 struct ModelOptions: ParsableArguments {
     @Option(help: "The model kind: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: ModelKind = .lstm
-    @Option(parsing: .unconditional, help: "Size of word embeddings (default 200; not for CharCNN).") var emsize: Int?
+    @Option(
+        name: [.customLong("emsize"), .customLong("n-embd"), .customLong("n_embd")], parsing: .unconditional,
+        help: "Size of word embeddings (default 200; not for CharCNN; GPT: n_embd).")
+    var emsize: Int?
     @Option(parsing: .unconditional, help: "Hidden units per layer (Transformer: feed-forward width; GatedCNN: channels).")
     var nhid = 200
-    @Option(parsing: .unconditional, help: "Number of layers (GatedCNN, GatedCNN_RNN: convolution blocks).") var nlayers = 2
-    @Option(parsing: .unconditional, help: "Transformer: attention heads (default 2).") var nhead: Int?
+    @Option(
+        name: [.customLong("nlayers"), .customLong("n-layer"), .customLong("n_layer")], parsing: .unconditional,
+        help: "Number of layers (GatedCNN, GatedCNN_RNN: convolution blocks; GPT: blocks).")
+    var nlayers = 2
+    @Option(
+        name: [.customLong("nhead"), .customLong("n-head"), .customLong("n_head")], parsing: .unconditional,
+        help: "Transformer, GPT: attention heads (default 2).")
+    var nhead: Int?
+    @Option(
+        name: [.customLong("block-size"), .customLong("block_size")], parsing: .unconditional,
+        help: "GPT: the longest context, in tokens (default 1024; also the training window).")
+    var blockSize: Int?
+    @Option(help: "GPT: biases in its Linear and LayerNorm layers, true or false (default false, as nanoGPT's train.py).")
+    var bias: Bool?
     @Flag(help: "Tie the word embedding and softmax weights.") var tied = false
     @Option(parsing: .unconditional, help: "NPLM: words per n-gram (n − 1 context words; default 4).") var ngram: Int?
     @Option(
@@ -62,7 +77,8 @@ struct ModelOptions: ParsableArguments {
             kind: model, vocabularySize: 0, emsize: emsize ?? 200, nhid: nhid, nlayers: nlayers, nhead: nhead,
             dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct, kernelSize: kernelSize,
             rnnLayers: rnnLayers, attentionWindow: attentionWindow, charEmsize: charEmsize,
-            maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers)
+            maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers, blockSize: blockSize,
+            bias: bias)
     }
 
     /// The validated configuration for a vocabulary of `vocabularySize` words (and, for kinds that

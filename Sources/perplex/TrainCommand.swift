@@ -20,10 +20,22 @@ struct TrainCommand: ParsableCommand {
             are averaged across ranks every step, and rank 0 alone prints and writes the run folder.
             """)
 
-    @Option(help: "Folder with train.txt, valid.txt and test.txt (default: the built-in corpus).")
+    @Option(
+        help:
+            "Folder with train.txt, valid.txt and test.txt (default: the built-in corpus); with --tokenizer also one text file, cut 90/10 as nanoGPT."
+    )
     var data: String?
+    @Option(
+        help: ArgumentHelp(
+            "Read --data with a tokenizer: char (nanoGPT's character set of the text) or a tokenizer folder (perplex tokenizer train); default: the recipe's words.",
+            valueName: "char|folder"))
+    var tokenizer: String?
     @OptionGroup var modelOptions: ModelOptions
-    @Option(parsing: .unconditional, help: "Initial learning rate.") var lr: Float = 20
+    @OptionGroup var iterationFlags: IterationFlags
+    @Option(
+        name: [.customLong("lr"), .customLong("learning-rate"), .customLong("learning_rate")], parsing: .unconditional,
+        help: "Initial learning rate (default 20; with --max-iters the peak, default 6e-4).")
+    var lr: Float?
     @Option(parsing: .unconditional, help: "Gradient clipping (max global norm).") var clip: Float = 0.25
     @Option(parsing: .unconditional, help: "Upper epoch limit.") var epochs = 40
     @Option(name: [.customLong("batch-size"), .customLong("batch_size")], parsing: .unconditional, help: "Batch size.")
@@ -33,8 +45,8 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1111
     @Option(
         name: [.customLong("log-interval"), .customLong("log_interval")], parsing: .unconditional,
-        help: "Report interval (batches).")
-    var logInterval = 200
+        help: "Report interval (batches; with --max-iters iterations, default 1).")
+    var logInterval: Int?
     @Option(
         help: ArgumentHelp(
             "Run folder for config.json, metrics.jsonl, model.safetensors, last.safetensors, vocab.txt, curves.svg (default: runs/<model>, or runs/<model>-2, -3, … when that holds a trained model).",
@@ -80,8 +92,9 @@ struct TrainCommand: ParsableCommand {
     /// The training options the flags give.
     var trainOptions: TrainOptions {
         var options = TrainOptions()
-        (options.lr, options.clip, options.epochs, options.batchSize) = (lr, clip, epochs, batchSize)
-        (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval, dryRun)
+        (options.lr, options.clip, options.epochs, options.batchSize) = (lr ?? 20, clip, epochs, batchSize)
+        (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval ?? 200, dryRun)
+        options.iterations = iterationFlags.options(lr: lr, logInterval: logInterval)
         options.maxBatches = maxBatches
         if curriculum {
             options.curriculum = Curriculum(start: curriculumStart ?? Swift.min(5, bptt), epochs: curriculumEpochs ?? 1)
@@ -89,10 +102,17 @@ struct TrainCommand: ParsableCommand {
         return options
     }
 
+    /// Where the text comes from.
+    var dataSource: LanguageModelRun.Data {
+        guard let data else { return .builtIn(sentences: builtinSentences) }
+        guard let tokenizer else { return .directory(data) }
+        return .tokenized(TokenizedData(path: data, choice: tokenizer == "char" ? .char : .folder(tokenizer)))
+    }
+
     /// The run the flags describe.
     func languageModelRun() throws(ModelConfigError) -> LanguageModelRun {
         var run = LanguageModelRun(
-            data: data.map { .directory($0) } ?? .builtIn(sentences: builtinSentences),
+            data: dataSource,
             model: try modelOptions.template(dropout: dropout), training: trainOptions, resume: resume,
             save: save ?? RunFolder.fresh("runs/\(modelOptions.model.rawValue)"))
         run.profile = profile
@@ -102,7 +122,13 @@ struct TrainCommand: ParsableCommand {
 
     /// Flags that need a flag not given (the rest is `LanguageModelRun.problem()`'s to check).
     var flagProblem: String? {
-        !curriculum && (curriculumStart != nil || curriculumEpochs != nil)
+        if let problem = iterationFlags.problem { return problem }
+        if tokenizer != nil && data == nil { return "--tokenizer needs --data (a text file or a folder)" }
+        if tokenizer == "word" || tokenizer == "bpe" {
+            return
+                "--tokenizer \(tokenizer ?? ""): give char or a tokenizer folder (perplex tokenizer train --kind \(tokenizer ?? "") … --out FOLDER); without --tokenizer the data is read as the recipe's words"
+        }
+        return !curriculum && (curriculumStart != nil || curriculumEpochs != nil)
             ? "--curriculum-start and --curriculum-epochs need --curriculum" : nil
     }
 
@@ -131,7 +157,9 @@ struct TrainCommand: ParsableCommand {
         if world.isRoot {
             let summary = result.summary
             print(String(format: "| training speed %.0f tokens/s", summary.trainTokensPerSecond))
-            print(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
+            if summary.validTokensPerSecond > 0 {
+                print(String(format: "| validation speed %.0f tokens/s", summary.validTokensPerSecond))
+            }
             if world.size > 1 {
                 print(
                     String(

@@ -58,7 +58,7 @@ struct ModelFixture {
         }
         let steps = (0..<parts.count).compactMap { parts["steps.\($0)"] }
         switch kind {
-        case .transformer: return .none
+        case .transformer, .gpt: return .none
         case .rnnTanh, .rnnRelu, .gru: return .hidden(try part("h"))
         case .lstm, .charCNN: return .lstm(h: try part("h"), c: try part("c"))
         case .nplm: return .tokens(try part("tokens").scalars.map { Int($0) })

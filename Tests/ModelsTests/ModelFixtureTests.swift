@@ -10,6 +10,8 @@ import Testing
 @Suite struct ModelFixtureTests {
     /// Relative tolerance (|a − ref| / (1 + |ref|)), the issue's bound.
     static let tolerance: Float = 1e-4
+    /// GPT's bound (issue 22): every logit and gradient within 1e-5 of PyTorch's.
+    static func tolerance(_ kind: ModelKind) -> Float { kind == .gpt ? 1e-5 : tolerance }
 
     @Test(arguments: ModelFixture.all)
     func matchesPyTorch(_ name: String) throws {
@@ -45,8 +47,9 @@ import Testing
         }
         let worst = errors.max { $0.1 < $1.1 }
         print("\(name): worst relative error \(worst.map { "\($0.1) (\($0.0))" } ?? "none") over \(errors.count) comparisons")
+        let tolerance = Self.tolerance(config.kind)
         for (what, error) in errors {
-            #expect(error <= Self.tolerance, "\(name) \(what): error \(error) > \(Self.tolerance)")
+            #expect(error <= tolerance, "\(name) \(what): error \(error) > \(tolerance)")
         }
     }
 }

@@ -61,7 +61,13 @@ import Testing
         Case(
             ModelConfig(
                 kind: .charCNN, vocabularySize: 7596, nhid: 200, nlayers: 1, charEmsize: 10, maxFilterWidth: 4,
-                featureMaps: 20, highwayLayers: 2, characters: 50, maxWordLength: 8), 2_015_896)
+                featureMaps: 20, highwayLayers: 2, characters: 50, maxWordLength: 8), 2_015_896),
+        Case(
+            ModelConfig(kind: .gpt, vocabularySize: 65, emsize: 384, nlayers: 6, nhead: 6, blockSize: 256, bias: false),
+            10_745_088),
+        Case(
+            ModelConfig(kind: .gpt, vocabularySize: 50304, emsize: 768, nlayers: 12, nhead: 12, blockSize: 1024, bias: true),
+            124_475_904)
     ]
 
     /// Counted from the configuration and from the built model (a tied weight once, frozen ones
@@ -137,6 +143,8 @@ import Testing
             case .highwayLayers: config.highwayLayers = 1
             case .characters: config.characters = 5
             case .maxWordLength: config.maxWordLength = 4
+            case .blockSize: config.blockSize = 8
+            case .bias: config.bias = true
             }
             #expect(throws: ModelConfigError.self, "\(option.flag) accepted by \(kind.rawValue)") { try config.validate() }
         }

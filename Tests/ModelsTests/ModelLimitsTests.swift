@@ -33,7 +33,7 @@ import Text
         ),
         (ModelConfig(kind: .transformer, vocabularySize: 10, nhead: 0), "--nhead must be in 1…200, got 0"),
         (ModelConfig(kind: .transformer, vocabularySize: 10, nhead: big), "--nhead must be in 1…200, got \(big)"),
-        (ModelConfig(kind: .lstm, vocabularySize: 10, nhead: 4), "--nhead does not apply to LSTM (only to Transformer)")
+        (ModelConfig(kind: .lstm, vocabularySize: 10, nhead: 4), "--nhead does not apply to LSTM (only to Transformer, GPT)")
     ])
     func outOfBoundsNumbersAreErrors(_ c: (ModelConfig, String)) {
         #expect(throws: ModelConfigError(description: c.1)) { try c.0.validate() }

@@ -29,7 +29,7 @@ import Testing
         (["--model", "AttentionLSTM", "--attention-window", big], "--attention-window must be in 1…4096, got \(big)"),
         (["--model", "CharCNN", "--feature-maps", big], "--feature-maps must be in 1…4096, got \(big)"),
         (["--nhid", big], "--nhid must be in 1…1048576, got \(big)"),
-        (["--model", "LSTM", "--nhead", "4"], "--nhead does not apply to LSTM (only to Transformer)")
+        (["--model", "LSTM", "--nhead", "4"], "--nhead does not apply to LSTM (only to Transformer, GPT)")
     ])
     func modelNumbersOutOfBounds(_ c: ([String], String)) throws {
         try Self.expectOneLineError(["params"] + c.0, c.1)

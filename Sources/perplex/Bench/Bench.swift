@@ -4,5 +4,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed against reference implementations.",
-        subcommands: [KernelBench.self, LSTMBench.self, PeakBench.self, AllReduceBench.self])
+        subcommands: [KernelBench.self, LSTMBench.self, PeakBench.self, AllReduceBench.self, GenerateBench.self])
 }

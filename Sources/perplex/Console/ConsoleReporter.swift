@@ -38,6 +38,18 @@ final class ConsoleReporter: TrainingReporter {
 
     func notice(_ message: String) { bar.print("| \(message)") }
 
+    /// nanoGPT's lines.
+    func iteration(_ iteration: Int, loss: Double, milliseconds: Double, lr: Float, tokensPerSecond: Double) {
+        bar.print(
+            String(
+                format: "iter %d: loss %.4f, time %.2fms, lr %.3g, %.0f tokens/s", iteration, loss, milliseconds, lr,
+                tokensPerSecond))
+    }
+
+    func estimate(_ iteration: Int, trainLoss: Double, validLoss: Double, lr: Float) {
+        bar.print(String(format: "step %d: train loss %.4f, val loss %.4f", iteration, trainLoss, validLoss))
+    }
+
     func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool) {
         let line = String(repeating: "=", count: 89)
         var text = String(

@@ -16,6 +16,10 @@ extension TrainCommand {
                     add(ModelOptions())
                     continue
                 }
+                if child.value is OptionGroup<IterationFlags> {
+                    add(IterationFlags())
+                    continue
+                }
                 keys[RunSettings.optionName(String(label.dropFirst()))] = child.value is Flag<Bool>
             }
         }

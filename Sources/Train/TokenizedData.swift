@@ -1,0 +1,59 @@
+import Foundation
+import Text
+
+/// Text cut into tokens by a tokenizer of `Text/Tokenizers` (nanoGPT's data path): a text file
+/// (split 90/10 as nanoGPT's prepare.py) or a folder with train/valid/test.txt, and the tokenizer
+/// to read it with.
+public struct TokenizedData: Sendable {
+    /// Which tokenizer reads the text.
+    public enum Choice: Sendable, Equatable {
+        /// nanoGPT's `shakespeare_char`: the sorted set of the whole text's characters.
+        case char
+        /// A tokenizer saved in a folder (`perplex tokenizer train --out FOLDER`).
+        case folder(String)
+    }
+
+    public var path: String
+    public var choice: Choice
+
+    public init(path: String, choice: Choice) { (self.path, self.choice) = (path, choice) }
+
+    /// The token streams as a corpus (a text without a test part is scored on its val part) and
+    /// the tokenizer; a one-line error for unreadable text or characters the tokenizer lacks.
+    public func read() throws(TrainError) -> (corpus: Corpus, tokenizer: any Tokenizer, hasTest: Bool) {
+        do {
+            let text = try SplitText.read(path)
+            let tokenizer: any Tokenizer
+            switch choice {
+            case .char: tokenizer = CharTokenizer(text: text.all)
+            case .folder(let folder): tokenizer = try TokenizerFolder.load(from: folder)
+            }
+            let streams = try text.encoded(with: tokenizer)
+            let corpus = Corpus(
+                vocabulary: Vocabulary(words: Self.spellings(of: tokenizer)), train: streams.train.ids,
+                valid: streams.valid.ids, test: streams.test?.ids ?? streams.valid.ids)
+            return (corpus, tokenizer, streams.test != nil)
+        } catch { throw TrainError(description: "\(error)") }
+    }
+
+    /// One spelling per token id, distinct and without line breaks (a checkpoint's vocabulary is
+    /// one token a line): the token's text with backslash, LF, CR and tab escaped, or `<id N>`
+    /// when that spelling is taken (byte-level pieces that decode alike).
+    public static func spellings(of tokenizer: any Tokenizer) -> [String] {
+        var seen = Set<String>()
+        return (0..<tokenizer.vocabularySize).map { id in
+            var spelling = ""
+            for scalar in tokenizer.decode([id]).unicodeScalars {
+                switch scalar {
+                case "\\": spelling += "\\\\"
+                case "\n": spelling += "\\n"
+                case "\r": spelling += "\\r"
+                case "\t": spelling += "\\t"
+                default: spelling.unicodeScalars.append(scalar)
+                }
+            }
+            if spelling.isEmpty || !seen.insert(spelling).inserted { spelling = "<id \(id)>" }
+            return spelling
+        }
+    }
+}
