@@ -49,13 +49,18 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var characters: Int?
     /// CharCNN: characters per word (markers and padding included); set from the words.
     public var maxWordLength: Int?
+    /// Transformer: a LayerNorm after the last encoder layer (`transformer_encoder.norm`), as
+    /// today's recipe (`nn.Transformer`'s encoder) has; nil (none) in configurations without it,
+    /// which then encode exactly as before the field existed.
+    public var finalNorm: Bool?
 
     public init(
         kind: ModelKind, vocabularySize: Int, emsize: Int = 200, nhid: Int = 200, nlayers: Int = 2,
         nhead: Int? = nil, dropout: Float = 0.2, tied: Bool = false, ngram: Int? = nil,
         hiddenActivation: HiddenActivation? = nil, kernelSize: Int? = nil, rnnLayers: Int? = nil,
         attentionWindow: Int? = nil, charEmsize: Int? = nil, maxFilterWidth: Int? = nil,
-        featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil
+        featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil,
+        finalNorm: Bool? = nil
     ) {
         self.kind = kind
         self.vocabularySize = vocabularySize
@@ -76,6 +81,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.highwayLayers = highwayLayers
         self.characters = characters
         self.maxWordLength = maxWordLength
+        self.finalNorm = finalNorm
     }
 }
 
@@ -95,6 +101,8 @@ extension ModelConfig {
     public var filterWidths: ClosedRange<Int> { 1...Swift.max(1, widestFilter) }
     public var mapsPerWidth: Int { featureMaps ?? 25 }
     public var highwayCount: Int { highwayLayers ?? 1 }
+    /// Whether a Transformer ends with a LayerNorm (default: no, the older recipe's model).
+    public var hasFinalNorm: Bool { finalNorm ?? false }
 
     /// This config with the kind's own optional fields set to their values (defaults where nil).
     public func resolved() -> ModelConfig {
@@ -203,5 +211,6 @@ extension ModelConfig {
         highwayLayers = try c.decodeIfPresent(Int.self, forKey: .highwayLayers)
         characters = try c.decodeIfPresent(Int.self, forKey: .characters)
         maxWordLength = try c.decodeIfPresent(Int.self, forKey: .maxWordLength)
+        finalNorm = try c.decodeIfPresent(Bool.self, forKey: .finalNorm)
     }
 }

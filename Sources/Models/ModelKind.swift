@@ -37,7 +37,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
 /// The configuration fields only some kinds read (nil for the others), with their flags.
 public enum ModelOption: String, CaseIterable, Sendable {
     case nhead, ngram, hiddenActivation, kernelSize, rnnLayers, attentionWindow, charEmsize, maxFilterWidth, featureMaps
-    case highwayLayers, characters, maxWordLength
+    case highwayLayers, characters, maxWordLength, finalNorm
 
     /// The flag that sets it (or, for what the data sets, a description).
     public var flag: String {
@@ -54,6 +54,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .highwayLayers: "--highway-layers"
         case .characters: "characters"
         case .maxWordLength: "max word length"
+        case .finalNorm: "--final-norm"
         }
     }
 
@@ -71,6 +72,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .highwayLayers: c.highwayLayers != nil
         case .characters: c.characters != nil
         case .maxWordLength: c.maxWordLength != nil
+        case .finalNorm: c.finalNorm != nil
         }
     }
 
@@ -88,6 +90,8 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .featureMaps: c.featureMaps = c.mapsPerWidth
         case .highwayLayers: c.highwayLayers = c.highwayCount
         case .characters, .maxWordLength: break
+        // Only `true` is spelled out: a configuration without the norm encodes as it always did.
+        case .finalNorm: c.finalNorm = c.hasFinalNorm ? true : nil
         }
     }
 }

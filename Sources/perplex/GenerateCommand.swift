@@ -10,11 +10,12 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate", abstract: "Generate text from a checkpoint.")
 
-    @Option(help: "A model.safetensors file or a run folder.") var checkpoint: String
+    @Option(help: "A model.safetensors file, a run folder or a PyTorch .pt file (with --data).") var checkpoint: String
     @Option(parsing: .unconditional, help: "Number of words to generate.") var words = 100
     @Option(parsing: .unconditional, help: "Sampling temperature; lower is more conservative.") var temperature: Float = 1
     @Option(help: "Words to start from (each must be in the vocabulary).") var prompt: String?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1111
+    @OptionGroup var torch: TorchDataOption
 
     func run() throws {
         guard words >= 0 else { throw fail("--words must be non-negative") }
@@ -22,7 +23,7 @@ struct GenerateCommand: ParsableCommand {
             throw fail("--temperature must be at least 1e-3, got \(temperature)")
         }
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
-        do { loaded = try Checkpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
+        do { loaded = try Checkpoint.load(Checkpoint.url(checkpoint), torch: torch.options) } catch { throw fail("\(error)") }
         var promptIds: [Int] = []
         for word in (prompt ?? "").split(whereSeparator: \.isWhitespace).map(String.init) {
             guard let id = loaded.vocabulary.id(of: word) else { throw fail("prompt word '\(word)' is not in the vocabulary") }

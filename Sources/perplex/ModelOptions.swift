@@ -14,6 +14,10 @@ struct ModelOptions: ParsableArguments {
     var nhid = 200
     @Option(parsing: .unconditional, help: "Number of layers (GatedCNN, GatedCNN_RNN: convolution blocks).") var nlayers = 2
     @Option(parsing: .unconditional, help: "Transformer: attention heads (default 2).") var nhead: Int?
+    @Flag(
+        name: [.customLong("final-norm"), .customLong("final_norm")],
+        help: "Transformer: a LayerNorm after the last encoder layer (today's recipe, an nn.Transformer, has one).")
+    var finalNorm = false
     @Flag(help: "Tie the word embedding and softmax weights.") var tied = false
     @Option(parsing: .unconditional, help: "NPLM: words per n-gram (n − 1 context words; default 4).") var ngram: Int?
     @Option(
@@ -62,7 +66,8 @@ struct ModelOptions: ParsableArguments {
             kind: model, vocabularySize: 0, emsize: emsize ?? 200, nhid: nhid, nlayers: nlayers, nhead: nhead,
             dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct, kernelSize: kernelSize,
             rnnLayers: rnnLayers, attentionWindow: attentionWindow, charEmsize: charEmsize,
-            maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers)
+            maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers,
+            finalNorm: finalNorm ? true : nil)
     }
 
     /// The validated configuration for a vocabulary of `vocabularySize` words (and, for kinds that
