@@ -137,6 +137,7 @@ import Testing
             case .highwayLayers: config.highwayLayers = 1
             case .characters: config.characters = 5
             case .maxWordLength: config.maxWordLength = 4
+            case .finalNorm: config.finalNorm = true
             }
             #expect(throws: ModelConfigError.self, "\(option.flag) accepted by \(kind.rawValue)") { try config.validate() }
         }

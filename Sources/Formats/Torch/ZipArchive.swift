@@ -86,13 +86,17 @@ struct ZipArchive {
     private static func findEndOfCentralDirectory(_ bytes: ByteReader) -> Int? {
         let count = bytes.data.count
         guard count >= 22 else { return nil }
-        let lowest = max(0, count - 22 - 65_535)
-        var position = count - 22
-        while position >= lowest {
-            if (try? bytes.u32(position)) == 0x0605_4b50 { return position }
-            position -= 1
+        return bytes.data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
+            var position = count - 22
+            let lowest = max(0, count - 22 - 65_535)
+            while position >= lowest {
+                if raw[position] == 0x50, raw[position + 1] == 0x4B, raw[position + 2] == 0x05, raw[position + 3] == 0x06 {
+                    return position
+                }
+                position -= 1
+            }
+            return nil
         }
-        return nil
     }
 
     func entry(_ name: String) -> Entry? { byName[name].map { entries[$0] } }
