@@ -144,7 +144,8 @@ struct Unpickler {
         case 0x4D: push(.int(Int(try unsigned(2))))  // BININT2
         case 0x8A: push(.int(try long(Int(try byte()))))  // LONG1
         case 0x8B: push(.int(try long(try length(4))))  // LONG4
-        case 0x47: push(.float(Double(bitPattern: try take(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })))  // BINFLOAT (big-endian)
+        case 0x47:  // BINFLOAT (big-endian)
+            push(.float(Double(bitPattern: try take(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })))
         case 0x58: push(.string(try utf8(try length(4))))  // BINUNICODE
         case 0x8C: push(.string(try utf8(Int(try byte()))))  // SHORT_BINUNICODE
         case 0x8D: push(.string(try utf8(try length(8))))  // BINUNICODE8
