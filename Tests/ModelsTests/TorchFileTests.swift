@@ -79,6 +79,7 @@ import Testing
         #expect(message("expected", TorchImportOptions(data: Self.data)).contains("not the word_language_model recipe's"))
         #expect(message("lstm_tied", TorchImportOptions(words: ["a", "b"])).contains("the model has 11 words"))
         #expect(message("missing", TorchImportOptions(data: Self.data)).hasPrefix("checkpoint not found"))
+        #expect(message("lstm_module", TorchImportOptions(data: Self.data)).contains("holds a torch.nn.modules.rnn.LSTM module"))
     }
 
     /// TorchSave's file read back: the same tensors, tied ones on one storage; a plain RNN's

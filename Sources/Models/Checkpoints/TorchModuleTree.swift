@@ -70,7 +70,8 @@ struct ModuleTree {
             hints.kind = kind
             hints.dropout = number(attribute("p", of: child("drop", of: root) ?? .none)).map(Float.init)
         } else {
-            let encoder = child("encoder", of: root) ?? child("transformer_encoder", of: root)
+            // The older recipe's encoder is the embedding and its layers are `transformer_encoder`'s.
+            let encoder = child("transformer_encoder", of: root) ?? child("encoder", of: root)
             guard let encoder, let layers = child("layers", of: encoder),
                 let first = attribute("_modules", of: layers).flatMap({ pickle.entries($0)?.first?.value })
             else { throw Problem("the TransformerModel has no encoder layers") }
