@@ -17,10 +17,30 @@ struct Unpickler {
 
     /// Longest text line (GLOBAL's module and name) read.
     static let maxLine = 4096
+    /// Container elements and tensor elements built so far, and the most the stream may build:
+    /// a few times its length (REDUCE of `set` or `OrderedDict` copies a list, a tensor copies
+    /// its storage, and a pickle may repeat either for a few bytes each; without a budget a small
+    /// file could ask for unbounded work).
+    private var built = 0
+    private var budget: Int { 4 * bytes.count + (1 << 20) }
+    private var tensorBudget: Int { 4 * archiveBytes + (1 << 20) }
+    private var tensorElements = 0
+    /// The length of the whole archive (the storages' bytes bound the tensors' elements).
+    private let archiveBytes: Int
 
-    init(_ bytes: [UInt8], persistent: @escaping (PickleValue, [PickleNode]) throws(TorchError) -> PickleValue) {
+    init(
+        _ bytes: [UInt8], archiveBytes: Int = 0,
+        persistent: @escaping (PickleValue, [PickleNode]) throws(TorchError) -> PickleValue
+    ) {
         self.bytes = bytes
+        self.archiveBytes = archiveBytes
         self.persistent = persistent
+    }
+
+    /// Counts `count` more elements built, refusing a stream that builds far more than its length.
+    private mutating func spend(_ count: Int) throws(TorchError) {
+        built += count
+        guard built <= budget else { throw .badPickle("the pickle builds more than \(budget) elements") }
     }
 
     /// Runs the stream to its STOP.
@@ -98,7 +118,8 @@ struct Unpickler {
         return values
     }
 
-    private mutating func newNode(_ kind: PickleNode.Kind, _ items: [PickleValue] = []) -> PickleValue {
+    private mutating func newNode(_ kind: PickleNode.Kind, _ items: [PickleValue] = []) throws(TorchError) -> PickleValue {
+        try spend(1 + items.count)
         nodes.append(PickleNode(kind: kind, items: items))
         return .node(nodes.count - 1)
     }
@@ -154,21 +175,21 @@ struct Unpickler {
         case 0x42: push(.bytes(Array(try take(try length(4)))))  // BINBYTES
         case 0x43: push(.bytes(Array(try take(Int(try byte())))))  // SHORT_BINBYTES
         case 0x8E, 0x96: push(.bytes(Array(try take(try length(8)))))  // BINBYTES8, BYTEARRAY8
-        case 0x5D: push(newNode(.list))  // EMPTY_LIST
-        case 0x6C: push(newNode(.list, try popMark()))  // LIST
-        case 0x29: push(newNode(.tuple))  // EMPTY_TUPLE
-        case 0x74: push(newNode(.tuple, try popMark()))  // TUPLE
+        case 0x5D: push(try newNode(.list))  // EMPTY_LIST
+        case 0x6C: push(try newNode(.list, try popMark()))  // LIST
+        case 0x29: push(try newNode(.tuple))  // EMPTY_TUPLE
+        case 0x74: push(try newNode(.tuple, try popMark()))  // TUPLE
         case 0x85, 0x86, 0x87:  // TUPLE1, TUPLE2, TUPLE3
             var items: [PickleValue] = []
             for _ in 0..<Int(opcode - 0x84) { items.insert(try pop(), at: 0) }
-            push(newNode(.tuple, items))
-        case 0x7D: push(newNode(.dict))  // EMPTY_DICT
+            push(try newNode(.tuple, items))
+        case 0x7D: push(try newNode(.dict))  // EMPTY_DICT
         case 0x64:  // DICT
             let items = try popMark()
             guard items.count % 2 == 0 else { throw .badPickle("DICT with an odd number of items") }
-            push(newNode(.dict, items))
-        case 0x8F: push(newNode(.set))  // EMPTY_SET
-        case 0x91: push(newNode(.set, try popMark()))  // FROZENSET
+            push(try newNode(.dict, items))
+        case 0x8F: push(try newNode(.set))  // EMPTY_SET
+        case 0x91: push(try newNode(.set, try popMark()))  // FROZENSET
         case 0x61:  // APPEND
             let value = try pop()
             nodes[try topNode("APPEND", { $0 == .list })].items.append(value)
@@ -271,12 +292,17 @@ struct Unpickler {
             }
             let shape = try integers(args[2], "a tensor size")
             let strides = try integers(args[3], "a tensor stride")
-            return .tensor(try TorchTensor(storage: storage, offset: offset, shape: shape, strides: strides))
+            let tensor = try TorchTensor(storage: storage, offset: offset, shape: shape, strides: strides)
+            tensorElements += tensor.values?.count ?? 0
+            guard tensorElements <= tensorBudget else {
+                throw .badPickle("the tensors hold more than \(tensorBudget) elements, far more than the file's storages")
+            }
+            return .tensor(tensor)
         case .rebuildParameter:
             guard let first = args.first, case .tensor = first else { throw .badPickle("\(global) needs a tensor") }
             return first
         case .orderedDict:
-            let node = newNode(.dict)
+            let node = try newNode(.dict)
             guard let pairs = args.first else { return node }
             guard case .node(let list) = pairs, [.list, .tuple].contains(nodes[list].kind) else {
                 throw .badPickle("OrderedDict of something that is not a list of pairs")
@@ -285,24 +311,25 @@ struct Unpickler {
             for pair in nodes[list].items {
                 let items = try tupleItems(pair, "an OrderedDict pair")
                 guard items.count == 2 else { throw .badPickle("an OrderedDict pair of \(items.count) items") }
+                try spend(2)
                 nodes[dict].items += items
             }
             return node
         case .set:
-            guard let items = args.first else { return newNode(.set) }
+            guard let items = args.first else { return try newNode(.set) }
             guard case .node(let list) = items, [.list, .tuple, .set].contains(nodes[list].kind) else {
                 throw .badPickle("set of something that is not a list")
             }
-            return newNode(.set, nodes[list].items)
+            return try newNode(.set, nodes[list].items)
         case .reconstructor:
             guard let type = args.first else { throw .badPickle("copyreg._reconstructor needs a class") }
             return try instance(of: type, .none)
         case .size:
-            guard let items = args.first else { return newNode(.tuple) }
+            guard let items = args.first else { return try newNode(.tuple) }
             _ = try integers(items, "torch.Size")
             return items
         case .device:
-            return newNode(.object(global), args)
+            return try newNode(.object(global), args)
         case .encode:
             guard case .string(let text) = args.first else { throw .badPickle("_codecs.encode needs a string") }
             let scalars = text.unicodeScalars
@@ -321,9 +348,9 @@ struct Unpickler {
         switch role {
         case .moduleClass, .object:
             let args = arguments == .none ? [] : try tupleItems(arguments, global.description)
-            return newNode(.object(global), args)
-        case .orderedDict: return newNode(.dict)
-        case .set: return newNode(.set)
+            return try newNode(.object(global), args)
+        case .orderedDict: return try newNode(.dict)
+        case .set: return try newNode(.set)
         case .rebuildTensor, .rebuildParameter, .reconstructor, .size, .device, .encode, .storageType, .dtype, .function:
             throw .unsupported("the pickle instantiates \(global), which this reader does not construct")
         }
