@@ -57,7 +57,8 @@ public struct TorchFile {
             }
         }
         var storages: [String: TorchStorage] = [:]
-        var unpickler = Unpickler(Array(try archive.contents(of: pickleEntry)), archiveBytes: data.count) { (id, nodes) throws(TorchError) in
+        let stream = Array(try archive.contents(of: pickleEntry))
+        var unpickler = Unpickler(stream, archiveBytes: data.count) { (id, nodes) throws(TorchError) in
             let storage = try Self.storage(id, nodes: nodes, archive: archive, prefix: prefix, seen: &storages)
             return .storage(storage)
         }
