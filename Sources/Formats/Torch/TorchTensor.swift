@@ -84,7 +84,9 @@ public struct TorchTensor: Equatable {
                 case .int64, .int32, .int16, .int8, .uint8, .bool: 0
                 }
             }
-            // Walk the index space in row-major order with a running storage position.
+            // Walk the index space in row-major order with a running storage position. Every
+            // position read is in range (checked by init); past the last element the running
+            // sums may step outside it (a size-1 axis may carry any stride), hence wrapping arithmetic.
             var index = [Int](repeating: 0, count: shape.count)
             var position = offset
             for i in 0..<count {
@@ -92,9 +94,9 @@ public struct TorchTensor: Equatable {
                 var axis = shape.count - 1
                 while axis >= 0 {
                     index[axis] += 1
-                    position += strides[axis]
+                    position &+= strides[axis]
                     if index[axis] < shape[axis] { break }
-                    position -= strides[axis] * shape[axis]
+                    position &-= strides[axis] &* shape[axis]
                     index[axis] = 0
                     axis -= 1
                 }
