@@ -79,6 +79,9 @@ import Testing
         #expect(message("expected", TorchImportOptions(data: Self.data)).contains("not the word_language_model recipe's"))
         #expect(message("lstm_tied", TorchImportOptions(words: ["a", "b"])).contains("the model has 11 words"))
         #expect(message("missing", TorchImportOptions(data: Self.data)).hasPrefix("checkpoint not found"))
+        #expect(message("gru_state", TorchImportOptions(data: Self.data, kind: .lstm)).contains("a GRU's, not a LSTM's"))
+        #expect(
+            message("rnn_relu", TorchImportOptions(data: Self.data, kind: .rnnTanh)).contains("a RNN_RELU model, not a RNN_TANH"))
         #expect(message("lstm_module", TorchImportOptions(data: Self.data)).contains("holds a torch.nn.modules.rnn.LSTM module"))
     }
 

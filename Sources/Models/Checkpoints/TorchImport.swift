@@ -115,9 +115,6 @@ enum TorchImport {
                 }
             default: throw Problem("rnn.weight_ih_l0 has \(input[0]) rows, not 1, 3 or 4 times the \(hidden[1]) hidden units")
             }
-            if let hinted = hints.kind, hinted != kind, input[0] / hidden[1] != 1 {
-                throw Problem("the tensors are a \(kind.rawValue)'s, not a \(hinted.rawValue)'s")
-            }
             config = ModelConfig(
                 kind: kind, vocabularySize: embedding[0], emsize: embedding[1], nhid: hidden[1],
                 nlayers: layers(tensors) { "rnn.weight_ih_l\($0)" })
@@ -144,6 +141,9 @@ enum TorchImport {
             throw Problem(
                 "not the word_language_model recipe's state dict (no rnn.weight_ih_l0, input_emb.weight or transformer_encoder.layers.0)"
             )
+        }
+        if let hinted = hints.kind, hinted != config.kind {
+            throw Problem("the tensors are a \(config.kind.rawValue)'s, not a \(hinted.rawValue)'s")
         }
         if let dropout = hints.dropout { config.dropout = dropout }
         if let encoder = renamed["encoder.weight"], let decoder = renamed["decoder.weight"], encoder.sharesStorage(with: decoder)
