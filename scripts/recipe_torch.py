@@ -58,6 +58,7 @@ class ModelConfig:
     maxWordLength: int = None
     blockSize: int = None
     bias: bool = None
+    finalNorm: bool = None  # Transformer: a LayerNorm after the last layer (today's recipe has one)
 
     def resolved(self):
         """The kind's own fields filled with their defaults where None."""
@@ -174,13 +175,14 @@ class TransformerModel(nn.Module):
     """The example's (older) TransformerModel: encoder * sqrt(ninp) -> pos_encoder ->
     transformer_encoder with a causal mask -> decoder."""
 
-    def __init__(self, ntoken, ninp, nhead, nhid, nlayers, dropout=0.5):
+    def __init__(self, ntoken, ninp, nhead, nhid, nlayers, dropout=0.5, final_norm=False):
         super().__init__()
         self.model_type = "Transformer"
         self.src_mask = None
         self.pos_encoder = PositionalEncoding(ninp, dropout)
         layer = nn.TransformerEncoderLayer(ninp, nhead, nhid, dropout)
-        self.transformer_encoder = nn.TransformerEncoder(layer, nlayers, enable_nested_tensor=False)
+        self.transformer_encoder = nn.TransformerEncoder(layer, nlayers, norm=nn.LayerNorm(ninp) if final_norm else None,
+                                                         enable_nested_tensor=False)
         self.encoder = nn.Embedding(ntoken, ninp)
         self.ninp = ninp
         self.decoder = nn.Linear(ninp, ntoken)
@@ -236,7 +238,7 @@ def make_model(config, words=None):
         if config.emsize % config.nhead:
             raise SystemExit(f"error: --emsize {config.emsize} must be a multiple of --nhead {config.nhead}")
         return TransformerModel(config.vocabularySize, config.emsize, config.nhead, config.nhid,
-                                config.nlayers, config.dropout)
+                                config.nlayers, config.dropout, bool(config.finalNorm))
     return RNNModel(config.kind, config.vocabularySize, config.emsize, config.nhid, config.nlayers,
                     config.dropout, config.tied)
 

@@ -13,9 +13,10 @@ extension WordVectors {
         try self.init(words: vocabulary.words, matrix: embedding.detach().copy())
     }
 
-    /// The input embedding of a checkpoint written by `Checkpoint.save`.
-    public init(checkpoint url: URL) throws {
-        let loaded = try Checkpoint.load(url)
+    /// The input embedding of a checkpoint written by `Checkpoint.save`, or of a PyTorch `.pt`
+    /// file (`torch` names its vocabulary's corpus).
+    public init(checkpoint url: URL, torch: TorchImportOptions = TorchImportOptions()) throws {
+        let loaded = try Checkpoint.load(url, torch: torch)
         try self.init(model: loaded.model, vocabulary: loaded.vocabulary, source: url.path)
     }
 }

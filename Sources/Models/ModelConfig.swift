@@ -53,6 +53,10 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var blockSize: Int?
     /// GPT: whether its Linear and LayerNorm layers have biases (nanoGPT's `bias`).
     public var bias: Bool?
+    /// Transformer: a LayerNorm after the last encoder layer (`transformer_encoder.norm`), as
+    /// today's recipe (`nn.Transformer`'s encoder) has; nil (none) in configurations without it,
+    /// which then encode exactly as before the field existed.
+    public var finalNorm: Bool?
 
     public init(
         kind: ModelKind, vocabularySize: Int, emsize: Int = 200, nhid: Int = 200, nlayers: Int = 2,
@@ -60,7 +64,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         hiddenActivation: HiddenActivation? = nil, kernelSize: Int? = nil, rnnLayers: Int? = nil,
         attentionWindow: Int? = nil, charEmsize: Int? = nil, maxFilterWidth: Int? = nil,
         featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil,
-        blockSize: Int? = nil, bias: Bool? = nil
+        blockSize: Int? = nil, bias: Bool? = nil, finalNorm: Bool? = nil
     ) {
         self.kind = kind
         self.vocabularySize = vocabularySize
@@ -83,6 +87,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.maxWordLength = maxWordLength
         self.blockSize = blockSize
         self.bias = bias
+        self.finalNorm = finalNorm
     }
 }
 
@@ -105,6 +110,8 @@ extension ModelConfig {
     /// nanoGPT's defaults (train.py): a context of 1024 tokens, no biases.
     public var contextSize: Int { blockSize ?? 1024 }
     public var hasBiases: Bool { bias ?? false }
+    /// Whether a Transformer ends with a LayerNorm (default: no, the older recipe's model).
+    public var hasFinalNorm: Bool { finalNorm ?? false }
 
     /// This config with the kind's own optional fields set to their values (defaults where nil).
     public func resolved() -> ModelConfig {
@@ -217,5 +224,6 @@ extension ModelConfig {
         maxWordLength = try c.decodeIfPresent(Int.self, forKey: .maxWordLength)
         blockSize = try c.decodeIfPresent(Int.self, forKey: .blockSize)
         bias = try c.decodeIfPresent(Bool.self, forKey: .bias)
+        finalNorm = try c.decodeIfPresent(Bool.self, forKey: .finalNorm)
     }
 }

@@ -39,7 +39,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
 /// The configuration fields only some kinds read (nil for the others), with their flags.
 public enum ModelOption: String, CaseIterable, Sendable {
     case nhead, ngram, hiddenActivation, kernelSize, rnnLayers, attentionWindow, charEmsize, maxFilterWidth, featureMaps
-    case highwayLayers, characters, maxWordLength, blockSize, bias
+    case highwayLayers, characters, maxWordLength, blockSize, bias, finalNorm
 
     /// The flag that sets it (or, for what the data sets, a description).
     public var flag: String {
@@ -58,6 +58,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .maxWordLength: "max word length"
         case .blockSize: "--block-size"
         case .bias: "--bias"
+        case .finalNorm: "--final-norm"
         }
     }
 
@@ -77,6 +78,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .maxWordLength: c.maxWordLength != nil
         case .blockSize: c.blockSize != nil
         case .bias: c.bias != nil
+        case .finalNorm: c.finalNorm != nil
         }
     }
 
@@ -96,6 +98,8 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .blockSize: c.blockSize = c.contextSize
         case .bias: c.bias = c.hasBiases
         case .characters, .maxWordLength: break
+        // Only `true` is spelled out: a configuration without the norm encodes as it always did.
+        case .finalNorm: c.finalNorm = c.hasFinalNorm ? true : nil
         }
     }
 }

@@ -5,7 +5,10 @@ import Tensor
 /// The recipe's `TransformerModel`: embedding scaled by √emsize → sinusoidal positions → a stack of
 /// TransformerEncoderLayers with a causal mask → linear decoder. State-dict names match the recipe
 /// (`encoder.weight`, `pos_encoder.pe`, `transformer_encoder.layers.0.self_attn.in_proj_weight` …,
-/// `decoder.weight`, `decoder.bias`); `nhid` is the feed-forward width.
+/// `decoder.weight`, `decoder.bias`); `nhid` is the feed-forward width. With `finalNorm` (today's
+/// recipe, whose model is an `nn.Transformer`) a LayerNorm, `transformer_encoder.norm`, follows
+/// the last layer; `TorchRecipeNames` maps today's recipe names (`input_emb.weight`,
+/// `encoder.layers.N.*`, `encoder.norm.*`) onto these.
 public final class TransformerModel: Module, LanguageModel {
     public let config: ModelConfig
     let positionalEncoding: PositionalEncoding
@@ -23,7 +26,7 @@ public final class TransformerModel: Module, LanguageModel {
                 TransformerEncoderLayer(
                     dModel: config.emsize, numHeads: config.attentionHeads, dimFeedforward: config.nhid,
                     dropout: config.dropout, generator: generator)
-            })
+            }, norm: config.hasFinalNorm ? LayerNorm(config.emsize) : nil)
         encoder = Embedding(config.vocabularySize, config.emsize, generator: generator)
         decoder = Linear(config.emsize, config.vocabularySize, generator: generator)
         fillUniform(encoder.weight, bound: 0.1, generator)
@@ -57,21 +60,24 @@ public final class TransformerModel: Module, LanguageModel {
     }
 }
 
-/// A stack of encoder layers, PyTorch's `nn.TransformerEncoder` without a final norm (`layers.N.*`).
+/// A stack of encoder layers, PyTorch's `nn.TransformerEncoder` (`layers.N.*`), with its
+/// optional final LayerNorm (`norm.*`).
 public final class TransformerEncoder: Module {
     public let layers: [TransformerEncoderLayer]
+    public let norm: LayerNorm?
 
-    public init(layers: [TransformerEncoderLayer]) { self.layers = layers }
+    public init(layers: [TransformerEncoderLayer], norm: LayerNorm? = nil) { (self.layers, self.norm) = (layers, norm) }
 
-    /// x [L, N, E] → [L, N, E], every layer with the same additive `mask`.
+    /// x [L, N, E] → [L, N, E], every layer with the same additive `mask`, then the norm if any.
     public func callAsFunction(_ x: Tensor, mask: Tensor? = nil) -> Tensor {
-        layers.reduce(x) { $1($0, mask: mask) }
+        let output = layers.reduce(x) { $1($0, mask: mask) }
+        return norm.map { $0(output) } ?? output
     }
 }
 
 extension TransformerModel {
     static let spec = ModelKindSpec(
-        options: [.nhead],
+        options: [.nhead, .finalNorm],
         tying: .unsupported("--tied is not supported for the Transformer (as in the recipe)"),
         problem: { c in
             if let problem = ModelConfig.Limits.problem("--nhead", c.attentionHeads, 1...c.emsize) { return problem }
@@ -94,7 +100,14 @@ extension TransformerModel {
                         TensorDeclaration("\(prefix).norm2.weight", [d]), TensorDeclaration("\(prefix).norm2.bias", [d])
                     ]
             }
-            return [TensorDeclaration("pos_encoder.pe", [TransformerModel.positions, 1, d], .buffer)] + layers
+            let norm =
+                c.hasFinalNorm
+                ? [
+                    TensorDeclaration("transformer_encoder.norm.weight", [d]),
+                    TensorDeclaration("transformer_encoder.norm.bias", [d])
+                ]
+                : []
+            return [TensorDeclaration("pos_encoder.pe", [TransformerModel.positions, 1, d], .buffer)] + layers + norm
                 + [TensorDeclaration("encoder.weight", [v, d])] + linearTensors("decoder", input: d, output: v)
         })
 }

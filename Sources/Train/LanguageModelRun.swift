@@ -296,7 +296,9 @@ public struct LanguageModelRun {
         let last = bestURL.deletingLastPathComponent().appendingPathComponent("last.safetensors")
         let fromLast = bestURL.lastPathComponent == "model.safetensors" && FileManager.default.fileExists(atPath: last.path)
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String])
-        do { loaded = try Checkpoint.loadWithMetadata(fromLast ? last : bestURL) } catch {
+        // A PyTorch file's vocabulary is the data's (the recipe rebuilds it from the corpus too).
+        let torch = TorchImportOptions(words: vocabulary.words)
+        do { loaded = try Checkpoint.loadWithMetadata(fromLast ? last : bestURL, torch: torch) } catch {
             throw TrainError(description: "--resume: \(error)")
         }
         guard loaded.vocabulary.words == vocabulary.words else {

@@ -9,8 +9,10 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate", abstract: "Loss and perplexity of a checkpoint on a text file.")
 
-    @Option(help: "A model.safetensors file or a run folder.") var checkpoint: String
-    @Option(help: "Text to evaluate (one sentence per line, words separated by spaces).") var text: String
+    @Option(help: "A model.safetensors file, a run folder or a PyTorch .pt file (with --data).") var checkpoint: String
+    @Option(help: "Text to evaluate (one sentence per line, words separated by spaces; default: --data's test.txt).")
+    var text: String?
+    @OptionGroup var torch: TorchDataOption
     @Option(name: [.customLong("batch-size"), .customLong("batch_size")], parsing: .unconditional, help: "Evaluation batch size.")
     var batchSize = 10
     @Option(parsing: .unconditional, help: "Sequence length.") var bptt = 35
@@ -28,11 +30,15 @@ struct EvaluateCommand: ParsableCommand {
         guard batchSize <= BatchedStream.maxBatchSize else {
             throw fail("--batch-size must be at most \(BatchedStream.maxBatchSize), got \(batchSize)")
         }
-        let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
-        do { loaded = try Checkpoint.load(Checkpoint.url(checkpoint)) } catch { throw fail("\(error)") }
+        let loaded: (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String])
+        do { loaded = try Checkpoint.loadWithMetadata(Checkpoint.url(checkpoint), torch: torch.options) } catch {
+            throw fail("\(error)")
+        }
         if let block = loaded.model.config.blockSize, bptt > block {
             throw fail("--bptt \(bptt) is longer than the model's block size \(block); give --bptt \(block) or less")
         }
+        if let note = loaded.metadata[Checkpoint.torchNoteKey] { print("| note: \(note)") }
+        guard let text = text ?? torch.data.map({ "\($0)/test.txt" }) else { throw fail("--text FILE (or --data DIR) is needed") }
         let vocabulary = loaded.vocabulary
         var unknown: Int?
         if unk {

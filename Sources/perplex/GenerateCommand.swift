@@ -10,11 +10,12 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate", abstract: "Generate text from a checkpoint.")
 
-    @Option(help: "A model.safetensors file or a run folder.") var checkpoint: String
+    @Option(help: "A model.safetensors file, a run folder or a PyTorch .pt file (with --data).") var checkpoint: String
     @Option(parsing: .unconditional, help: "Number of words to generate.") var words = 100
     @Option(parsing: .unconditional, help: "Sampling temperature; lower is more conservative.") var temperature: Float = 1
     @Option(help: "Words to start from (each must be in the vocabulary).") var prompt: String?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1111
+    @OptionGroup var torch: TorchDataOption
 
     func run() throws {
         guard words >= 0 else { throw fail("--words must be non-negative") }
@@ -23,7 +24,7 @@ struct GenerateCommand: ParsableCommand {
         }
         let url = Checkpoint.url(checkpoint)
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
-        do { loaded = try Checkpoint.load(url) } catch { throw fail("\(error)") }
+        do { loaded = try Checkpoint.load(url, torch: torch.options) } catch { throw fail("\(error)") }
         let folder = url.deletingLastPathComponent().path
         if FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(TokenizerFolder.fileName)) {
             // A run trained with --tokenizer: the prompt is raw text, the output its continuation.

@@ -29,6 +29,10 @@ struct ModelOptions: ParsableArguments {
     var blockSize: Int?
     @Option(help: "GPT: biases in its Linear and LayerNorm layers, true or false (default false, as nanoGPT's train.py).")
     var bias: Bool?
+    @Flag(
+        name: [.customLong("final-norm"), .customLong("final_norm")],
+        help: "Transformer: a LayerNorm after the last encoder layer (today's recipe, an nn.Transformer, has one).")
+    var finalNorm = false
     @Flag(help: "Tie the word embedding and softmax weights.") var tied = false
     @Option(parsing: .unconditional, help: "NPLM: words per n-gram (n − 1 context words; default 4).") var ngram: Int?
     @Option(
@@ -78,7 +82,7 @@ struct ModelOptions: ParsableArguments {
             dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct, kernelSize: kernelSize,
             rnnLayers: rnnLayers, attentionWindow: attentionWindow, charEmsize: charEmsize,
             maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers, blockSize: blockSize,
-            bias: bias)
+            bias: bias, finalNorm: finalNorm ? true : nil)
     }
 
     /// The validated configuration for a vocabulary of `vocabularySize` words (and, for kinds that

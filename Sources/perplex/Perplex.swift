@@ -9,7 +9,7 @@ struct Perplex: ParsableCommand {
         abstract: "Train, evaluate and inspect neural language models, their word vectors and sentence classifiers.",
         version: "perplex, MPI: \(Distributed.mpiDescription)",
         subcommands: [
-            TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ClassifyCommand.self,
+            TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ConvertCommand.self, ClassifyCommand.self,
             ExportVectorsCommand.self, TrainVectorsCommand.self, NeighboursCommand.self, EmbedPlotCommand.self,
             WordSimCommand.self, NGramsCommand.self, ParamsCommand.self, SweepCommand.self, ReportCommand.self,
             TokenizerCommand.self, Demo.self, Bench.self

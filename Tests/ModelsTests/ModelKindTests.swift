@@ -145,6 +145,7 @@ import Testing
             case .maxWordLength: config.maxWordLength = 4
             case .blockSize: config.blockSize = 8
             case .bias: config.bias = true
+            case .finalNorm: config.finalNorm = true
             }
             #expect(throws: ModelConfigError.self, "\(option.flag) accepted by \(kind.rawValue)") { try config.validate() }
         }

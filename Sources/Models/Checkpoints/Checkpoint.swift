@@ -46,19 +46,30 @@ public enum Checkpoint {
         try file.write(to: url)
     }
 
-    /// Reads a checkpoint written by `save` or by scripts/torch_interop.py.
-    public static func load(_ url: URL) throws(CheckpointError) -> (model: any LanguageModel, vocabulary: Vocabulary) {
-        let loaded = try loadWithMetadata(url)
+    /// Metadata key of what a PyTorch file did not say and was assumed (see `TorchImportOptions`).
+    public static let torchNoteKey = "perplex.torch.note"
+
+    /// Reads a checkpoint written by `save` or by scripts/torch_interop.py, or a PyTorch `.pt`
+    /// file (`torch`: what such a file needs beside it, the vocabulary's corpus above all).
+    public static func load(_ url: URL, torch: TorchImportOptions = TorchImportOptions()) throws(CheckpointError)
+        -> (model: any LanguageModel, vocabulary: Vocabulary)
+    {
+        let loaded = try loadWithMetadata(url, torch: torch)
         return (loaded.model, loaded.vocabulary)
     }
+
+    /// Whether `url` names a PyTorch file (`.pt`, `.pth`) rather than a safetensors checkpoint.
+    public static func isTorchFile(_ url: URL) -> Bool { ["pt", "pth"].contains(url.pathExtension.lowercased()) }
 
     /// Reads a checkpoint with all of its metadata (the configuration and vocabulary included).
     /// The configuration is validated and the file's tensors checked against it (names and
     /// shapes) before anything is built, so metadata that claims a larger model than the file
-    /// holds is an error, not an allocation.
-    public static func loadWithMetadata(_ url: URL) throws(CheckpointError)
+    /// holds is an error, not an allocation. A `.pt` file is read by `TorchImport` (the
+    /// vocabulary rebuilt from `torch.data`); its metadata holds `torchNoteKey` when something was assumed.
+    public static func loadWithMetadata(_ url: URL, torch: TorchImportOptions = TorchImportOptions()) throws(CheckpointError)
         -> (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String])
     {
+        if isTorchFile(url) { return try loadTorch(url, options: torch) }
         let path = url.path
         func fail(_ message: String) -> CheckpointError { CheckpointError(description: "\(path): \(message)") }
         let file = try readFile(url)
@@ -80,12 +91,59 @@ public enum Checkpoint {
         else {
             throw fail("the vocabulary in the metadata does not match the model's \(config.vocabularySize) words")
         }
-        if let mismatch = mismatch(file, config.tensorDeclarations) { throw fail(mismatch) }
+        let model = try build(
+            config, words: words, tensors: file.dictionary, path: path, declaredIn: "the configuration in its metadata")
+        return (model, Vocabulary(words: words), file.metadata)
+    }
+
+    /// A PyTorch file's model, its vocabulary rebuilt from `options.data` as the recipe's data.py does.
+    static func loadTorch(_ url: URL, options: TorchImportOptions) throws(CheckpointError)
+        -> (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String])
+    {
+        let path = url.path
+        func fail(_ message: String) -> CheckpointError { CheckpointError(description: "\(path): \(message)") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CheckpointError(description: "checkpoint not found: \(path)")
+        }
+        if isDirectory.boolValue { throw CheckpointError(description: "\(path) is a directory, not a checkpoint file") }
+        guard options.words != nil || options.data != nil else {
+            throw CheckpointError(
+                description:
+                    "\(path) is a PyTorch file, which holds no vocabulary: --data DIR is needed (the corpus it was trained on, whose train.txt, valid.txt and test.txt give the recipe's vocabulary)"
+            )
+        }
+        let imported = try TorchImport.read(url, options: options)
+        var words = options.words ?? []
+        if options.words == nil, let data = options.data {
+            do { words = try Corpus(directory: data).vocabulary.words } catch {
+                throw CheckpointError(description: "--data: \(error)")
+            }
+        }
+        guard words.count == imported.config.vocabularySize else {
+            throw fail(
+                "the model has \(imported.config.vocabularySize) words but the vocabulary of \(options.data ?? "the data") has \(words.count); the data must be the corpus it was trained on"
+            )
+        }
+        do { try imported.config.validate() } catch { throw fail("the model it holds is not one Perplex builds: \(error)") }
+        let model = try build(imported.config, words: words, tensors: imported.tensors, path: path, declaredIn: "the model")
+        return (model, Vocabulary(words: words), imported.note.map { [torchNoteKey: $0] } ?? [:])
+    }
+
+    /// The model of a validated configuration with `tensors` loaded, checked (names and shapes)
+    /// against the configuration's declarations before anything is built.
+    static func build(_ config: ModelConfig, words: [String], tensors: [String: Tensor], path: String, declaredIn: String)
+        throws(CheckpointError) -> any LanguageModel
+    {
+        func fail(_ message: String) -> CheckpointError { CheckpointError(description: "\(path): \(message)") }
+        if let mismatch = mismatch(tensors.mapValues(\.shape), config.tensorDeclarations, declaredIn: declaredIn) {
+            throw fail(mismatch)
+        }
         let model: any LanguageModel
         do { model = try makeLanguageModel(config, words: words) } catch { throw fail("\(error)") }
-        do { try model.loadStateDict(file.dictionary) } catch { throw fail("\(error)") }
+        do { try model.loadStateDict(tensors) } catch { throw fail("\(error)") }
         model.eval()
-        return (model, Vocabulary(words: words), file.metadata)
+        return model
     }
 
     /// The safetensors file at `url`: a missing file, a folder or an unreadable file is a one-line error naming it.
@@ -103,13 +161,17 @@ public enum Checkpoint {
     /// problem; nil when every declared tensor is there with its shape (extra ones are left to
     /// `loadStateDict`).
     static func mismatch(_ file: SafeTensors, _ declared: [TensorDeclaration]) -> String? {
-        let shapes = Dictionary(file.tensors.map { ($0.name, $0.tensor.shape) }, uniquingKeysWith: { first, _ in first })
+        mismatch(file.dictionary.mapValues(\.shape), declared, declaredIn: "the configuration in its metadata")
+    }
+
+    /// `mismatch` over tensor shapes by name; `declaredIn` says where the declarations come from.
+    static func mismatch(_ shapes: [String: [Int]], _ declared: [TensorDeclaration], declaredIn: String) -> String? {
         for tensor in declared {
             guard let shape = shapes[tensor.name] else {
-                return "the file has no tensor '\(tensor.name)', which the configuration in its metadata needs"
+                return "the file has no tensor '\(tensor.name)', which \(declaredIn) needs"
             }
             if shape != tensor.shape {
-                return "tensor '\(tensor.name)' is \(shape) in the file but \(tensor.shape) in the configuration in its metadata"
+                return "tensor '\(tensor.name)' is \(shape) in the file but \(tensor.shape) in \(declaredIn)"
             }
         }
         return nil
