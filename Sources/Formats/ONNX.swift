@@ -4,6 +4,15 @@ import Tensor
 // ONNX's messages (onnx.proto, field numbers as there), as far as an inference graph of standard
 // operators with float and int64 tensors needs them, encoded with `ProtobufWriter`.
 
+extension ProtobufWriter {
+    /// An embedded message field whose fields `build` writes.
+    fileprivate mutating func nested(_ field: Int, _ build: (inout ProtobufWriter) -> Void) {
+        var inner = ProtobufWriter()
+        build(&inner)
+        message(field, inner)
+    }
+}
+
 /// The element types written: TensorProto.DataType's numbers.
 public enum ONNXElementType: Int64, Sendable {
     case float = 1, int64 = 7
@@ -45,10 +54,10 @@ public struct ONNXTensor: Sendable {
     }
 
     func encode(_ w: inout ProtobufWriter) {
-        for d in dims { w.int(1, Int64(d)) }
-        w.int(2, elementType.rawValue)
+        for d in dims { w.varint(1, Int64(d)) }
+        w.varint(2, elementType.rawValue)
         w.string(8, name)
-        w.bytes(9, raw)
+        w.lengthDelimited(9, raw)
     }
 }
 
@@ -70,14 +79,14 @@ public struct ONNXValueInfo: Sendable {
 
     func encode(_ w: inout ProtobufWriter) {
         w.string(1, name)
-        w.message(2) { type in  // TypeProto
-            type.message(1) { tensor in  // TypeProto.Tensor
-                tensor.int(1, elementType.rawValue)
-                tensor.message(2) { shape in  // TensorShapeProto
+        w.nested(2) { type in  // TypeProto
+            type.nested(1) { tensor in  // TypeProto.Tensor
+                tensor.varint(1, elementType.rawValue)
+                tensor.nested(2) { shape in  // TensorShapeProto
                     for dim in dims {
-                        shape.message(1) { d in
+                        shape.nested(1) { d in
                             switch dim {
-                            case .fixed(let size): d.int(1, Int64(size))
+                            case .fixed(let size): d.varint(1, Int64(size))
                             case .named(let name): d.string(2, name)
                             }
                         }
@@ -111,19 +120,19 @@ public struct ONNXAttribute: Sendable {
         switch value {
         case .float(let f):
             w.float(2, f)
-            w.int(20, 1)
+            w.varint(20, 1)
         case .int(let i):
-            w.int(3, i)
-            w.int(20, 2)
+            w.varint(3, i)
+            w.varint(20, 2)
         case .string(let s):
             w.string(4, s)
-            w.int(20, 3)
+            w.varint(20, 3)
         case .ints(let values):
-            for i in values { w.int(8, i) }
-            w.int(20, 7)
+            for i in values { w.varint(8, i) }
+            w.varint(20, 7)
         case .strings(let values):
             for s in values { w.string(9, s) }
-            w.int(20, 8)
+            w.varint(20, 8)
         }
     }
 }
@@ -146,7 +155,7 @@ public struct ONNXNode: Sendable {
         for output in outputs { w.string(2, output) }
         w.string(3, name)
         w.string(4, opType)
-        for attribute in attributes { w.message(5) { attribute.encode(&$0) } }
+        for attribute in attributes { w.nested(5) { attribute.encode(&$0) } }
     }
 }
 
@@ -215,11 +224,11 @@ public struct ONNXGraph: Sendable {
     }
 
     func encode(_ w: inout ProtobufWriter) {
-        for node in nodes { w.message(1) { node.encode(&$0) } }
+        for node in nodes { w.nested(1) { node.encode(&$0) } }
         w.string(2, name)
-        for tensor in initializers { w.message(5) { tensor.encode(&$0) } }
-        for input in inputs { w.message(11) { input.encode(&$0) } }
-        for output in outputs { w.message(12) { output.encode(&$0) } }
+        for tensor in initializers { w.nested(5) { tensor.encode(&$0) } }
+        for input in inputs { w.nested(11) { input.encode(&$0) } }
+        for output in outputs { w.nested(12) { output.encode(&$0) } }
     }
 }
 
@@ -240,13 +249,13 @@ public struct ONNXModel: Sendable {
     /// The file's bytes.
     public func encoded() -> [UInt8] {
         var w = ProtobufWriter()
-        w.int(1, Int64(irVersion))
+        w.varint(1, Int64(irVersion))
         w.string(2, producerName)
         if let docString { w.string(6, docString) }
-        w.message(7) { graph.encode(&$0) }
-        w.message(8) { opset in  // OperatorSetIdProto, the default domain ""
+        w.nested(7) { graph.encode(&$0) }
+        w.nested(8) { opset in  // OperatorSetIdProto, the default domain ""
             opset.string(1, "")
-            opset.int(2, Int64(opsetVersion))
+            opset.varint(2, Int64(opsetVersion))
         }
         return w.bytes
     }

@@ -1,11 +1,12 @@
 @testable import Formats
 import Testing
 
-/// The protobuf encoder against bytes worked out by hand (the encoding guide's examples).
+/// The protobuf encoder and the ONNX messages built on it against bytes worked out by hand (the
+/// encoding guide's examples).
 @Suite struct ProtobufTests {
     func varint(_ value: UInt64) -> [UInt8] {
         var w = ProtobufWriter()
-        w.varint(value)
+        w.appendVarint(value)
         return w.bytes
     }
 
@@ -21,16 +22,16 @@ import Testing
 
     @Test func scalarFields() {
         var w = ProtobufWriter()
-        w.int(1, 150)
+        w.varint(1, 150)
         #expect(w.bytes == [0x08, 0x96, 0x01])
         w = ProtobufWriter()
-        w.int(3, -1)  // ten bytes: the two's complement as UInt64
+        w.varint(3, -1)  // ten bytes: the two's complement as UInt64
         #expect(w.bytes == [0x18] + [UInt8](repeating: 0xFF, count: 9) + [0x01])
         w = ProtobufWriter()
         w.float(2, 1)  // wire type 5, little-endian
         #expect(w.bytes == [0x15, 0x00, 0x00, 0x80, 0x3F])
         w = ProtobufWriter()
-        w.int(20, 7)  // a two-byte tag
+        w.varint(20, 7)  // a two-byte tag
         #expect(w.bytes == [0xA0, 0x01, 0x07])
     }
 
@@ -39,10 +40,12 @@ import Testing
         w.string(2, "testing")
         #expect(w.bytes == [0x12, 0x07, 0x74, 0x65, 0x73, 0x74, 0x69, 0x6E, 0x67])
         w = ProtobufWriter()
-        w.message(3) { $0.int(1, 150) }
+        var inner = ProtobufWriter()
+        inner.varint(1, 150)
+        w.message(3, inner)
         #expect(w.bytes == [0x1A, 0x03, 0x08, 0x96, 0x01])
         w = ProtobufWriter()
-        w.bytes(9, [UInt8](repeating: 7, count: 200))  // a two-byte length
+        w.lengthDelimited(9, [UInt8](repeating: 7, count: 200))  // a two-byte length
         #expect(w.bytes.prefix(3) == [0x4A, 0xC8, 0x01] && w.bytes.count == 203)
     }
 

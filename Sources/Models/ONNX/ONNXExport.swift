@@ -29,6 +29,14 @@ public enum ONNXExport {
         }
     }
 
+    /// Why a `kind` model cannot be exported, one line naming the kinds that can; nil when it
+    /// can (for checking before training, say).
+    public static func problem(_ kind: ModelKind) -> String? {
+        isExportable(kind)
+            ? nil
+            : "ONNX export does not support \(kind.rawValue) models; it exports \(supportedKinds.map(\.rawValue).joined(separator: ", "))"
+    }
+
     /// The ONNX model of `model`'s forward pass over one window (see the type's description).
     /// A kind that does not export is an `ONNXExportError` naming the kinds that do.
     public static func model(_ model: any LanguageModel) throws(ONNXExportError) -> ONNXModel {
@@ -41,10 +49,7 @@ public enum ONNXExport {
         case .gru: graph.recurrent(.gru)
         case .transformer: graph.transformer()
         case .nplm, .gatedCNN, .gatedCNNRNN, .charCNN, .attentionLSTM:
-            throw ONNXExportError(
-                description:
-                    "ONNX export does not support \(kind.rawValue) models; it exports \(supportedKinds.map(\.rawValue).joined(separator: ", "))"
-            )
+            throw ONNXExportError(description: problem(kind) ?? "")
         }
         var onnx = ONNXModel(graph: graph.graph)
         onnx.docString = "perplex \(kind.rawValue) language model, one BPTT window: input ids [seq, batch] → logits [seq, batch, vocabulary]"
@@ -71,6 +76,9 @@ struct ONNXStateDictGraph {
         config = model.config
         tensors = Dictionary(model.namedTensors(), uniquingKeysWith: { first, _ in first })
     }
+
+    /// Whether the state dict holds `name`.
+    func has(_ name: String) -> Bool { tensors[name] != nil }
 
     /// The state-dict tensor `name`.
     func tensor(_ name: String) -> Tensor {

@@ -3,7 +3,7 @@ import Tensor
 
 extension ONNXStateDictGraph {
     /// The recipe's TransformerModel: Gather · √emsize → + pos_encoder.pe[:seq] → post-norm
-    /// encoder layers under a causal mask → decoder. The positional rows are sliced from the
+    /// encoder layers under a causal mask → (the final norm, when the model has one) → decoder. The positional rows are sliced from the
     /// `pos_encoder.pe` initializer and the mask built for the window's length, both from the
     /// input's dynamic `seq` (Shape, Slice, Range).
     mutating func transformer() {
@@ -18,6 +18,8 @@ extension ONNXStateDictGraph {
         for l in 0..<config.nlayers {
             x = encoderLayer(x, "transformer_encoder.layers.\(l)", mask: mask)
         }
+        // A final LayerNorm after the last layer, in models that have one (today's recipe).
+        if has("transformer_encoder.norm.weight") { x = layerNorm(x, "transformer_encoder.norm") }
         decoder(x)
     }
 
