@@ -15,7 +15,8 @@ extension ProtobufWriter {
 
 /// The element types written: TensorProto.DataType's numbers.
 public enum ONNXElementType: Int64, Sendable {
-    case float = 1, int64 = 7
+    case float = 1
+    case int64 = 7
 }
 
 /// A TensorProto: an initializer or constant, its values as little-endian `raw_data`.
@@ -100,7 +101,11 @@ public struct ONNXValueInfo: Sendable {
 /// An AttributeProto: a named int, float, string or list of ints or strings.
 public struct ONNXAttribute: Sendable {
     public enum Value: Sendable {
-        case int(Int64), float(Float), string(String), ints([Int64]), strings([String])
+        case int(Int64)
+        case float(Float)
+        case string(String)
+        case ints([Int64])
+        case strings([String])
     }
 
     public let name: String
@@ -111,7 +116,9 @@ public struct ONNXAttribute: Sendable {
     public static func int(_ name: String, _ value: Int) -> ONNXAttribute { ONNXAttribute(name, .int(Int64(value))) }
     public static func float(_ name: String, _ value: Float) -> ONNXAttribute { ONNXAttribute(name, .float(value)) }
     public static func string(_ name: String, _ value: String) -> ONNXAttribute { ONNXAttribute(name, .string(value)) }
-    public static func ints(_ name: String, _ values: [Int]) -> ONNXAttribute { ONNXAttribute(name, .ints(values.map(Int64.init))) }
+    public static func ints(_ name: String, _ values: [Int]) -> ONNXAttribute {
+        ONNXAttribute(name, .ints(values.map(Int64.init)))
+    }
     public static func strings(_ name: String, _ values: [String]) -> ONNXAttribute { ONNXAttribute(name, .strings(values)) }
 
     func encode(_ w: inout ProtobufWriter) {

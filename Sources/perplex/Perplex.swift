@@ -10,9 +10,9 @@ struct Perplex: ParsableCommand {
         version: "perplex, MPI: \(Distributed.mpiDescription)",
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ClassifyCommand.self,
-            ExportVectorsCommand.self, ExportONNXCommand.self, TrainVectorsCommand.self, NeighboursCommand.self, EmbedPlotCommand.self,
+            ExportVectorsCommand.self, TrainVectorsCommand.self, NeighboursCommand.self, EmbedPlotCommand.self,
             WordSimCommand.self, NGramsCommand.self, ParamsCommand.self, SweepCommand.self, ReportCommand.self,
-            Demo.self, Bench.self
+            ExportONNXCommand.self, Demo.self, Bench.self
         ])
 
     static func main() {

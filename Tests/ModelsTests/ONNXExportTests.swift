@@ -40,7 +40,9 @@ import Testing
         #expect(graph.outputs == ["logits", "hn", "cn"])
         #expect(graph.operators.filter { $0 == "LSTM" }.count == 2)
         #expect(graph.operators.first == "Gather" && graph.operators.contains("MatMul"))
-        let weights = ["encoder.weight", "decoder.weight", "decoder.bias"] + (0..<2).flatMap { ["rnn.W_l\($0)", "rnn.R_l\($0)", "rnn.B_l\($0)"] }
+        let weights =
+            ["encoder.weight", "decoder.weight", "decoder.bias"]
+            + (0..<2).flatMap { ["rnn.W_l\($0)", "rnn.R_l\($0)", "rnn.B_l\($0)"] }
         #expect(Set(weights).isSubset(of: graph.initializers))
         // ONNX's LSTM gate blocks are i, o, f, c; PyTorch's i, f, g, o (rows of 3).
         let wih = try #require(model.namedTensors().first { $0.0 == "rnn.weight_ih_l0" }?.1).scalars
@@ -73,7 +75,9 @@ import Testing
         let (_, file) = try exported(ModelConfig(kind: .transformer, vocabularySize: 7, emsize: 4, nhid: 6, nlayers: 2, nhead: 2))
         let graph = try graph(file)
         #expect(graph.inputs == ["input"] && graph.outputs == ["logits"])
-        for op in ["LayerNormalization", "Softmax", "Range", "Where", "Split", "Reshape"] { #expect(graph.operators.contains(op)) }
+        for op in ["LayerNormalization", "Softmax", "Range", "Where", "Split", "Reshape"] {
+            #expect(graph.operators.contains(op))
+        }
         #expect(graph.operators.filter { $0 == "LayerNormalization" }.count == 4)
         let prefix = "transformer_encoder.layers.1"
         let weights = [
@@ -115,7 +119,10 @@ import Testing
 /// A protobuf message read back for checking: its fields in order, values kept raw.
 struct Message {
     enum Value {
-        case varint(UInt64), bytes([UInt8]), fixed32(UInt32), fixed64(UInt64)
+        case varint(UInt64)
+        case bytes([UInt8])
+        case fixed32(UInt32)
+        case fixed64(UInt64)
     }
 
     struct Malformed: Error {}

@@ -5,6 +5,7 @@ import Tensor
 /// Why a model could not be exported to ONNX; one line.
 public struct ONNXExportError: Error, CustomStringConvertible, Equatable {
     public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// ONNX export of the recipe's language models (`RNN_TANH`, `RNN_RELU`, `LSTM`, `GRU`, tied or
@@ -52,7 +53,8 @@ public enum ONNXExport {
             throw ONNXExportError(description: problem(kind) ?? "")
         }
         var onnx = ONNXModel(graph: graph.graph)
-        onnx.docString = "perplex \(kind.rawValue) language model, one BPTT window: input ids [seq, batch] → logits [seq, batch, vocabulary]"
+        onnx.docString =
+            "perplex \(kind.rawValue) language model, one BPTT window: input ids [seq, batch] → logits [seq, batch, vocabulary]"
         return onnx
     }
 

@@ -13,9 +13,10 @@ extension ONNXStateDictGraph {
         let (layers, hidden) = (config.nlayers, config.nhid)
         let stateDims: [ONNXDimension] = [.fixed(layers), .named("batch"), .fixed(hidden)]
         let lstm = cell == .lstm
+        let input = tokenInput()
         graph.inputs.append(ONNXValueInfo("h0", .float, stateDims))
         if lstm { graph.inputs.append(ONNXValueInfo("c0", .float, stateDims)) }
-        var x = embedding(tokenInput())
+        var x = embedding(input)
         var finalH: [String] = []
         var finalC: [String] = []
         for l in 0..<layers {
@@ -47,7 +48,8 @@ extension ONNXStateDictGraph {
     /// returns W's name.
     private mutating func layerWeights(_ l: Int, _ cell: RNNModel.Cell) -> String {
         let order = cell.onnxGateOrder
-        let wih = tensor("rnn.weight_ih_l\(l)"), whh = tensor("rnn.weight_hh_l\(l)")
+        let wih = tensor("rnn.weight_ih_l\(l)")
+        let whh = tensor("rnn.weight_hh_l\(l)")
         let bias = reordered(tensor("rnn.bias_ih_l\(l)"), order) + reordered(tensor("rnn.bias_hh_l\(l)"), order)
         graph.initializer(ONNXTensor(name: "rnn.R_l\(l)", floats: reordered(whh, order), dims: [1] + whh.shape))
         graph.initializer(ONNXTensor(name: "rnn.B_l\(l)", floats: bias, dims: [1, bias.count]))
