@@ -182,7 +182,7 @@ public struct ONNXGraph: Sendable {
 
     public init(name: String) { self.name = name }
 
-    /// Adds `tensor` as an initializer (once per name) and returns its name.
+    /// Adds `tensor` as an initializer and returns its name (names are unique: a second one traps).
     @discardableResult
     public mutating func initializer(_ tensor: ONNXTensor) -> String {
         precondition(!initializerNames.contains(tensor.name), "ONNXGraph: a second initializer '\(tensor.name)'")
