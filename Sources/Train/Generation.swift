@@ -3,39 +3,48 @@ import Models
 import Tensor
 import Text
 
+/// Samples `count` words from `model` after feeding `prompt` (ids), picking each as `sampling` says
+/// (temperature, top-k, top-p; temperature 0 is greedy), as the recipe's generate.py. An empty
+/// prompt starts from a word drawn uniformly from the vocabulary.
+public func generate(
+    _ model: any LanguageModel, prompt: [Int], count: Int, sampling: Sampling, generator: RandomGenerator
+) -> [Int] {
+    precondition(sampling.problem == nil, "generate: \(sampling.problem ?? "")")
+    model.eval()
+    return withNoGrad {
+        let start = prompt.isEmpty ? [Int(generator.next() % UInt64(model.config.vocabularySize))] : prompt
+        var cursor = GenerationCursor(model, prompt: start)
+        var output: [Int] = []
+        for _ in 0..<count {
+            let word = sampling.pick(cursor.nextLogits(), generator: generator)
+            output.append(word)
+            cursor.append(word)
+        }
+        return output
+    }
+}
+
 /// Samples `count` words from `model` after feeding `prompt` (ids), at `temperature`
-/// (softmax(logits / T); lower is more conservative), as the recipe's generate.py.
+/// (softmax(logits / T); lower is more conservative; 0: greedy), as the recipe's generate.py.
 public func generate(
     _ model: any LanguageModel, prompt: [Int], count: Int, temperature: Float,
     generator: RandomGenerator
 ) -> [Int] {
-    precondition(temperature > 0, "generate: temperature must be positive")
+    generate(model, prompt: prompt, count: count, sampling: Sampling(temperature: temperature), generator: generator)
+}
+
+/// The natural-log probability `model` gives `continuation` after `prompt` (at least one word):
+/// the sum of each word's log-probability given everything before it, read as generation reads
+/// (a stateless model sees its latest `generationContext` words).
+public func logProbability(_ model: any LanguageModel, of continuation: [Int], after prompt: [Int]) -> Double {
     model.eval()
     return withNoGrad {
-        var state = model.initialState(batchSize: 1)
-        var context = prompt.isEmpty ? [Int(generator.next() % UInt64(model.config.vocabularySize))] : prompt
-        var output: [Int] = []
-        // Recurrent models carry the state and only need the newest token; a stateless one (the
-        // Transformer) re-reads the whole context each step, as the recipe does.
-        var pending = context
-        for _ in 0..<count {
-            let (logits, next) = model(pending, seqLen: pending.count, batchSize: 1, state: state)
-            state = next
-            let last = logits.slice(axis: 0, (pending.count - 1)..<pending.count)
-            let probabilities = (last / temperature).softmax().scalars
-            var u = generator.nextFloat()
-            var word = probabilities.count - 1
-            for (k, p) in probabilities.enumerated() {
-                if u < p {
-                    word = k
-                    break
-                }
-                u -= p
-            }
-            output.append(word)
-            context.append(word)
-            pending = model.generationContext.map { Array(context.suffix($0)) } ?? [word]
+        var cursor = GenerationCursor(model, prompt: prompt)
+        var total = 0.0
+        for word in continuation {
+            total += GenerationCursor.logProbabilities(cursor.nextLogits())[word]
+            cursor.append(word)
         }
-        return output
+        return total
     }
 }
