@@ -94,7 +94,8 @@ public final class Trainer {
     /// The number of batches (optimizer steps) epoch `epoch` (1-based) trains on: its BPTT windows
     /// (fewer with `--max-batches`, one with `--dry-run`). With a curriculum it differs per epoch.
     public func batchCount(epoch: Int) -> Int {
-        batchCount(windows: trainingWindows(rows: train.rows, bptt: options.bptt, epoch: epoch, curriculum: options.curriculum).count)
+        batchCount(
+            windows: trainingWindows(rows: train.rows, bptt: options.bptt, epoch: epoch, curriculum: options.curriculum).count)
     }
 
     func batchCount(windows: Int) -> Int {

@@ -15,7 +15,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of words to generate.") var words = 100
     @Option(parsing: .unconditional, help: "Sampling temperature; lower is more conservative, 0 is greedy (default 1).")
     var temperature: Float?
-    @Option(name: [.customLong("top-k"), .customLong("top_k")], parsing: .unconditional, help: "Sample among the k most likely words.")
+    @Option(
+        name: [.customLong("top-k"), .customLong("top_k")], parsing: .unconditional, help: "Sample among the k most likely words."
+    )
     var topK: Int?
     @Option(
         name: [.customLong("top-p"), .customLong("top_p")], parsing: .unconditional,
@@ -24,7 +26,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Independent samples, each from the prompt.") var samples = 1
     @Option(
         parsing: .unconditional,
-        help: "Beam width: print the most likely continuation a beam search finds (no sampling; without --prompt it starts after <eos>).")
+        help:
+            "Beam width: print the most likely continuation a beam search finds (no sampling; without --prompt it starts after <eos>)."
+    )
     var beam: Int?
     @Option(help: "Words to start from (each must be in the vocabulary).") var prompt: String?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1111

@@ -44,7 +44,10 @@ import Testing
         (["--temperature", "0", "--top-k", "5"], "--temperature 0 is greedy"),
         (["--samples", "0"], "--samples must be at least 1, got 0"),
         (["--beam", "0"], "--beam must be at least 1, got 0"),
-        (["--beam", "4", "--temperature", "0.5"], "--beam searches for the single most likely continuation; it takes no --temperature"),
+        (
+            ["--beam", "4", "--temperature", "0.5"],
+            "--beam searches for the single most likely continuation; it takes no --temperature"
+        ),
         (["--beam", "4", "--top-p", "0.9"], "it takes no --top-p"),
         (["--beam", "4", "--samples", "2"], "it takes no --samples")
     ])

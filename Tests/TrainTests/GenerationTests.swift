@@ -60,9 +60,13 @@ import Train
             let greedy = logProbability(model, of: Self.sample(model, .greedy, count: 8), after: Self.prompt)
             let beam = beamSearch(model, prompt: Self.prompt, count: 8, width: 4)
             #expect(beam.words.count == 8)
-            #expect(beam.logProbability >= greedy - 1e-9, "\(kind.rawValue) seed \(seed): beam \(beam.logProbability) < greedy \(greedy)")
+            #expect(
+                beam.logProbability >= greedy - 1e-9,
+                "\(kind.rawValue) seed \(seed): beam \(beam.logProbability) < greedy \(greedy)")
             let rescored = logProbability(model, of: beam.words, after: Self.prompt)
-            #expect(abs(rescored - beam.logProbability) < 1e-6 * max(1, abs(rescored)), "\(kind.rawValue): \(rescored) vs \(beam.logProbability)")
+            #expect(
+                abs(rescored - beam.logProbability) < 1e-6 * max(1, abs(rescored)),
+                "\(kind.rawValue): \(rescored) vs \(beam.logProbability)")
         }
     }
 

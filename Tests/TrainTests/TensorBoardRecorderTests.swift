@@ -45,7 +45,9 @@ import Train
                 let length = Int(varint())
                 result.append((field, 0, Array(bytes[i..<i + length])))
                 i += length
-            case let wireType: Issue.record("wire type \(wireType)"); return result
+            case let wireType:
+                Issue.record("wire type \(wireType)")
+                return result
             }
         }
         return result
@@ -78,7 +80,9 @@ import Train
             "valid_accuracy": "valid/accuracy", "lr": "epoch/lr", "tokens_per_s": "epoch/tokens_per_s",
             "seconds": "epoch/seconds"
         ],
-        "test": ["test_loss": "test/loss", "test_ppl": "test/ppl", "test_accuracy": "test/accuracy", "floor_ppl": "test/floor_ppl"]
+        "test": [
+            "test_loss": "test/loss", "test_ppl": "test/ppl", "test_accuracy": "test/accuracy", "floor_ppl": "test/floor_ppl"
+        ]
     ]
 
     @Test func eventFilesHoldTheMetricsAcrossAResume() throws {
@@ -113,7 +117,8 @@ import Train
         var lastStep = 0
         for (line, event) in zip(lines, events) {
             // JSONValue (JSONDecoder) reads numbers exactly, as Python does.
-            guard case .object(let record) = try JSONValue(parsing: Data(line.utf8)), case .string(let type) = record["type"] else {
+            guard case .object(let record) = try JSONValue(parsing: Data(line.utf8)), case .string(let type) = record["type"]
+            else {
                 Issue.record("not a metrics line: \(line)")
                 continue
             }
