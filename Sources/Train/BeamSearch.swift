@@ -1,6 +1,10 @@
 import Models
 import Tensor
 
+/// The widest beam `beamSearch` takes: every step scores each hypothesis (a forward pass each) and
+/// keeps its state.
+public let maxBeamWidth = 1000
+
 /// A continuation of a prompt and the natural-log probability the model gives it.
 public struct Continuation: Equatable, Sendable {
     /// The words after the prompt (ids).
@@ -21,7 +25,7 @@ public struct Continuation: Equatable, Sendable {
 /// beam usually, but not provably, finds a likelier continuation than greedy; it never looks past
 /// `count` words, and `<eos>` is a word like any other.
 public func beamSearch(_ model: any LanguageModel, prompt: [Int], count: Int, width: Int) -> Continuation {
-    precondition(width >= 1, "beamSearch: the width must be at least 1")
+    precondition((1...maxBeamWidth).contains(width), "beamSearch: the width must be in 1…\(maxBeamWidth)")
     precondition(!prompt.isEmpty, "beamSearch: the prompt must hold at least one word")
     model.eval()
     return withNoGrad {

@@ -39,7 +39,7 @@ struct GenerateCommand: ParsableCommand {
         if let problem = sampling.problem { throw fail(problem) }
         guard samples >= 1 else { throw fail("--samples must be at least 1, got \(samples)") }
         if let beam {
-            guard beam >= 1 else { throw fail("--beam must be at least 1, got \(beam)") }
+            guard (1...maxBeamWidth).contains(beam) else { throw fail("--beam must be in 1…\(maxBeamWidth), got \(beam)") }
             let sampled = [temperature.map { _ in "--temperature" }, topK.map { _ in "--top-k" }, topP.map { _ in "--top-p" }]
             if let flag = sampled.compactMap({ $0 }).first ?? (samples > 1 ? "--samples" : nil) {
                 throw fail("--beam searches for the single most likely continuation; it takes no \(flag)")

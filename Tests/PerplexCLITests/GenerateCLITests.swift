@@ -43,7 +43,8 @@ import Testing
         (["--temperature", "-0.5"], "--temperature must be 0 (greedy) or at least 1e-3, got -0.5"),
         (["--temperature", "0", "--top-k", "5"], "--temperature 0 is greedy"),
         (["--samples", "0"], "--samples must be at least 1, got 0"),
-        (["--beam", "0"], "--beam must be at least 1, got 0"),
+        (["--beam", "0"], "--beam must be in 1…1000, got 0"),
+        (["--beam", "1001"], "--beam must be in 1…1000, got 1001"),
         (
             ["--beam", "4", "--temperature", "0.5"],
             "--beam searches for the single most likely continuation; it takes no --temperature"
