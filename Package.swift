@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrainTests",
-            dependencies: ["Train", "Plot", "Models", "Text", "Tensor"],
+            dependencies: ["Train", "Plot", "Models", "Text", "Tensor", "Formats"],
             swiftSettings: fastSwift
         ),
         .testTarget(

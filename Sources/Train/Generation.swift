@@ -3,35 +3,55 @@ import Models
 import Tensor
 import Text
 
+/// Samples `count` words from `model` after feeding `prompt` (ids), picking each as `sampling` says
+/// (temperature, top-k, top-p; temperature 0 is greedy), as the recipe's generate.py. An empty
+/// prompt starts from a word drawn uniformly from the vocabulary.
+public func generate(
+    _ model: any LanguageModel, prompt: [Int], count: Int, sampling: Sampling, generator: RandomGenerator
+) -> [Int] {
+    precondition(sampling.problem == nil, "generate: \(sampling.problem ?? "")")
+    model.eval()
+    return withNoGrad {
+        let start = prompt.isEmpty ? [Int(generator.next() % UInt64(model.config.vocabularySize))] : prompt
+        var reader = ContextReader(model, prompt: start)
+        var output: [Int] = []
+        for _ in 0..<count {
+            let word = sampling.pick(reader.nextLogits(), generator: generator)
+            output.append(word)
+            reader.append(word)
+        }
+    }
+}
+
 /// Samples `count` words from `model` after feeding `prompt` (ids), at `temperature`
-/// (softmax(logits / T); lower is more conservative), as the recipe's generate.py.
+/// (softmax(logits / T); lower is more conservative; 0: greedy), as the recipe's generate.py.
 public func generate(
     _ model: any LanguageModel, prompt: [Int], count: Int, temperature: Float,
     generator: RandomGenerator
 ) -> [Int] {
-    precondition(temperature > 0, "generate: temperature must be positive")
-    let start = prompt.isEmpty ? [Int(generator.next() % UInt64(model.config.vocabularySize))] : prompt
-    var reader = ContextReader(model, prompt: start)
-    var output: [Int] = []
-    for _ in 0..<count {
-        var u = generator.nextFloat()
-        let probabilities = reader.next(temperature: temperature)
-        var word = probabilities.count - 1
-        for (k, p) in probabilities.enumerated() {
-            if u < p {
-                word = k
-                break
-            }
-            u -= p
+    generate(model, prompt: prompt, count: count, sampling: Sampling(temperature: temperature), generator: generator)
+}
+
+/// The natural-log probability `model` gives `continuation` after `prompt` (at least one word):
+/// the sum of each word's log-probability given everything before it, read as generation reads
+/// (a stateless model sees its latest `generationContext` words).
+public func logProbability(_ model: any LanguageModel, of continuation: [Int], after prompt: [Int]) -> Double {
+    model.eval()
+    return withNoGrad {
+        var reader = ContextReader(model, prompt: prompt)
+        var total = 0.0
+        for word in continuation {
+            total += ContextReader.logProbabilities(reader.nextLogits())[word]
+            reader.append(word)
         }
-        output.append(word)
-        reader.append(word)
+        return total
     }
-    return output
 }
 
 /// A model reading a growing context one token at a time, for generation: alternately the
-/// distribution of the next token (`next`) and the token chosen (`append`).
+/// distribution of the next token (`nextLogits`, `next`) and the token chosen (`append`). A copy
+/// read without the cache (`useCache: false`) is an independent hypothesis (beam search): states are
+/// replaced, never changed in place; a cache is shared by copies.
 ///
 /// Recurrent models carry their state and read only the newest token. A stateless model (the
 /// Transformer, GPT) sees at most its last `generationContext` tokens, as nanoGPT's generate crops
@@ -61,12 +81,12 @@ public struct ContextReader {
         pending = model.generationContext.map { Array(prompt.suffix($0)) } ?? prompt
     }
 
-    /// softmax(logits / temperature) of the token after the context; call once per `append`.
-    public mutating func next(temperature: Float = 1) -> [Float] {
-        precondition(!pending.isEmpty, "ContextReader: next() twice without append()")
+    /// The logits of the token after the context, [1, vocabulary]; call once per `append`.
+    public mutating func nextLogits() -> Tensor {
+        precondition(!pending.isEmpty, "ContextReader: nextLogits() twice without append()")
         let logits: Tensor
         if let cached, let cache {
-            logits = cached.logits(pending, seqLen: pending.count, cache: cache)
+            logits = withNoGrad { cached.logits(pending, seqLen: pending.count, cache: cache) }
         } else {
             let (model, pending, state) = (model, pending, state)
             let (all, next) = withNoGrad { model(pending, seqLen: pending.count, batchSize: 1, state: state) }
@@ -74,7 +94,21 @@ public struct ContextReader {
         }
         let last = logits.slice(axis: 0, (pending.count - 1)..<pending.count)
         pending = []
+        return last
+    }
+
+    /// softmax(logits / temperature) of the token after the context; call once per `append`.
+    public mutating func next(temperature: Float = 1) -> [Float] {
+        let last = nextLogits()
         return withNoGrad { (last / temperature).softmax().scalars }
+    }
+
+    /// log softmax of `logits`, in Double.
+    static func logProbabilities(_ logits: Tensor) -> [Double] {
+        let values = logits.scalars.map(Double.init)
+        let top = values.max() ?? 0
+        let logSum = top + Foundation.log(values.reduce(0) { $0 + Foundation.exp($1 - top) })
+        return values.map { $0 - logSum }
     }
 
     /// Adds `token` to the context.

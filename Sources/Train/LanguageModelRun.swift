@@ -207,7 +207,15 @@ public struct LanguageModelRun {
                 )
             }
         }
-        let report = ReporterGroup(world.isRoot ? [reporter, folder.map(RunRecorder.init)].compactMap { $0 } : [])
+        var recorders: [any TrainingReporter] = folder.map { [RunRecorder(folder: $0)] } ?? []
+        if let folder {
+            // Weak: the trainer holds the recorder (through its reporter).
+            let batches: (Int) -> Int = { [weak trainer] in trainer?.batchCount(epoch: $0) ?? 0 }
+            do { recorders.append(try TensorBoardRecorder(folder: folder, batchesInEpoch: batches)) } catch {
+                say("no TensorBoard event file: \(error.localizedDescription)")
+            }
+        }
+        let report = ReporterGroup(world.isRoot ? [reporter].compactMap { $0 } + recorders : [])
         trainer.reporter = report
         (trainer as? Trainer)?.afterStep = afterStep
         let summary: Trainer.Summary

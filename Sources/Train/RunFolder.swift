@@ -4,7 +4,7 @@ import NN
 import Plot
 
 /// The folder one training run writes (DESIGN.md): config.json, metrics.jsonl, model.safetensors,
-/// vocab.txt, curves.svg.
+/// vocab.txt, curves.svg, and TensorBoard event files.
 public struct RunFolder {
     public let url: URL
     public var config: URL { url.appendingPathComponent("config.json") }
@@ -14,6 +14,11 @@ public struct RunFolder {
     public var curves: URL { url.appendingPathComponent("curves.svg") }
     /// The state a resumed run goes on from (the last epoch's end, or where training stopped).
     public var last: URL { url.appendingPathComponent("last.safetensors") }
+    /// The TensorBoard event files (`events.out.tfevents.*`: one per training, a resumed run adds one).
+    public var eventFiles: [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { $0.hasPrefix(TensorBoardEventFile.namePrefix) }.sorted().map { url.appendingPathComponent($0) }
+    }
 
     /// Whether `url` is a file (not a folder: a folder where a file belongs is never removed).
     static func isFile(_ url: URL) -> Bool {
@@ -54,7 +59,7 @@ public struct RunFolder {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             if !appending {
-                for file in [model, last, curves, config, vocabulary] where Self.isFile(file) {
+                for file in [model, last, curves, config, vocabulary] + eventFiles where Self.isFile(file) {
                     try FileManager.default.removeItem(at: file)
                 }
             }
@@ -104,10 +109,7 @@ public final class RunRecorder: TrainingReporter {
     public func log(epoch: Int, batch: Int, batches: Int, lr: Float, msPerBatch: Double, loss: Double) {
         let x = Double(epoch - 1) + Double(batch) / Double(max(batches, 1))
         trainPoints.append((x, perplexity(loss)))
-        folder.appendMetrics([
-            "type": "batch", "epoch": epoch, "batch": batch, "lr": Double(lr),
-            "ms_per_batch": msPerBatch, "loss": loss, "ppl": perplexity(loss)
-        ])
+        folder.appendMetrics(MetricsRecord.batch(epoch: epoch, batch: batch, lr: lr, msPerBatch: msPerBatch, loss: loss))
     }
 
     public func epochEnd(
@@ -116,11 +118,10 @@ public final class RunRecorder: TrainingReporter {
     ) {
         validPoints.append((Double(epoch), perplexity(validLoss)))
         if trainPoints.last.map({ $0.x < Double(epoch) }) ?? true { trainPoints.append((Double(epoch), perplexity(trainLoss))) }
-        folder.appendMetrics([
-            "type": "epoch", "epoch": epoch, "seconds": seconds, "train_loss": trainLoss,
-            "valid_loss": validLoss, "valid_ppl": perplexity(validLoss), "valid_accuracy": validAccuracy,
-            "lr": Double(lr), "tokens_per_s": tokensPerSecond
-        ])
+        folder.appendMetrics(
+            MetricsRecord.epoch(
+                epoch: epoch, seconds: seconds, trainLoss: trainLoss, validLoss: validLoss, validAccuracy: validAccuracy,
+                lr: lr, tokensPerSecond: tokensPerSecond))
         let chart = LineChart(
             title: "Perplexity", xLabel: "epoch", yLabel: "perplexity", logY: true,
             series: [.init(name: "train", points: trainPoints), .init(name: "valid", points: validPoints)])
@@ -151,11 +152,6 @@ public final class RunRecorder: TrainingReporter {
 
     /// Records the test result (`interrupted`: training stopped early by Ctrl-C).
     public func testResult(_ test: Evaluation, floor: Double?, interrupted: Bool) {
-        var record: [String: Any] = [
-            "type": "test", "test_loss": test.loss, "test_ppl": test.perplexity,
-            "test_accuracy": test.accuracy, "interrupted": interrupted
-        ]
-        if let floor { record["floor_ppl"] = floor }
-        folder.appendMetrics(record)
+        folder.appendMetrics(MetricsRecord.test(test, floor: floor, interrupted: interrupted))
     }
 }

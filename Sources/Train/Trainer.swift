@@ -91,6 +91,17 @@ public final class Trainer {
         if start != nil { bestState = best ?? Dictionary(uniqueKeysWithValues: model.stateDict()) }
     }
 
+    /// The number of batches (optimizer steps) epoch `epoch` (1-based) trains on: its BPTT windows
+    /// (fewer with `--max-batches`, one with `--dry-run`). With a curriculum it differs per epoch.
+    public func batchCount(epoch: Int) -> Int {
+        batchCount(
+            windows: trainingWindows(rows: train.rows, bptt: options.bptt, epoch: epoch, curriculum: options.curriculum).count)
+    }
+
+    func batchCount(windows: Int) -> Int {
+        options.dryRun ? 1 : options.maxBatches > 0 ? Swift.min(options.maxBatches, windows) : windows
+    }
+
     /// Trains for `options.epochs` epochs or until interrupted (Ctrl-C) or diverged, then restores
     /// the best weights into the model.
     public func run() throws -> Summary {
@@ -115,8 +126,7 @@ public final class Trainer {
         var validTokens = 0
         epochs: for epoch in (start?.epoch ?? 0) + 1...options.epochs {
             let windows = trainingWindows(rows: train.rows, bptt: options.bptt, epoch: epoch, curriculum: options.curriculum)
-            let batches =
-                options.dryRun ? 1 : options.maxBatches > 0 ? Swift.min(options.maxBatches, windows.count) : windows.count
+            let batches = batchCount(windows: windows.count)
             model.train()
             let start = Date()
             var state = model.initialState(batchSize: options.batchSize)
