@@ -4,10 +4,11 @@ import Tensor
 import Text
 
 /// Samples `count` words from `model` after feeding `prompt` (ids), at `temperature`
-/// (softmax(logits / T); lower is more conservative), as the recipe's generate.py.
+/// (softmax(logits / T); lower is more conservative), as the recipe's generate.py. `progress`
+/// is told each word's index (0, 1, …, count − 1) once it is sampled.
 public func generate(
     _ model: any LanguageModel, prompt: [Int], count: Int, temperature: Float,
-    generator: RandomGenerator
+    generator: RandomGenerator, progress: ((Int) -> Void)? = nil
 ) -> [Int] {
     precondition(temperature > 0, "generate: temperature must be positive")
     model.eval()
@@ -18,7 +19,7 @@ public func generate(
         // Recurrent models carry the state and only need the newest token; a stateless one (the
         // Transformer) re-reads the whole context each step, as the recipe does.
         var pending = context
-        for _ in 0..<count {
+        for index in 0..<count {
             let (logits, next) = model(pending, seqLen: pending.count, batchSize: 1, state: state)
             state = next
             let last = logits.slice(axis: 0, (pending.count - 1)..<pending.count)
@@ -33,6 +34,7 @@ public func generate(
                 u -= p
             }
             output.append(word)
+            progress?(index)
             context.append(word)
             pending = model.generationContext.map { Array(context.suffix($0)) } ?? [word]
         }

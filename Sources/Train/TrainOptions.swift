@@ -17,6 +17,9 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var evalBatchSize = 10
     /// Short training windows first (nil: every window `bptt` steps, the recipe's).
     public var curriculum: Curriculum?
+    /// The optimizer (nil: the recipe's plain SGD; `.adamW` is its `--use-optimizer`). Optional
+    /// so that config.json files written before it existed still read.
+    public var optimizer: TrainOptimizer?
 
     public init() {}
 

@@ -15,6 +15,10 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
     public var batch: Int?
     /// The random generator's state when the checkpoint was written (dropout masks go on from it).
     public var random: RandomGenerator.State?
+    /// The optimizer trained with (nil: SGD, as checkpoints written before AdamW say).
+    public var optimizer: TrainOptimizer?
+    /// AdamW's step count (its moments travel as the checkpoint's training-state tensors).
+    public var optimizerSteps: Int?
 
     public init(epoch: Int, lr: Float, bestValidLoss: Double?, batch: Int? = nil, random: RandomGenerator.State? = nil) {
         (self.epoch, self.lr, self.bestValidLoss) = (epoch, lr, bestValidLoss)
