@@ -99,9 +99,10 @@ public struct LanguageModelRun {
             return
                 "the run folder \(save) already holds a trained model; pass --overwrite to replace that run, or --save another folder"
         }
-        return modelFileProblem ?? onnxExport.flatMap { path in
-            ModelExport.onnxUnavailable ?? writeProblem(path).map { "--onnx-export: cannot write \(path): \($0)" }
-        }
+        return modelFileProblem
+            ?? onnxExport.flatMap { path in
+                writeProblem(path).map { "--onnx-export: cannot write \(path): \($0)" } ?? ModelExport.onnxUnavailable
+            }
     }
 
     /// Why `modelFile` cannot be written (its folder is made with the run folder's), or nil.
@@ -110,7 +111,6 @@ public struct LanguageModelRun {
         guard let format = SaveTarget.FileFormat(path: modelFile) else {
             return "\(modelFile): a checkpoint file's name ends in .pt or .safetensors"
         }
-        if format == .torch, let unavailable = ModelExport.torchUnavailable { return unavailable }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: modelFile, isDirectory: &isDirectory)
         if exists && isDirectory.boolValue { return "cannot write \(modelFile): it is a directory" }
@@ -123,7 +123,7 @@ public struct LanguageModelRun {
         if exists && !overwrite && !resumesInto(save) {
             return "\(modelFile) already exists; pass --overwrite to replace it, or --save another path"
         }
-        return nil
+        return format == .torch ? ModelExport.torchUnavailable : nil
     }
 
     /// Writes `modelFile` (when set) in the format its extension names.
@@ -221,6 +221,7 @@ public struct LanguageModelRun {
         }
         say(
             "\(lm.config.kind.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(folderURL.path)"
+                + (modelFile.map { ", best model also to \($0)" } ?? "")
         )
         if world.size > 1 {
             say(
@@ -349,7 +350,9 @@ public struct LanguageModelRun {
                     throw TrainError(description: "--resume: \(error)")
                 }
                 if optimizerState.isEmpty {
-                    say("resuming \(path): the checkpoint holds no AdamW moments (only a run's last state does); they start from zero")
+                    say(
+                        "resuming \(path): the checkpoint holds no AdamW moments (only a run's last state does); they start from zero"
+                    )
                     progress?.optimizerSteps = nil
                 }
             }

@@ -18,10 +18,15 @@ public struct SaveTarget: Equatable, Sendable {
         /// `.safetensors`: a Perplex checkpoint (the run folder's model.safetensors).
         case safetensors
 
-        /// The format `path`'s extension names, or nil for another path (a bare `.pt` too).
+        /// The format `path`'s extension names, or nil for another path (a bare `.pt`, or one
+        /// ending in `/`, which names a folder).
         public init?(path: String) {
+            guard !path.hasSuffix("/") else { return nil }
             let name = path.split(separator: "/").last.map(String.init) ?? ""
-            guard let format = Self.allCases.first(where: { name.count > $0.rawValue.count + 1 && name.hasSuffix(".\($0.rawValue)") })
+            guard
+                let format = Self.allCases.first(where: {
+                    name.count > $0.rawValue.count + 1 && name.hasSuffix(".\($0.rawValue)")
+                })
             else { return nil }
             self = format
         }

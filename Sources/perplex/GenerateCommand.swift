@@ -32,7 +32,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1111
     @Option(
         name: [.customLong("log-interval"), .customLong("log_interval")], parsing: .unconditional,
-        help: "Print '| Generated i/N words' every this many words (default 100; with --outf on stdout, else on stderr and only when given).")
+        help:
+            "Print '| Generated i/N words' every this many words (default 100; with --outf on stdout, else on stderr and only when given)."
+    )
     var logInterval: Int?
     @Flag(help: "Use the best device available (this build has none but the CPU: says so and generates there).")
     var accel = false

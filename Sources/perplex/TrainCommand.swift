@@ -43,7 +43,9 @@ struct TrainCommand: ParsableCommand {
     var save: String?
     @Flag(
         name: [.customLong("use-optimizer"), .customLong("use_optimizer")],
-        help: "Update with AdamW (PyTorch's defaults: betas 0.9, 0.999, eps 1e-8, weight decay 0.01) at a constant --lr instead of SGD with lr / 4 on plateaus; the recipe uses --lr 0.001 with it.")
+        help:
+            "Update with AdamW (PyTorch's defaults: betas 0.9, 0.999, eps 1e-8, weight decay 0.01) at a constant --lr instead of SGD with lr / 4 on plateaus; the recipe uses --lr 0.001 with it."
+    )
     var useOptimizer = false
     @Flag(help: "Use the best device available (this build has none but the CPU: says so and trains there).")
     var accel = false
@@ -136,9 +138,6 @@ struct TrainCommand: ParsableCommand {
         var run: LanguageModelRun
         do { run = try languageModelRun() } catch { throw fail("\(error)") }
         if accel && world.isRoot { print(accelLine(ComputeDevice.best, doing: "training")) }
-        if let file = run.modelFile, world.isRoot {
-            print("| --save \(file): the best model goes to \(file), the run folder to \(run.save)")
-        }
         if let failRankAfter, world.rank == world.size - 1 {
             run.afterStep = { step in if step == failRankAfter { kill(getpid(), SIGKILL) } }
         }
