@@ -247,11 +247,11 @@ public struct LanguageModelRun {
         }
         // Stopped before the first validation: the model as it is is the best there is.
         if summary.interrupted, world.isRoot, !FileManager.default.fileExists(atPath: checkpoint.path) {
-            do {
-                try Checkpoint.save(lm, vocabulary: vocabulary, extra: last?.metadata ?? [:], to: checkpoint)
-                try saveModelFile(lm, vocabulary: vocabulary, extra: last?.metadata ?? [:])
-            } catch {
+            do { try Checkpoint.save(lm, vocabulary: vocabulary, extra: last?.metadata ?? [:], to: checkpoint) } catch {
                 throw TrainError(description: "cannot write \(checkpoint.path): \(error.localizedDescription)")
+            }
+            do { try saveModelFile(lm, vocabulary: vocabulary, extra: last?.metadata ?? [:]) } catch {
+                throw TrainError(description: "cannot write \(modelFile ?? ""): \(error)")
             }
         }
         let test = stages.measure(.test) {
