@@ -5,9 +5,11 @@ import Text
 
 /// Samples `count` words from `model` after feeding `prompt` (ids), picking each as `sampling` says
 /// (temperature, top-k, top-p; temperature 0 is greedy), as the recipe's generate.py. An empty
-/// prompt starts from a word drawn uniformly from the vocabulary.
+/// prompt starts from a word drawn uniformly from the vocabulary. `progress` is told each word's
+/// index (0, 1, …, count − 1) once it is sampled.
 public func generate(
-    _ model: any LanguageModel, prompt: [Int], count: Int, sampling: Sampling, generator: RandomGenerator
+    _ model: any LanguageModel, prompt: [Int], count: Int, sampling: Sampling, generator: RandomGenerator,
+    progress: ((Int) -> Void)? = nil
 ) -> [Int] {
     precondition(sampling.problem == nil, "generate: \(sampling.problem ?? "")")
     model.eval()
@@ -15,21 +17,26 @@ public func generate(
         let start = prompt.isEmpty ? [Int(generator.next() % UInt64(model.config.vocabularySize))] : prompt
         var reader = ContextReader(model, prompt: start)
         var output: [Int] = []
-        for _ in 0..<count {
+        for index in 0..<count {
             let word = sampling.pick(reader.nextLogits(), generator: generator)
             output.append(word)
+            progress?(index)
             reader.append(word)
         }
+        return output
     }
 }
 
 /// Samples `count` words from `model` after feeding `prompt` (ids), at `temperature`
 /// (softmax(logits / T); lower is more conservative; 0: greedy), as the recipe's generate.py.
+/// `progress` is told each word's index (0, 1, …, count − 1) once it is sampled.
 public func generate(
     _ model: any LanguageModel, prompt: [Int], count: Int, temperature: Float,
-    generator: RandomGenerator
+    generator: RandomGenerator, progress: ((Int) -> Void)? = nil
 ) -> [Int] {
-    generate(model, prompt: prompt, count: count, sampling: Sampling(temperature: temperature), generator: generator)
+    generate(
+        model, prompt: prompt, count: count, sampling: Sampling(temperature: temperature), generator: generator,
+        progress: progress)
 }
 
 /// The natural-log probability `model` gives `continuation` after `prompt` (at least one word):

@@ -37,6 +37,12 @@ public struct LanguageModelRun {
     public var resume: String?
     /// The run folder.
     public var save: String
+    /// A checkpoint file written beside the run folder whenever the best model is saved (the
+    /// recipe's `--save model.pt`): `.pt` a PyTorch state dict, `.safetensors` a copy of the run
+    /// folder's model.safetensors (`SaveTarget` makes both from one path).
+    public var modelFile: String?
+    /// Where to write the final (best) model as ONNX after the test (the recipe's `--onnx-export`).
+    public var onnxExport: String?
     /// Add wall time per stage and per op (`StageProfile`).
     public var profile = false
     /// Replace a trained run already in the `save` folder (otherwise refused).
@@ -101,7 +107,42 @@ public struct LanguageModelRun {
             return
                 "the run folder \(save) already holds a trained model; pass --overwrite to replace that run, or --save another folder"
         }
+        return modelFileProblem
+            ?? onnxExport.flatMap { path in
+                writeProblem(path).map { "--onnx-export: cannot write \(path): \($0)" } ?? ModelExport.onnxProblem(model.kind)
+            }
+    }
+
+    /// Why `modelFile` cannot be written (its folder is made with the run folder's), or nil.
+    var modelFileProblem: String? {
+        guard let modelFile else { return nil }
+        guard SaveTarget.FileFormat(path: modelFile) != nil else {
+            return "\(modelFile): a checkpoint file's name ends in .pt or .safetensors"
+        }
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: modelFile, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue { return "cannot write \(modelFile): it is a directory" }
+        if exists && !FileManager.default.isWritableFile(atPath: modelFile) {
+            return "cannot write \(modelFile): the file is not writable"
+        }
+        if let problem = folderProblem(URL(fileURLWithPath: modelFile).deletingLastPathComponent().path) {
+            return "cannot write \(modelFile): \(problem)"
+        }
+        if exists && !overwrite && !resumesInto(save) {
+            return "\(modelFile) already exists; pass --overwrite to replace it, or --save another path"
+        }
         return nil
+    }
+
+    /// Writes `modelFile` (when set) in the format its extension names.
+    func saveModelFile(_ model: any LanguageModel, vocabulary: Vocabulary, extra: [String: String]) throws {
+        guard let modelFile else { return }
+        let url = URL(fileURLWithPath: modelFile)
+        switch SaveTarget.FileFormat(path: modelFile) {
+        case .torch: try ModelExport.writeTorch(model, to: url)
+        case .safetensors: try Checkpoint.save(model, vocabulary: vocabulary, extra: extra, to: url)
+        case nil: throw TrainError(description: modelFileProblem ?? "\(modelFile): not a checkpoint file name")
+        }
     }
 
     /// Trains and tests. Rank 0 of `world` alone reports and writes the run folder; `reporter`
@@ -117,8 +158,9 @@ public struct LanguageModelRun {
         let lm: any LanguageModel
         var start: TrainingProgress?
         var best: [String: Tensor]?
+        var optimizerState: [String: Tensor] = [:]
         if let resume {
-            (lm, start, best) = try resumed(from: resume, vocabulary: corpus.vocabulary, say: say)
+            (lm, start, best, optimizerState) = try resumed(from: resume, vocabulary: corpus.vocabulary, say: say)
         } else {
             do { lm = try makeLanguageModel(model.fitted(words: corpus.vocabulary.words), words: corpus.vocabulary.words) } catch
             {
@@ -151,12 +193,16 @@ public struct LanguageModelRun {
         let vocabulary = corpus.vocabulary
         let saveBest: (any LanguageModel, TrainingProgress) throws -> Void = { best, progress in
             try Checkpoint.save(best, vocabulary: vocabulary, extra: progress.metadata, to: checkpoint)
+            try saveModelFile(best, vocabulary: vocabulary, extra: progress.metadata)
         }
         var last: TrainingProgress?
+        // The optimizer's state as the trainer holds it when the last state is saved (AdamW's moments).
+        var trainerState: () -> [(name: String, tensor: Tensor)] = { [] }
         let saveLast: (any LanguageModel, TrainingProgress) throws -> Void = { model, progress in
             var progress = progress
             progress.random = RandomGenerator.global.state
-            try Checkpoint.save(model, vocabulary: vocabulary, extra: progress.metadata, to: lastURL)
+            try Checkpoint.save(
+                model, vocabulary: vocabulary, extra: progress.metadata, state: trainerState(), to: lastURL)
             last = progress
         }
         let trainer: any RunTrainer
@@ -169,9 +215,10 @@ public struct LanguageModelRun {
             trainer = iterating
         } else {
             let epochs = try Trainer(
-                model: lm, corpus: corpus, options: training, communicator: world, start: start, best: best, profile: stages,
-                onBest: saveBest)
+                model: lm, corpus: corpus, options: training, communicator: world, start: start, best: best,
+                optimizerState: optimizerState, profile: stages, onBest: saveBest)
             epochs.onLast = saveLast
+            trainerState = { [unowned epochs] in epochs.optimizerState() }
             trainer = epochs
         }
         guard corpus.test.count >= 2 * training.evalBatchSize else {
@@ -184,6 +231,12 @@ public struct LanguageModelRun {
         var folder: RunFolder?
         if world.isRoot {
             let opened = try RunFolder(path: save, appending: resumesInto(save), overwrite: overwrite)
+            // A replaced run's checkpoint file goes with it, so that file and folder never disagree.
+            if let modelFile, !resumesInto(save), RunFolder.isFile(URL(fileURLWithPath: modelFile)) {
+                do { try FileManager.default.removeItem(atPath: modelFile) } catch {
+                    throw TrainError(description: "cannot replace \(modelFile): \(error.localizedDescription)")
+                }
+            }
             do { try opened.writeRunFiles(record, vocabulary: corpus.vocabulary) } catch {
                 throw TrainError(description: "cannot write the run folder \(save): \(error.localizedDescription)")
             }
@@ -196,6 +249,7 @@ public struct LanguageModelRun {
         }
         say(
             "\(lm.config.kind.rawValue) model: \(lm.parameterCount) parameters, vocabulary \(corpus.vocabulary.count), run folder \(folderURL.path)"
+                + (modelFile.map { ", best model also to \($0)" } ?? "")
         )
         if world.size > 1 {
             say(
@@ -232,12 +286,22 @@ public struct LanguageModelRun {
             do { try Checkpoint.save(lm, vocabulary: vocabulary, extra: last?.metadata ?? [:], to: checkpoint) } catch {
                 throw TrainError(description: "cannot write \(checkpoint.path): \(error.localizedDescription)")
             }
+            do { try saveModelFile(lm, vocabulary: vocabulary, extra: last?.metadata ?? [:]) } catch {
+                throw TrainError(description: "cannot write \(modelFile ?? ""): \(error)")
+            }
         }
         let test = stages.measure(.test) {
             evaluate(
                 lm, on: BatchedStream(corpus.test, batchSize: training.evalBatchSize), bptt: testWindow(lm), communicator: world)
         }
         report.testResult(test, floor: floor, interrupted: summary.interrupted)
+        if let onnxExport, world.isRoot {
+            let url = URL(fileURLWithPath: onnxExport)
+            do { try ModelExport.writeONNX(lm, to: url) } catch {
+                throw TrainError(description: "--onnx-export: cannot write \(onnxExport): \(error)")
+            }
+            say("The model is also exported in ONNX format at \(url.standardizedFileURL.resolvingSymlinksInPath().path).")
+        }
         return Result(model: lm, corpus: corpus, summary: summary, test: test, floor: floor, folder: folder, profile: stages)
     }
 
@@ -253,7 +317,7 @@ public struct LanguageModelRun {
     func resumesInto(_ folder: String) -> Bool {
         guard let resume else { return false }
         let target = URL(fileURLWithPath: folder).standardizedFileURL.path
-        let source = URL(fileURLWithPath: resume).standardizedFileURL
+        let source = URL(fileURLWithPath: SaveTarget.resumeSource(resume)).standardizedFileURL
         return source.path == target || source.deletingLastPathComponent().path == target
     }
 
@@ -294,13 +358,14 @@ public struct LanguageModelRun {
         }
     }
 
-    /// The model and progress a resumed run goes on from, checked against the data's vocabulary,
-    /// and the best model's weights. A run folder resumes from its last state (last.safetensors)
-    /// with its best model (model.safetensors) kept; a checkpoint file from itself.
+    /// The model and progress a resumed run goes on from, checked against the data's vocabulary
+    /// and optimizer, the best model's weights and the optimizer's state. A run folder resumes from
+    /// its last state (last.safetensors) with its best model (model.safetensors) kept; a checkpoint
+    /// file saved with a run folder beside it (`SaveTarget`) from that folder; another from itself.
     func resumed(from path: String, vocabulary: Vocabulary, say: (String) -> Void) throws(TrainError)
-        -> (any LanguageModel, TrainingProgress?, best: [String: Tensor]?)
+        -> (any LanguageModel, TrainingProgress?, best: [String: Tensor]?, optimizerState: [String: Tensor])
     {
-        let bestURL = Checkpoint.url(path)
+        let bestURL = Checkpoint.url(SaveTarget.resumeSource(path))
         let last = bestURL.deletingLastPathComponent().appendingPathComponent("last.safetensors")
         let fromLast = bestURL.lastPathComponent == "model.safetensors" && FileManager.default.fileExists(atPath: last.path)
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary, metadata: [String: String])
@@ -322,7 +387,28 @@ public struct LanguageModelRun {
             }
         }
         loaded.model.train()
-        let progress = TrainingProgress(metadata: loaded.metadata)
+        var progress = TrainingProgress(metadata: loaded.metadata)
+        var optimizerState: [String: Tensor] = [:]
+        if let recorded = progress {
+            let (was, now) = (recorded.optimizer ?? .sgd, training.optimizer ?? .sgd)
+            guard was == now else {
+                throw TrainError(
+                    description:
+                        "--resume \(path): the run trained with \(was.name), this one would go on with \(now.name); "
+                        + (now == .adamW ? "drop --use-optimizer" : "pass --use-optimizer") + " to go on as it was")
+            }
+            if (recorded.optimizerSteps ?? 0) > 0 {
+                do { optimizerState = try Checkpoint.trainingState(fromLast ? last : bestURL) } catch {
+                    throw TrainError(description: "--resume: \(error)")
+                }
+                if optimizerState.isEmpty {
+                    say(
+                        "resuming \(path): the checkpoint holds no AdamW moments (only a run's last state does); they start from zero"
+                    )
+                    progress?.optimizerSteps = nil
+                }
+            }
+        }
         if let progress {
             let position = progress.batch.map { "batch \($0) of epoch \(progress.epoch + 1)" } ?? "epoch \(progress.epoch)"
             let loss = progress.bestValidLoss.map { String(format: ", best valid loss %.2f", $0) } ?? ""
@@ -330,7 +416,7 @@ public struct LanguageModelRun {
         } else {
             say("resuming \(path): the checkpoint records no training progress; starting at epoch 1 with --lr")
         }
-        return (loaded.model, progress, best)
+        return (loaded.model, progress, best, optimizerState)
     }
 }
 

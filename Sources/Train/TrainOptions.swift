@@ -20,6 +20,9 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     /// nanoGPT's loop instead of the recipe's epochs (`IterationTrainer`): random windows, AdamW,
     /// warm-up and cosine decay, iterations as the unit. Nil: the recipe's epochs of BPTT windows.
     public var iterations: IterationOptions?
+    /// The optimizer (nil: the recipe's plain SGD; `.adamW` is its `--use-optimizer`). Optional
+    /// so that config.json files written before it existed still read.
+    public var optimizer: TrainOptimizer?
 
     public init() {}
 

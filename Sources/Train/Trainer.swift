@@ -6,7 +6,9 @@ import Text
 
 /// The word-LM recipe's training loop: truncated BPTT with the state detached between windows,
 /// plain SGD with gradient-norm clipping, the learning rate divided by 4 whenever the validation
-/// loss does not improve, and the best model (by validation loss) kept.
+/// loss does not improve, and the best model (by validation loss) kept. With `options.optimizer`
+/// `.adamW` (the recipe's `--use-optimizer`) AdamW takes the clipped gradients instead, at a
+/// constant learning rate, as the recipe's loop does.
 ///
 /// Data-parallel over the ranks of a `Communicator`: `options.batchSize` is the batch of one rank;
 /// the training stream is batchified into size × batchSize columns and rank r trains on columns
@@ -46,14 +48,19 @@ public final class Trainer {
     /// When set, wall time per stage is added to it.
     public var profile: StageProfile?
     private(set) var bestState: [String: Tensor] = [:]
+    /// The optimizer state a resumed run goes on with (`OptimizerState` names).
+    let optimizerStart: [String: Tensor]
+    /// The optimizer of the run in progress (nil before `run()`).
+    public private(set) var optimizer: (any Optimizer)?
 
     /// `start`: the progress of a resumed run: training goes on from its epoch and batch with its
     /// learning rate and best validation loss. `best`: the weights of the best model so far (kept
-    /// unless validation improves on its loss; default: the model's own).
+    /// unless validation improves on its loss; default: the model's own). `optimizerState`: the
+    /// optimizer's state when `start` was saved (`optimizerState()`'s tensors; AdamW's moments).
     public init(
         model: any LanguageModel, corpus: Corpus, options: TrainOptions,
         communicator: any Communicator = SingleProcess(), start: TrainingProgress? = nil, best: [String: Tensor]? = nil,
-        reporter: TrainingReporter? = nil, profile: StageProfile? = nil,
+        optimizerState: [String: Tensor] = [:], reporter: TrainingReporter? = nil, profile: StageProfile? = nil,
         onBest: ((any LanguageModel, TrainingProgress) throws -> Void)? = nil
     ) throws(TrainError) {
         if let problem = options.problem() { throw TrainError(description: problem) }
@@ -68,6 +75,7 @@ public final class Trainer {
         self.profile = profile
         self.communicator = communicator
         self.start = start
+        optimizerStart = optimizerState
         let columns = options.batchSize * communicator.size
         let (all, valid) = profile.measure(.batchify) {
             (BatchedStream(corpus.train, batchSize: columns), BatchedStream(corpus.valid, batchSize: options.evalBatchSize))
@@ -105,8 +113,16 @@ public final class Trainer {
     /// Trains for `options.epochs` epochs or until interrupted (Ctrl-C) or diverged, then restores
     /// the best weights into the model.
     public func run() throws -> Summary {
-        let optimizer = SGD(model.trainableParameters(), lr: start?.lr ?? options.lr)
-        var plateau = DivideOnPlateau(factor: 4)
+        let choice = options.optimizer ?? .sgd
+        let optimizer = choice.make(model.trainableParameters(), lr: start?.lr ?? options.lr)
+        self.optimizer = optimizer
+        if let steps = start?.optimizerSteps, steps > 0,
+            let problem = OptimizerState.restore(optimizer, names: parameterNames, steps: steps, from: optimizerStart)
+        {
+            throw TrainError(description: "--resume: \(problem)")
+        }
+        // AdamW keeps its learning rate: the recipe divides only its SGD's.
+        var plateau = DivideOnPlateau(factor: 4, patience: choice.annealsOnPlateau ? 0 : .max)
         var summary = Summary(bestValidLoss: .infinity, epochsRun: 0, interrupted: false, diverged: nil, trainTokensPerSecond: 0)
         if let start {
             // The best model's loss is the one to beat.
@@ -197,9 +213,7 @@ public final class Trainer {
                 reporter?.notice("Exiting from training early")
                 if communicator.isRoot {
                     let best = summary.bestValidLoss.isFinite ? summary.bestValidLoss : nil
-                    try onLast?(
-                        model,
-                        TrainingProgress(epoch: epoch - 1, lr: optimizer.learningRate, bestValidLoss: best, batch: done))
+                    try onLast?(model, progress(epoch: epoch - 1, bestValidLoss: best, batch: done))
                 }
                 break
             }
@@ -220,14 +234,16 @@ public final class Trainer {
                 summary.bestValidLoss = validLoss
                 bestState = Dictionary(uniqueKeysWithValues: model.stateDict())
                 if communicator.isRoot {
-                    try onBest?(model, TrainingProgress(epoch: epoch, lr: optimizer.learningRate, bestValidLoss: validLoss))
+                    try onBest?(model, progress(epoch: epoch, bestValidLoss: validLoss))
                 }
-            } else {
+            } else if choice.annealsOnPlateau {
                 reporter?.notice(String(format: "validation loss did not improve: lr %.4g → %.4g", lr, optimizer.learningRate))
+            } else {
+                reporter?.notice(String(format: "validation loss did not improve (AdamW keeps lr %.4g)", lr))
             }
             if communicator.isRoot {
                 let best = summary.bestValidLoss.isFinite ? summary.bestValidLoss : nil
-                try onLast?(model, TrainingProgress(epoch: epoch, lr: optimizer.learningRate, bestValidLoss: best))
+                try onLast?(model, progress(epoch: epoch, bestValidLoss: best))
             }
             if communicator.any(Interrupt.requested) {
                 summary.interrupted = true
@@ -240,6 +256,27 @@ public final class Trainer {
         summary.validTokensPerSecond = validSeconds > 0 ? Double(validTokens) / validSeconds : 0
         summary.allReduceSecondsPerStep = averager.calls > 0 ? averager.seconds / Double(averager.calls) : 0
         return summary
+    }
+
+    /// The names of the parameters the optimizer updates, in its order.
+    var parameterNames: [String] { model.namedParameters().filter { $0.1.requiresGrad }.map(\.0) }
+
+    /// The optimizer's state as named tensors for a checkpoint (AdamW's moments; none for SGD or
+    /// before `run()`); `Trainer(optimizerState:)` of a resumed run takes them back.
+    public func optimizerState() -> [(name: String, tensor: Tensor)] {
+        guard let optimizer else { return [] }
+        return OptimizerState.save(optimizer, names: parameterNames).tensors
+    }
+
+    /// Where training stands, for a checkpoint: the progress plus the optimizer and its step count.
+    func progress(epoch: Int, bestValidLoss: Double?, batch: Int? = nil) -> TrainingProgress {
+        var progress = TrainingProgress(
+            epoch: epoch, lr: optimizer?.learningRate ?? options.lr, bestValidLoss: bestValidLoss, batch: batch)
+        if let optimizer, let choice = options.optimizer, choice != .sgd {
+            progress.optimizer = choice
+            progress.optimizerSteps = (optimizer as? Adam)?.steps
+        }
+        return progress
     }
 }
 

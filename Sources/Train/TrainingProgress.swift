@@ -17,6 +17,10 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
     public var random: RandomGenerator.State?
     /// Iteration mode (nanoGPT's loop): iterations done; nil for epoch runs.
     public var iteration: Int?
+    /// The optimizer trained with (nil: SGD, as checkpoints written before AdamW say).
+    public var optimizer: TrainOptimizer?
+    /// AdamW's step count (its moments travel as the checkpoint's training-state tensors).
+    public var optimizerSteps: Int?
 
     public init(epoch: Int, lr: Float, bestValidLoss: Double?, batch: Int? = nil, random: RandomGenerator.State? = nil) {
         (self.epoch, self.lr, self.bestValidLoss) = (epoch, lr, bestValidLoss)

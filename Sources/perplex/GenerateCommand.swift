@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Models
 import Tensor
@@ -11,8 +12,22 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate", abstract: "Generate text from a checkpoint.")
 
-    @Option(help: "A model.safetensors file, a run folder or a PyTorch .pt file (with --data).") var checkpoint: String
-    @Option(parsing: .unconditional, help: "Number of words to generate.") var words = 100
+    /// The recipe's `--checkpoint` default.
+    static let defaultCheckpoint = "./model.pt"
+
+    @Option(
+        help: """
+            A model.safetensors file, a run folder, or a .pt file: one saved with its run folder beside it, \
+            or a PyTorch file (with --data) (default: ./model.pt, the recipe's; perplex train saves to \
+            runs/<model> unless given --save model.pt).
+            """)
+    var checkpoint: String?
+    @OptionGroup var torch: TorchDataOption
+    @Option(
+        help: ArgumentHelp(
+            "Write the text to this file (the recipe's default is generated.txt; ours is stdout).", valueName: "file"))
+    var outf: String?
+    @Option(parsing: .unconditional, help: "Number of words to generate.") var words = 1000
     @Option(parsing: .unconditional, help: "Sampling temperature; lower is more conservative, 0 is greedy (default 1).")
     var temperature: Float?
     @Option(
@@ -30,9 +45,17 @@ struct GenerateCommand: ParsableCommand {
             "Beam width: print the most likely continuation a beam search finds (no sampling; without --prompt it starts after <eos>)."
     )
     var beam: Int?
-    @Option(help: "Words to start from (each must be in the vocabulary).") var prompt: String?
+    @Option(help: "Words to start from (each must be in the vocabulary; raw text for a run with a tokenizer).")
+    var prompt: String?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1111
-    @OptionGroup var torch: TorchDataOption
+    @Option(
+        name: [.customLong("log-interval"), .customLong("log_interval")], parsing: .unconditional,
+        help:
+            "Print '| Generated i/N words' every this many words (default 100; with --outf on stdout, else on stderr and only when given)."
+    )
+    var logInterval: Int?
+    @Flag(help: "Use the best device available (this build has none but the CPU: says so and generates there).")
+    var accel = false
 
     func run() throws {
         guard words >= 0 else { throw fail("--words must be non-negative") }
@@ -46,9 +69,26 @@ struct GenerateCommand: ParsableCommand {
                 throw fail("--beam searches for the single most likely continuation; it takes no \(flag)")
             }
         }
-        let url = Checkpoint.url(checkpoint)
+        if let logInterval, logInterval < 1 { throw fail("--log-interval must be at least 1, got \(logInterval)") }
+        if let outf { try checkOutput(outf) }
+        // The text owns stdout unless it goes to a file.
+        let say: (String) -> Void = { line in
+            if outf != nil { print(line) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
+        if accel { say(accelLine(ComputeDevice.best, doing: "generating")) }
+        let path = checkpoint ?? Self.defaultCheckpoint
+        if checkpoint == nil && !FileManager.default.fileExists(atPath: path) {
+            throw fail(
+                "checkpoint not found: \(path) (the default, as the recipe's; perplex train saves to runs/<model> unless given --save model.pt): pass --checkpoint"
+            )
+        }
+        let url = Checkpoint.url(SaveTarget.readablePath(path))
         let loaded: (model: any LanguageModel, vocabulary: Vocabulary)
         do { loaded = try Checkpoint.load(url, torch: torch.options) } catch { throw fail("\(error)") }
+        let interval = outf != nil || logInterval != nil ? logInterval ?? 100 : nil
+        let progress: (Int) -> Void = { index in
+            if let interval, index % interval == 0 { say("| Generated \(index)/\(words) words") }
+        }
         let folder = url.deletingLastPathComponent().path
         if FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(TokenizerFolder.fileName)) {
             // A run trained with --tokenizer: the prompt is raw text, the output its continuation.
@@ -58,10 +98,21 @@ struct GenerateCommand: ParsableCommand {
                 tokenizer = try TokenizerFolder.load(from: folder)
                 promptIds = try tokenizer.encode(prompt ?? "")
             } catch { throw fail("\(error)") }
+            if beam != nil || samples > 1 { throw fail("--beam and --samples take a word-level run") }
             let sampled = generate(
-                loaded.model, prompt: promptIds, count: words, temperature: temperature, generator: RandomGenerator(seed: seed))
-            print(tokenizer.decode(promptIds + sampled))
+                loaded.model, prompt: promptIds, count: words, sampling: sampling, generator: RandomGenerator(seed: seed),
+                progress: progress)
+            try emit(tokenizer.decode(promptIds + sampled) + "\n")
             return
+        }
+        if let data = torch.data, !Checkpoint.isTorchFile(url) {
+            let corpus: Corpus
+            do { corpus = try Corpus(directory: data) } catch { throw fail("--data: \(error)") }
+            if corpus.vocabulary.words != loaded.vocabulary.words {
+                say(
+                    "| --data \(data): its vocabulary (\(corpus.vocabulary.count) words) is not the checkpoint's (\(loaded.vocabulary.count) words); generating with the checkpoint's"
+                )
+            }
         }
         var promptIds: [Int] = []
         for word in (prompt ?? "").split(whereSeparator: \.isWhitespace).map(String.init) {
@@ -77,30 +128,49 @@ struct GenerateCommand: ParsableCommand {
                 start = [eos]
             }
             let found = beamSearch(loaded.model, prompt: start, count: words, width: beam)
-            printText(promptIds + found.words, vocabulary: loaded.vocabulary)
+            try emit(Self.text(promptIds + found.words, vocabulary: loaded.vocabulary))
             FileHandle.standardError.write(Data(String(format: "log-probability %.4f\n", found.logProbability).utf8))
             return
         }
         let generator = RandomGenerator(seed: seed)
+        var text = ""
         for sample in 1...samples {
-            if samples > 1 { print("=== sample \(sample) of \(samples) ===") }
-            let sampled = generate(loaded.model, prompt: promptIds, count: words, sampling: sampling, generator: generator)
-            printText(promptIds + sampled, vocabulary: loaded.vocabulary)
+            if samples > 1 { text += "=== sample \(sample) of \(samples) ===\n" }
+            let sampled = generate(
+                loaded.model, prompt: promptIds, count: words, sampling: sampling, generator: generator, progress: progress)
+            text += Self.text(promptIds + sampled, vocabulary: loaded.vocabulary)
         }
+        try emit(text)
     }
 
-    /// Prints `ids` as words, a line per sentence (`<eos>` ends a line).
-    func printText(_ ids: [Int], vocabulary: Vocabulary) {
+    /// Writes `text` to --outf (atomically) or stdout.
+    func emit(_ text: String) throws {
+        guard let outf else {
+            print(text, terminator: "")
+            return
+        }
+        do { try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: outf)) } catch { throw writeFailure(outf, error) }
+    }
+
+    /// The words as text, a line ending at each `<eos>`.
+    static func text(_ ids: [Int], vocabulary: Vocabulary) -> String {
+        lines(ids, vocabulary: vocabulary).map { $0 + "\n" }.joined()
+    }
+
+    /// The words as lines of text, a line ending at each `<eos>`.
+    static func lines(_ ids: [Int], vocabulary: Vocabulary) -> [String] {
+        var lines: [String] = []
         var line: [String] = []
         for id in ids {
             let word = vocabulary[id]
             if word == Vocabulary.eos {
-                print(line.joined(separator: " "))
+                lines.append(line.joined(separator: " "))
                 line = []
             } else {
                 line.append(word)
             }
         }
-        if !line.isEmpty { print(line.joined(separator: " ")) }
+        if !line.isEmpty { lines.append(line.joined(separator: " ")) }
+        return lines
     }
 }

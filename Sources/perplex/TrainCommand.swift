@@ -2,6 +2,7 @@ import ArgumentParser
 import Formats
 import Foundation
 import Models
+import Tensor
 import Train
 
 /// `perplex train`: the word-level LM recipe (PyTorch's word_language_model main.py).
@@ -49,9 +50,21 @@ struct TrainCommand: ParsableCommand {
     var logInterval: Int?
     @Option(
         help: ArgumentHelp(
-            "Run folder for config.json, metrics.jsonl, model.safetensors, last.safetensors, vocab.txt, curves.svg (default: runs/<model>, or runs/<model>-2, -3, … when that holds a trained model).",
-            valueName: "folder"))
+            "Run folder for config.json, metrics.jsonl, model.safetensors, last.safetensors, vocab.txt, curves.svg (default: runs/<model>, or runs/<model>-2, -3, … when that holds a trained model; not the recipe's model.pt). A path ending in .pt (a PyTorch state dict) or .safetensors gets the best model, as the recipe's --save model.pt does, and the run folder goes beside it (model.pt: model.run).",
+            valueName: "path"))
     var save: String?
+    @Flag(
+        name: [.customLong("use-optimizer"), .customLong("use_optimizer")],
+        help:
+            "Update with AdamW (PyTorch's defaults: betas 0.9, 0.999, eps 1e-8, weight decay 0.01) at a constant --lr instead of SGD with lr / 4 on plateaus; the recipe uses --lr 0.001 with it."
+    )
+    var useOptimizer = false
+    @Flag(help: "Use the best device available (this build has none but the CPU: says so and trains there).")
+    var accel = false
+    @Option(
+        name: [.customLong("onnx-export"), .customLong("onnx_export")],
+        help: ArgumentHelp("After training, also export the best model in ONNX format to this file.", valueName: "path"))
+    var onnxExport: String?
     @Flag(name: [.customLong("dry-run"), .customLong("dry_run")], help: "Run one batch per epoch (a quick check).")
     var dryRun = false
     @Flag(
@@ -96,6 +109,7 @@ struct TrainCommand: ParsableCommand {
         (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval ?? 200, dryRun)
         options.iterations = iterationFlags.options(lr: lr, logInterval: logInterval)
         options.maxBatches = maxBatches
+        options.optimizer = useOptimizer ? .adamW : nil
         if curriculum {
             options.curriculum = Curriculum(start: curriculumStart ?? Swift.min(5, bptt), epochs: curriculumEpochs ?? 1)
         }
@@ -111,10 +125,13 @@ struct TrainCommand: ParsableCommand {
 
     /// The run the flags describe.
     func languageModelRun() throws(ModelConfigError) -> LanguageModelRun {
+        let target = save.map(SaveTarget.init)
         var run = LanguageModelRun(
             data: dataSource,
             model: try modelOptions.template(dropout: dropout), training: trainOptions, resume: resume,
-            save: save ?? RunFolder.fresh("runs/\(modelOptions.model.rawValue)"))
+            save: target?.folder ?? RunFolder.fresh("runs/\(modelOptions.model.rawValue)"))
+        run.modelFile = target?.file
+        run.onnxExport = onnxExport
         run.profile = profile
         run.overwrite = overwrite
         return run
@@ -146,6 +163,7 @@ struct TrainCommand: ParsableCommand {
         // The run checks itself (`LanguageModelRun.problem()`) before it reads anything.
         var run: LanguageModelRun
         do { run = try languageModelRun() } catch { throw fail("\(error)") }
+        if accel && world.isRoot { print(accelLine(ComputeDevice.best, doing: "training")) }
         if let failRankAfter, world.rank == world.size - 1 {
             run.afterStep = { step in if step == failRankAfter { kill(getpid(), SIGKILL) } }
         }

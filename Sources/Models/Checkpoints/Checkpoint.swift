@@ -34,16 +34,31 @@ public enum Checkpoint {
     }
 
     /// Writes atomically (temporary file, then rename): an interrupted write leaves the old file.
-    /// `extra` adds metadata entries beside the configuration and vocabulary (their keys win).
+    /// `extra` adds metadata entries beside the configuration and vocabulary (their keys win);
+    /// `state` adds training-state tensors (an optimizer's moments, say) under `statePrefix`,
+    /// which loading the model skips and `trainingState(_:)` reads back.
     public static func save(
         _ model: any LanguageModel, vocabulary: Vocabulary, extra: [String: String] = [:],
-        to url: URL
+        state: [(name: String, tensor: Tensor)] = [], to url: URL
     ) throws {
         let config = String(decoding: try sortedJSON.encode(model.config), as: UTF8.self)
         var metadata = extra
         (metadata[configKey], metadata[vocabularyKey]) = (config, vocabulary.words.joined(separator: "\n"))
-        let file = SafeTensors(tensors: model.namedTensors().map { (name: $0.0, tensor: $0.1) }, metadata: metadata)
-        try file.write(to: url)
+        let tensors = model.namedTensors().map { (name: $0.0, tensor: $0.1) } + state.map { (statePrefix + $0.name, $0.tensor) }
+        try SafeTensors(tensors: tensors, metadata: metadata).write(to: url)
+    }
+
+    /// The name prefix of training-state tensors in a checkpoint (not the model's own).
+    public static let statePrefix = "perplex.state."
+
+    /// The training-state tensors `save(_:vocabulary:extra:state:to:)` wrote, by their names
+    /// without `statePrefix` (empty for a checkpoint without any).
+    public static func trainingState(_ url: URL) throws(CheckpointError) -> [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        for (name, tensor) in try readFile(url).tensors where name.hasPrefix(statePrefix) {
+            result[String(name.dropFirst(statePrefix.count))] = tensor
+        }
+        return result
     }
 
     /// Metadata key of what a PyTorch file did not say and was assumed (see `TorchImportOptions`).
@@ -141,7 +156,8 @@ public enum Checkpoint {
         }
         let model: any LanguageModel
         do { model = try makeLanguageModel(config, words: words) } catch { throw fail("\(error)") }
-        do { try model.loadStateDict(tensors) } catch { throw fail("\(error)") }
+        // Training-state tensors (`statePrefix`) travel beside the weights; the model takes only its own.
+        do { try model.loadStateDict(tensors.filter { !$0.key.hasPrefix(statePrefix) }) } catch { throw fail("\(error)") }
         model.eval()
         return model
     }

@@ -9,7 +9,8 @@ public final class Adam: Optimizer {
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, decoupled: Bool
     private var m = StateBuffers(), v = StateBuffers()
-    private var steps = 0
+    /// Steps taken so far (PyTorch's `state["step"]`); the bias corrections depend on it.
+    public private(set) var steps = 0
 
     public init(
         _ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
@@ -29,6 +30,31 @@ public final class Adam: Optimizer {
         epsilon: Float = 1e-8, weightDecay: Float = 1e-2
     ) -> Adam {
         Adam(parameters, lr: lr, betas: betas, epsilon: epsilon, weightDecay: weightDecay, decoupledWeightDecay: true)
+    }
+
+    /// Each parameter's first and second moment estimates (PyTorch's `exp_avg` and `exp_avg_sq`),
+    /// in `parameters` order, as copies; zeros for a parameter not yet stepped. With `steps`, the
+    /// whole state a checkpoint needs to go on exactly.
+    public func moments() -> [(m: Tensor, v: Tensor)] {
+        parameters.map { p in (m.buffer(p).copy(), v.buffer(p).copy()) }
+    }
+
+    /// Restores the state `steps` and `moments()` describe (one pair per parameter, shapes as the
+    /// parameters'); returns a one-line problem, changing nothing, when they do not fit.
+    public func restore(steps: Int, moments: [(m: Tensor, v: Tensor)]) -> String? {
+        guard steps >= 0 else { return "the step count \(steps) is negative" }
+        guard moments.count == parameters.count else {
+            return "\(moments.count) moment pairs for \(parameters.count) parameters"
+        }
+        for (index, (p, pair)) in zip(parameters, moments).enumerated() where pair.m.shape != p.shape || pair.v.shape != p.shape {
+            return "the moments of parameter \(index) are \(pair.m.shape) and \(pair.v.shape), the parameter \(p.shape)"
+        }
+        for (p, pair) in zip(parameters, moments) {
+            m(p).update(from: pair.m.pointer, count: p.count)
+            v(p).update(from: pair.v.pointer, count: p.count)
+        }
+        self.steps = steps
+        return nil
     }
 
     public func step() {

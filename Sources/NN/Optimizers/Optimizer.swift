@@ -19,10 +19,15 @@ struct StateBuffers {
     private var buffers: [ObjectIdentifier: Tensor] = [:]
 
     mutating func callAsFunction(_ p: Tensor, initial: Float = 0) -> UnsafeMutablePointer<Float> {
-        if let existing = buffers[ObjectIdentifier(p)] { return existing.pointer }
+        buffer(p, initial: initial).pointer
+    }
+
+    /// The buffer of `p` itself (created on first use).
+    mutating func buffer(_ p: Tensor, initial: Float = 0) -> Tensor {
+        if let existing = buffers[ObjectIdentifier(p)] { return existing }
         let buffer = Tensor(shape: p.shape, repeating: initial)
         buffers[ObjectIdentifier(p)] = buffer
-        return buffer.pointer
+        return buffer
     }
 
     func contains(_ p: Tensor) -> Bool { buffers[ObjectIdentifier(p)] != nil }
