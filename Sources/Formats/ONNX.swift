@@ -54,7 +54,8 @@ public struct ONNXTensor: Sendable {
         return bytes
     }
 
-    func encode(_ w: inout ProtobufWriter) {
+    /// Appends this message's fields to `w`.
+    public func encode(_ w: inout ProtobufWriter) {
         for d in dims { w.varint(1, Int64(d)) }
         w.varint(2, elementType.rawValue)
         w.string(8, name)
@@ -78,7 +79,8 @@ public struct ONNXValueInfo: Sendable {
         (self.name, self.elementType, self.dims) = (name, elementType, dims)
     }
 
-    func encode(_ w: inout ProtobufWriter) {
+    /// Appends this message's fields to `w`.
+    public func encode(_ w: inout ProtobufWriter) {
         w.string(1, name)
         w.nested(2) { type in  // TypeProto
             type.nested(1) { tensor in  // TypeProto.Tensor
@@ -121,7 +123,8 @@ public struct ONNXAttribute: Sendable {
     }
     public static func strings(_ name: String, _ values: [String]) -> ONNXAttribute { ONNXAttribute(name, .strings(values)) }
 
-    func encode(_ w: inout ProtobufWriter) {
+    /// Appends this message's fields to `w`.
+    public func encode(_ w: inout ProtobufWriter) {
         w.string(1, name)
         // AttributeType: FLOAT 1, INT 2, STRING 3, INTS 7, STRINGS 8 (field 20).
         switch value {
@@ -157,7 +160,8 @@ public struct ONNXNode: Sendable {
         (self.opType, self.name, self.inputs, self.outputs, self.attributes) = (opType, name, inputs, outputs, attributes)
     }
 
-    func encode(_ w: inout ProtobufWriter) {
+    /// Appends this message's fields to `w`.
+    public func encode(_ w: inout ProtobufWriter) {
         for input in inputs { w.string(1, input) }
         for output in outputs { w.string(2, output) }
         w.string(3, name)
@@ -230,7 +234,8 @@ public struct ONNXGraph: Sendable {
         add(op, inputs, attributes, outputs: 1, as: name.map { [$0] })[0]
     }
 
-    func encode(_ w: inout ProtobufWriter) {
+    /// Appends this message's fields to `w`.
+    public func encode(_ w: inout ProtobufWriter) {
         for node in nodes { w.nested(1) { node.encode(&$0) } }
         w.string(2, name)
         for tensor in initializers { w.nested(5) { tensor.encode(&$0) } }

@@ -48,7 +48,8 @@ public struct ProtobufWriter {
         appendVarint(UInt64(field) << 3 | wireType)
     }
 
-    mutating func appendVarint(_ value: UInt64) {
+    /// Appends `value` as a base-128 varint (7 bits a byte, low bits first).
+    public mutating func appendVarint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
             bytes.append(UInt8(value & 0x7F) | 0x80)

@@ -29,7 +29,12 @@ public func beamSearch(_ model: any LanguageModel, prompt: [Int], count: Int, wi
     precondition(!prompt.isEmpty, "beamSearch: the prompt must hold at least one word")
     model.eval()
     return withNoGrad {
-        var beams = [(cursor: ContextReader(model, prompt: prompt, useCache: false), continuation: Continuation(words: [], logProbability: 0))]
+        var beams = [
+            (
+                cursor: ContextReader(model, prompt: prompt, useCache: false),
+                continuation: Continuation(words: [], logProbability: 0)
+            )
+        ]
         for _ in 0..<count {
             var candidates: [(beam: Int, word: Int, score: Double)] = []
             for b in beams.indices {

@@ -264,7 +264,7 @@ public struct LanguageModelRun {
         var recorders: [any TrainingReporter] = folder.map { [RunRecorder(folder: $0)] } ?? []
         if let folder {
             // Weak: the trainer holds the recorder (through its reporter).
-            let batches: (Int) -> Int = { [weak trainer] in trainer?.batchCount(epoch: $0) ?? 0 }
+            let batches: (Int) -> Int = { [weak trainer] in (trainer as? Trainer)?.batchCount(epoch: $0) ?? 0 }
             do { recorders.append(try TensorBoardRecorder(folder: folder, batchesInEpoch: batches)) } catch {
                 say("no TensorBoard event file: \(error.localizedDescription)")
             }

@@ -1,6 +1,5 @@
+import Formats
 import Testing
-
-@testable import Formats
 
 /// The protobuf encoder and the ONNX messages built on it against bytes worked out by hand (the
 /// encoding guide's examples).
