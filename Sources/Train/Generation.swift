@@ -41,11 +41,12 @@ public func generate(
 
 /// The natural-log probability `model` gives `continuation` after `prompt` (at least one word):
 /// the sum of each word's log-probability given everything before it, read as generation reads
-/// (a stateless model sees its latest `generationContext` words).
+/// (a stateless model sees its latest `generationContext` words), without a key/value cache, as
+/// beam search reads, so the two agree to the last bit.
 public func logProbability(_ model: any LanguageModel, of continuation: [Int], after prompt: [Int]) -> Double {
     model.eval()
     return withNoGrad {
-        var reader = ContextReader(model, prompt: prompt)
+        var reader = ContextReader(model, prompt: prompt, useCache: false)
         var total = 0.0
         for word in continuation {
             total += ContextReader.logProbabilities(reader.nextLogits())[word]
