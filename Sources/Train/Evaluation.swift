@@ -11,8 +11,15 @@ public struct Evaluation: Sendable {
     public var accuracy: Double
     /// Positions scored.
     public var tokens: Int
+    /// Characters per token of the text scored, for a text read by a char or BPE tokenizer (nil
+    /// for words, where bits per character would depend on spacing the corpus already removed).
+    public var charactersPerToken: Double?
 
     public var perplexity: Double { Foundation.exp(Swift.min(loss, 700)) }
+
+    /// The loss in bits per character (see `BitsPerCharacter`), when characters per token are
+    /// known: it compares runs whose tokenizers differ.
+    public var bitsPerCharacter: Double? { charactersPerToken.map { loss / (M_LN2 * $0) } }
 
     /// The score from the sums that add up across shards of the columns.
     public init(sums: Sums) {

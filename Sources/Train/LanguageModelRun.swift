@@ -152,7 +152,7 @@ public struct LanguageModelRun {
     {
         if let problem = problem() { throw TrainError(description: problem) }
         let say: (String) -> Void = { message in if world.isRoot { reporter?.notice(message) } }
-        let (corpus, floor, tokenizer) = try readCorpus(say: say)
+        let (corpus, floor, tokenizer, testCharactersPerToken) = try readCorpus(say: say)
 
         RandomGenerator.global.seed(training.seed)
         let lm: any LanguageModel
@@ -290,10 +290,11 @@ public struct LanguageModelRun {
                 throw TrainError(description: "cannot write \(modelFile ?? ""): \(error)")
             }
         }
-        let test = stages.measure(.test) {
+        var test = stages.measure(.test) {
             evaluate(
                 lm, on: BatchedStream(corpus.test, batchSize: training.evalBatchSize), bptt: testWindow(lm), communicator: world)
         }
+        test.charactersPerToken = testCharactersPerToken
         report.testResult(test, floor: floor, interrupted: summary.interrupted)
         if let onnxExport, world.isRoot {
             let url = URL(fileURLWithPath: onnxExport)
@@ -335,17 +336,21 @@ public struct LanguageModelRun {
         return nil
     }
 
-    func readCorpus(say: (String) -> Void) throws(TrainError) -> (Corpus, floor: Double?, tokenizer: (any Tokenizer)?) {
+    /// The corpus, its floor perplexity when known, the tokenizer that read it, and the test
+    /// stream's characters per token when its losses are also given in bits per character.
+    func readCorpus(say: (String) -> Void) throws(TrainError) -> (
+        Corpus, floor: Double?, tokenizer: (any Tokenizer)?, testCharactersPerToken: Double?
+    ) {
         switch data {
         case .directory(let path):
-            do { return (try Corpus(directory: path), nil, nil) } catch { throw TrainError(description: "\(error)") }
-        case .corpus(let corpus): return (corpus, nil, nil)
+            do { return (try Corpus(directory: path), nil, nil, nil) } catch { throw TrainError(description: "\(error)") }
+        case .corpus(let corpus): return (corpus, nil, nil, nil)
         case .tokenized(let data):
-            let (corpus, tokenizer, hasTest) = try data.read()
+            let (corpus, tokenizer, hasTest, charactersPerToken) = try data.read()
             say(
                 "\(tokenizer.kind.rawValue) tokenizer: \(tokenizer.vocabularySize) tokens; train \(corpus.train.count), val \(corpus.valid.count) tokens"
                     + (hasTest ? ", test \(corpus.test.count)" : " (no test part: the test line scores val)"))
-            return (corpus, nil, tokenizer)
+            return (corpus, nil, tokenizer, charactersPerToken?.test)
         case .builtIn(let sentences):
             let tenth = max(1, sentences / 10)
             let builtIn = BuiltInCorpus.make(train: sentences, valid: tenth, test: tenth, seed: training.seed)
@@ -354,7 +359,7 @@ public struct LanguageModelRun {
                 String(
                     format: "built-in corpus: %d/%d/%d tokens, %d words, floor perplexity %.2f (test)", corpus.train.count,
                     corpus.valid.count, corpus.test.count, corpus.vocabulary.count, builtIn.test.floorPerplexity))
-            return (corpus, builtIn.test.floorPerplexity, nil)
+            return (corpus, builtIn.test.floorPerplexity, nil, nil)
         }
     }
 

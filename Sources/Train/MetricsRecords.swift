@@ -30,6 +30,7 @@ enum MetricsRecord {
             "test_accuracy": test.accuracy, "interrupted": interrupted
         ]
         if let floor { record["floor_ppl"] = floor }
+        if let bits = test.bitsPerCharacter { record["test_bpc"] = bits }
         return record
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Text
 
 /// What `perplex train --save PATH` names. A path ending in `.pt` or `.safetensors` is a
 /// checkpoint file, as the recipe's `--save model.pt` is: the best model is written there
@@ -54,6 +55,19 @@ public struct SaveTarget: Equatable, Sendable {
     public static func readablePath(_ path: String) -> String {
         let target = SaveTarget(path)
         return target.format == .torch && RunFolder.holdsModel(target.folder) ? target.folder : path
+    }
+
+    /// The folder with the tokenizer (`tokenizer.json`) of the run whose checkpoint `path` names
+    /// (a run folder, its model file, or a checkpoint file with its run folder beside it); nil
+    /// for a run without one (the word-level recipe's, or a bare PyTorch file).
+    public static func tokenizerFolder(ofCheckpoint path: String) -> String? {
+        let readable = URL(fileURLWithPath: readablePath(path))
+        let folders = [
+            RunFolder.isFile(readable) ? readable.deletingLastPathComponent().path : readable.path, SaveTarget(path).folder
+        ]
+        return folders.first {
+            FileManager.default.fileExists(atPath: URL(fileURLWithPath: $0).appendingPathComponent(TokenizerFolder.fileName).path)
+        }
     }
 
     /// Where a run saved as `path` goes on from: the run folder beside a checkpoint file when it

@@ -10,7 +10,7 @@ import Foundation
 /// `train/ppl`, `train/lr`, `train/ms_per_batch`); an `epoch` line's `valid_*` fields under `valid/`
 /// (`valid/loss`, `valid/ppl`, `valid/accuracy`) and the others under `epoch/` (`epoch/train_loss`,
 /// `epoch/lr`, `epoch/tokens_per_s`, `epoch/seconds`); a `test` line's under `test/` (`test/loss`,
-/// `test/ppl`, `test/accuracy`, `test/floor_ppl`).
+/// `test/ppl`, `test/accuracy`, `test/floor_ppl`, `test/bpc`).
 ///
 /// Steps: the global batch index — the optimizer steps taken since the run began, counted over
 /// every epoch (resumed runs included, each epoch's batches as `Trainer.batchCount(epoch:)` says).

@@ -18,9 +18,13 @@ public struct TokenizedData: Sendable {
 
     public init(path: String, choice: Choice) { (self.path, self.choice) = (path, choice) }
 
-    /// The token streams as a corpus (a text without a test part is scored on its val part) and
-    /// the tokenizer; a one-line error for unreadable text or characters the tokenizer lacks.
-    public func read() throws(TrainError) -> (corpus: Corpus, tokenizer: any Tokenizer, hasTest: Bool) {
+    /// The token streams as a corpus (a text without a test part is scored on its val part), the
+    /// tokenizer, and the characters per token of the val and test streams for a tokenizer whose
+    /// losses are also given in bits per character; a one-line error for unreadable text or
+    /// characters the tokenizer lacks.
+    public func read() throws(TrainError) -> (
+        corpus: Corpus, tokenizer: any Tokenizer, hasTest: Bool, charactersPerToken: (valid: Double, test: Double)?
+    ) {
         do {
             let text = try SplitText.read(path)
             let tokenizer: any Tokenizer
@@ -32,8 +36,21 @@ public struct TokenizedData: Sendable {
             let corpus = Corpus(
                 vocabulary: Vocabulary(words: Self.spellings(of: tokenizer)), train: streams.train.ids,
                 valid: streams.valid.ids, test: streams.test?.ids ?? streams.valid.ids)
-            return (corpus, tokenizer, streams.test != nil)
+            let test = streams.test ?? streams.valid
+            let perToken = (valid: streams.valid.charactersPerToken, test: test.charactersPerToken)
+            return (corpus, tokenizer, streams.test != nil, tokenizer.kind.spellsWholeText ? perToken : nil)
         } catch { throw TrainError(description: "\(error)") }
+    }
+
+    /// The text an evaluation scores, read by `tokenizer`: the file `text` whole, or else the test
+    /// part of `data` (a folder's test.txt; the val part of a single file, cut as training cut it).
+    public static func scored(text: String?, data: String?, tokenizer: some Tokenizer) throws(TrainError) -> TokenStream {
+        do {
+            if let text { return try TextPart(text: try TokenizerText.read(text), source: text).encoded(with: tokenizer) }
+            guard let data else { throw TrainError(description: "--text FILE (or --data, the run's data) is needed") }
+            let split = try SplitText.read(data)
+            return try (split.test ?? split.valid).encoded(with: tokenizer)
+        } catch let error as TrainError { throw error } catch { throw TrainError(description: "\(error)") }
     }
 
     /// One spelling per token id, distinct and without line breaks (a checkpoint's vocabulary is

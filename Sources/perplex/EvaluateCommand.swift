@@ -10,12 +10,15 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate", abstract: "Loss and perplexity of a checkpoint on a text file.")
 
     @Option(help: "A model.safetensors file, a run folder or a PyTorch .pt file (with --data).") var checkpoint: String
-    @Option(help: "Text to evaluate (one sentence per line, words separated by spaces; default: --data's test.txt).")
+    @Option(
+        help:
+            "Text to evaluate (one sentence per line, words separated by spaces; raw text for a run with a char or BPE tokenizer; default: --data's test part, for a tokenizer's run the test or val part of the data it trained on)."
+    )
     var text: String?
     @OptionGroup var torch: TorchDataOption
     @Option(name: [.customLong("batch-size"), .customLong("batch_size")], parsing: .unconditional, help: "Evaluation batch size.")
     var batchSize = 10
-    @Option(parsing: .unconditional, help: "Sequence length.") var bptt = 35
+    @Option(parsing: .unconditional, help: "Sequence length (default: 35; a GPT's block size).") var bptt: Int?
     @Flag(
         help:
             "Read words outside the checkpoint's vocabulary as <unk> (the vocabulary must have it); without it an unknown word is an error."
@@ -26,7 +29,7 @@ struct EvaluateCommand: ParsableCommand {
     static let unknownWord = "<unk>"
 
     func run() throws {
-        guard batchSize > 0, bptt > 0 else { throw fail("--batch-size and --bptt must be positive") }
+        guard batchSize > 0, bptt ?? 1 > 0 else { throw fail("--batch-size and --bptt must be positive") }
         guard batchSize <= BatchedStream.maxBatchSize else {
             throw fail("--batch-size must be at most \(BatchedStream.maxBatchSize), got \(batchSize)")
         }
@@ -34,10 +37,16 @@ struct EvaluateCommand: ParsableCommand {
         do { loaded = try Checkpoint.loadWithMetadata(Checkpoint.url(checkpoint), torch: torch.options) } catch {
             throw fail("\(error)")
         }
-        if let block = loaded.model.config.blockSize, bptt > block {
+        let block = loaded.model.config.blockSize
+        if let block, let bptt, bptt > block {
             throw fail("--bptt \(bptt) is longer than the model's block size \(block); give --bptt \(block) or less")
         }
+        let window = bptt ?? block ?? 35
         if let note = loaded.metadata[Checkpoint.torchNoteKey] { print("| note: \(note)") }
+        if let folder = SaveTarget.tokenizerFolder(ofCheckpoint: checkpoint) {
+            try evaluateTokenized(loaded.model, tokenizerFolder: folder, window: window)
+            return
+        }
         guard let text = text ?? torch.data.map({ "\($0)/test.txt" }) else { throw fail("--text FILE (or --data DIR) is needed") }
         let vocabulary = loaded.vocabulary
         var unknown: Int?
@@ -57,10 +66,40 @@ struct EvaluateCommand: ParsableCommand {
         }
         let stream: BatchedStream
         do { stream = try BatchedStream(checking: ids, batchSize: batchSize, source: text) } catch { throw fail("\(error)") }
-        let result = evaluate(loaded.model, on: stream, bptt: bptt)
-        print(
-            String(
-                format: "| %@ | %d tokens | loss %.4f | ppl %.2f | acc %.2f%%", text, stream.rows * batchSize, result.loss,
-                result.perplexity, 100 * result.accuracy))
+        report(evaluate(loaded.model, on: stream, bptt: window), of: text, tokens: stream.rows * batchSize)
+    }
+
+    /// A run trained with `--tokenizer`: the text is read by the run's tokenizer, and a char or
+    /// BPE run's loss is also given in bits per character.
+    func evaluateTokenized(_ model: any LanguageModel, tokenizerFolder: String, window: Int) throws {
+        if unk { throw fail("--unk reads unknown words of a word-level run; this run has a \(TokenizerFolder.fileName)") }
+        let tokenizer: any Tokenizer
+        let scored: TokenStream
+        let stream: BatchedStream
+        // Without --text or --data: the data the run trained on, as its config.json names it.
+        let data = torch.data ?? (try? RunRecord(folder: tokenizerFolder))?.config["data"]?.string
+        let source = text ?? data ?? ""
+        do {
+            tokenizer = try TokenizerFolder.load(from: tokenizerFolder)
+            scored = try TokenizedData.scored(text: text, data: data, tokenizer: tokenizer)
+            stream = try BatchedStream(checking: scored.ids, batchSize: batchSize, source: source)
+        } catch { throw fail("\(error)") }
+        guard tokenizer.vocabularySize == model.config.vocabularySize else {
+            throw fail(
+                "the tokenizer in \(tokenizerFolder) has \(tokenizer.vocabularySize) tokens, the model \(model.config.vocabularySize)"
+            )
+        }
+        var result = evaluate(model, on: stream, bptt: window)
+        if tokenizer.kind.spellsWholeText { result.charactersPerToken = scored.charactersPerToken }
+        report(result, of: source, tokens: stream.rows * batchSize)
+    }
+
+    /// The result line: loss, perplexity and accuracy per token, and bits per character when known.
+    func report(_ result: Evaluation, of source: String, tokens: Int) {
+        var line = String(
+            format: "| %@ | %d tokens | loss %.4f | ppl %.2f | acc %.2f%%", source, tokens, result.loss, result.perplexity,
+            100 * result.accuracy)
+        if let bits = result.bitsPerCharacter { line += String(format: " | bpc %.4f", bits) }
+        print(line)
     }
 }

@@ -103,6 +103,9 @@ public struct TokenStream: Sendable, Equatable {
         self.ids = ids
         self.characters = characters
     }
+
+    /// Characters per token (0 for no tokens), which turns a per-token loss into bits per character.
+    public var charactersPerToken: Double { ids.isEmpty ? 0 : Double(characters) / Double(ids.count) }
 }
 
 /// The token streams of a `SplitText`.

@@ -10,6 +10,15 @@ public enum TokenizerKind: String, CaseIterable, Codable, Sendable {
     /// GPT-2's byte-level byte-pair encoding (`BPETokenizer`).
     case bpe
 
+    /// Whether a loss over this kind's tokens is also worth reporting in bits per character: its
+    /// tokens spell the whole text, spaces and line breaks included (a word stream drops the spacing).
+    public var spellsWholeText: Bool {
+        switch self {
+        case .word: false
+        case .char, .bpe: true
+        }
+    }
+
     /// The spellings, for help texts and errors: "word, char, bpe".
     public static var spellings: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

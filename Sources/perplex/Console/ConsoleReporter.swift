@@ -55,6 +55,7 @@ final class ConsoleReporter: TrainingReporter {
         var text = String(
             format: "| End of training | test loss %5.2f | test ppl %8.2f | test acc %5.2f%%", test.loss,
             test.perplexity, 100 * test.accuracy)
+        if let bits = test.bitsPerCharacter { text += String(format: " | test bpc %.3f", bits) }
         if let floor { text += String(format: " | corpus floor ppl %8.2f", floor) }
         bar.print(line)
         bar.print(text)
