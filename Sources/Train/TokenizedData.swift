@@ -34,7 +34,7 @@ public struct TokenizedData: Sendable {
             }
             let streams = try text.encoded(with: tokenizer)
             let corpus = Corpus(
-                vocabulary: Vocabulary(words: Self.spellings(of: tokenizer)), train: streams.train.ids,
+                vocabulary: Vocabulary(words: tokenizer.spellings), train: streams.train.ids,
                 valid: streams.valid.ids, test: streams.test?.ids ?? streams.valid.ids)
             let test = streams.test ?? streams.valid
             let perToken = (valid: streams.valid.charactersPerToken, test: test.charactersPerToken)
@@ -51,26 +51,5 @@ public struct TokenizedData: Sendable {
             let split = try SplitText.read(data)
             return try (split.test ?? split.valid).encoded(with: tokenizer)
         } catch let error as TrainError { throw error } catch { throw TrainError(description: "\(error)") }
-    }
-
-    /// One spelling per token id, distinct and without line breaks (a checkpoint's vocabulary is
-    /// one token a line): the token's text with backslash, LF, CR and tab escaped, or `<id N>`
-    /// when that spelling is taken (byte-level pieces that decode alike).
-    public static func spellings(of tokenizer: any Tokenizer) -> [String] {
-        var seen = Set<String>()
-        return (0..<tokenizer.vocabularySize).map { id in
-            var spelling = ""
-            for scalar in tokenizer.decode([id]).unicodeScalars {
-                switch scalar {
-                case "\\": spelling += "\\\\"
-                case "\n": spelling += "\\n"
-                case "\r": spelling += "\\r"
-                case "\t": spelling += "\\t"
-                default: spelling.unicodeScalars.append(scalar)
-                }
-            }
-            if spelling.isEmpty || !seen.insert(spelling).inserted { spelling = "<id \(id)>" }
-            return spelling
-        }
     }
 }

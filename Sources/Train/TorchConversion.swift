@@ -5,7 +5,8 @@ import Text
 /// A PyTorch `.pt` file of the word_language_model recipe (a whole model or a state dict) turned
 /// into a Perplex run folder: model.safetensors (configuration and vocabulary in its metadata),
 /// config.json, vocab.txt and an empty metrics.jsonl, as `perplex train` writes them, so every
-/// command that reads a run reads it.
+/// command that reads a run reads it. nanoGPT's `ckpt.pt` with its char-level input.txt as data
+/// also gets the char tokenizer (tokenizer.json, chars.json).
 public struct TorchConversion {
     public let model: any LanguageModel
     public let vocabulary: Vocabulary
@@ -24,9 +25,11 @@ public struct TorchConversion {
         let record = RunConfig(
             data: options.data ?? "", model: loaded.model.config, training: TrainOptions(),
             parameters: loaded.model.parameterCount)
+        let tokenizer = try CheckpointTokenizer.load(checkpoint: url.path, data: options.data)?.tokenizer
         do {
             try Checkpoint.save(loaded.model, vocabulary: loaded.vocabulary, to: folder.model)
             try folder.writeRunFiles(record, vocabulary: loaded.vocabulary)
+            try tokenizer?.save(to: path)
         } catch {
             throw TrainError(description: "cannot write the run folder \(path): \(error.localizedDescription)")
         }

@@ -5,12 +5,13 @@ import Models
 import Text
 import Train
 
-/// `perplex convert model.pt --data DIR --out RUN`: a PyTorch word_language_model file as a run folder.
+/// `perplex convert model.pt --data DIR --out RUN`: a PyTorch word_language_model file (or
+/// nanoGPT's ckpt.pt, `--data input.txt`) as a run folder.
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract:
-            "Turn a PyTorch .pt file of the word_language_model recipe (torch.save(model) or its state_dict()) into a run folder."
+            "Turn a PyTorch .pt file of the word_language_model recipe (torch.save(model) or its state_dict()) or nanoGPT's ckpt.pt into a run folder."
     )
 
     @Argument(help: "The .pt file.") var file: String
@@ -26,7 +27,9 @@ struct ConvertCommand: ParsableCommand {
         let input = Checkpoint.url(file)
         if !Checkpoint.isTorchFile(input), Checkpoint.isTorchFile(URL(fileURLWithPath: out)) { return try writeTorch(input) }
         guard torch.data != nil else {
-            throw fail("--data DIR is needed: a .pt file holds no vocabulary (the recipe rebuilds it from its corpus)")
+            throw fail(
+                "--data is needed: a .pt file holds no vocabulary (the recipe rebuilds it from its corpus folder; nanoGPT's char-level ckpt.pt takes its input.txt)"
+            )
         }
         var options = torch.options
         (options.kind, options.nhead) = (model, nhead)

@@ -43,8 +43,10 @@ struct EvaluateCommand: ParsableCommand {
         }
         let window = bptt ?? block ?? 35
         if let note = loaded.metadata[Checkpoint.torchNoteKey] { print("| note: \(note)") }
-        if let folder = SaveTarget.tokenizerFolder(ofCheckpoint: checkpoint) {
-            try evaluateTokenized(loaded.model, tokenizerFolder: folder, window: window)
+        let tokenizer: (tokenizer: any Tokenizer, folder: String?)?
+        do { tokenizer = try CheckpointTokenizer.load(checkpoint: checkpoint, data: torch.data) } catch { throw fail("\(error)") }
+        if let tokenizer {
+            try evaluateTokenized(loaded.model, tokenizer: tokenizer.tokenizer, runFolder: tokenizer.folder, window: window)
             return
         }
         guard let text = text ?? torch.data.map({ "\($0)/test.txt" }) else { throw fail("--text FILE (or --data DIR) is needed") }
@@ -71,24 +73,22 @@ struct EvaluateCommand: ParsableCommand {
 
     /// A run trained with `--tokenizer`: the text is read by the run's tokenizer, and a char or
     /// BPE run's loss is also given in bits per character.
-    func evaluateTokenized(_ model: any LanguageModel, tokenizerFolder: String, window: Int) throws {
-        if unk { throw fail("--unk reads unknown words of a word-level run; this run has a \(TokenizerFolder.fileName)") }
-        let tokenizer: any Tokenizer
+    func evaluateTokenized(_ model: any LanguageModel, tokenizer: any Tokenizer, runFolder: String?, window: Int) throws {
+        if unk {
+            throw fail("--unk reads unknown words of a word-level run; this run has a \(tokenizer.kind.rawValue) tokenizer")
+        }
+        guard tokenizer.vocabularySize == model.config.vocabularySize else {
+            throw fail("the tokenizer has \(tokenizer.vocabularySize) tokens, the model \(model.config.vocabularySize)")
+        }
+        // Without --text or --data: the data the run trained on, as its config.json names it.
+        let data = torch.data ?? runFolder.flatMap { (try? RunRecord(folder: $0))?.config["data"]?.string }
+        let source = text ?? data ?? ""
         let scored: TokenStream
         let stream: BatchedStream
-        // Without --text or --data: the data the run trained on, as its config.json names it.
-        let data = torch.data ?? (try? RunRecord(folder: tokenizerFolder))?.config["data"]?.string
-        let source = text ?? data ?? ""
         do {
-            tokenizer = try TokenizerFolder.load(from: tokenizerFolder)
             scored = try TokenizedData.scored(text: text, data: data, tokenizer: tokenizer)
             stream = try BatchedStream(checking: scored.ids, batchSize: batchSize, source: source)
         } catch { throw fail("\(error)") }
-        guard tokenizer.vocabularySize == model.config.vocabularySize else {
-            throw fail(
-                "the tokenizer in \(tokenizerFolder) has \(tokenizer.vocabularySize) tokens, the model \(model.config.vocabularySize)"
-            )
-        }
         var result = evaluate(model, on: stream, bptt: window)
         if tokenizer.kind.spellsWholeText { result.charactersPerToken = scored.charactersPerToken }
         report(result, of: source, tokens: stream.rows * batchSize)

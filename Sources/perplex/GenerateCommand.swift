@@ -89,15 +89,12 @@ struct GenerateCommand: ParsableCommand {
         let progress: (Int) -> Void = { index in
             if let interval, index % interval == 0 { say("| Generated \(index)/\(words) words") }
         }
-        let folder = url.deletingLastPathComponent().path
-        if FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(TokenizerFolder.fileName)) {
+        let runTokenizer: (tokenizer: any Tokenizer, folder: String?)?
+        do { runTokenizer = try CheckpointTokenizer.load(checkpoint: path, data: torch.data) } catch { throw fail("\(error)") }
+        if let tokenizer = runTokenizer?.tokenizer {
             // A run trained with --tokenizer: the prompt is raw text, the output its continuation.
-            let tokenizer: any Tokenizer
             let promptIds: [Int]
-            do {
-                tokenizer = try TokenizerFolder.load(from: folder)
-                promptIds = try tokenizer.encode(prompt ?? "")
-            } catch { throw fail("\(error)") }
+            do { promptIds = try tokenizer.encode(prompt ?? "") } catch { throw fail("\(error)") }
             if beam != nil || samples > 1 { throw fail("--beam and --samples take a word-level run") }
             let sampled = generate(
                 loaded.model, prompt: promptIds, count: words, sampling: sampling, generator: RandomGenerator(seed: seed),

@@ -54,6 +54,28 @@ import Testing
         #expect(error < 1e-4, "\(name): log-probabilities differ by \(error)")
     }
 
+    /// nanoGPT's ckpt.pt (its own GPT after one AdamW step, names under torch.compile's prefix,
+    /// the optimizer's state and the run's config beside): the GPT of its model_args, the
+    /// characters of the data set's input.txt as vocabulary, nanoGPT's log-probabilities.
+    @Test func readsNanoGPTCheckpoints() throws {
+        let expected = try Self.expected()
+        let input = Self.folder.appendingPathComponent("data/nanogpt_input.txt").path
+        let (model, vocabulary) = try Checkpoint.load(Self.url("nanogpt_ckpt"), torch: TorchImportOptions(data: input))
+        #expect(
+            model.config
+                == ModelConfig(
+                    kind: .gpt, vocabularySize: 19, emsize: 8, nhid: 32, nlayers: 1, nhead: 2, dropout: 0, blockSize: 8,
+                    bias: true
+                ).resolved())
+        #expect(vocabulary.words.prefix(3) == ["\\n", " ", ":"])
+        let ids = try #require(expected["nanogpt_ckpt.input"])
+        let (logits, _) = model(
+            ids.scalars.map { Int($0) }, seqLen: ids.shape[0], batchSize: ids.shape[1],
+            state: model.initialState(batchSize: ids.shape[1]))
+        let error = ModelFixture.error(logits.logSoftmax(), try #require(expected["nanogpt_ckpt.logprobs"]))
+        #expect(error < 1e-5, "log-probabilities differ by \(error)")
+    }
+
     @Test(arguments: [
         ("hostile_os_system", "os.system"), ("hostile_eval", "builtins.eval"), ("hostile_popen", "subprocess.Popen")
     ])
@@ -74,7 +96,7 @@ import Testing
                 return "read"
             } catch { return error.description }
         }
-        #expect(message("lstm_tied", TorchImportOptions()).contains("--data DIR is needed"))
+        #expect(message("lstm_tied", TorchImportOptions()).contains("--data is needed"))
         #expect(message("legacy", TorchImportOptions(data: Self.data)).contains("legacy (pre-1.6, non-zip)"))
         #expect(message("expected", TorchImportOptions(data: Self.data)).contains("not the word_language_model recipe's"))
         #expect(message("lstm_tied", TorchImportOptions(words: ["a", "b"])).contains("the model has 11 words"))

@@ -125,13 +125,20 @@ public enum Checkpoint {
         guard options.words != nil || options.data != nil else {
             throw CheckpointError(
                 description:
-                    "\(path) is a PyTorch file, which holds no vocabulary: --data DIR is needed (the corpus it was trained on, whose train.txt, valid.txt and test.txt give the recipe's vocabulary)"
+                    "\(path) is a PyTorch file, which holds no vocabulary: --data is needed (the corpus folder it was trained on, whose train.txt, valid.txt and test.txt give the recipe's vocabulary, or a nanoGPT char-level input.txt)"
             )
         }
         let imported = try TorchImport.read(url, options: options)
         var words = options.words ?? []
         if options.words == nil, let data = options.data {
-            do { words = try Corpus(directory: data).vocabulary.words } catch {
+            var isFolder: ObjCBool = false
+            do {
+                if FileManager.default.fileExists(atPath: data, isDirectory: &isFolder), !isFolder.boolValue {
+                    words = CharTokenizer(text: try TokenizerText.read(data)).spellings
+                } else {
+                    words = try Corpus(directory: data).vocabulary.words
+                }
+            } catch {
                 throw CheckpointError(description: "--data: \(error)")
             }
         }

@@ -7,7 +7,8 @@ import Tensor
 /// cannot (RNN_TANH or RNN_RELU, the Transformer's heads).
 public struct TorchImportOptions: Sendable {
     /// The recipe's corpus folder (train.txt, valid.txt, test.txt): its vocabulary, rebuilt as the
-    /// recipe's data.py builds it, is the model's.
+    /// recipe's data.py builds it, is the model's. A text file instead is a nanoGPT char-level data
+    /// set's input.txt: its sorted characters are the vocabulary, as its prepare.py makes them.
     public var data: String?
     /// The vocabulary itself, in id order, when the caller has it (a resumed run's data); wins over `data`.
     public var words: [String]?
@@ -24,7 +25,8 @@ public struct TorchImportOptions: Sendable {
 /// The word_language_model recipe's `.pt` files as a model configuration and Perplex state dict:
 /// `torch.save(model)` (the whole RNNModel or TransformerModel, configuration read from the module
 /// tree) or `torch.save(model.state_dict())` (configuration inferred from names and shapes).
-/// Today's recipe Transformer's names (an `nn.Transformer`) map onto Perplex's.
+/// Today's recipe Transformer's names (an `nn.Transformer`) map onto Perplex's. nanoGPT's
+/// `ckpt.pt` reads as its GPT (`NanoGPTCheckpoint`).
 enum TorchImport {
     struct Imported {
         var config: ModelConfig
@@ -42,6 +44,9 @@ enum TorchImport {
         let pickle = file.pickle
         var hints = Hints(kind: options.kind, nhead: options.nhead, dropout: nil)
         let tensors: [String: TorchTensor]
+        if NanoGPTCheckpoint.matches(pickle.root, in: pickle) {
+            do { return try NanoGPTCheckpoint.read(pickle.root, in: pickle) } catch { throw fail(error.description) }
+        }
         if let (type, _) = pickle.object(pickle.root) {
             guard ["RNNModel", "TransformerModel"].contains(type.name) else {
                 throw fail(

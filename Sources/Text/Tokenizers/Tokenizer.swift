@@ -24,4 +24,25 @@ public protocol Tokenizer: Sendable {
 extension Tokenizer {
     /// Writes `tokenizer.json` and the kind's files into `folder`, creating it when missing.
     public func save(to folder: String) throws(TokenizerError) { try TokenizerFolder.save(self, to: folder) }
+
+    /// One spelling per token id, distinct and without line breaks (a checkpoint's vocabulary is
+    /// one token a line): the token's text with backslash, LF, CR and tab escaped, or `<id N>`
+    /// when that spelling is taken (byte-level pieces that decode alike).
+    public var spellings: [String] {
+        var seen = Set<String>()
+        return (0..<vocabularySize).map { id in
+            var spelling = ""
+            for scalar in decode([id]).unicodeScalars {
+                switch scalar {
+                case "\\": spelling += "\\\\"
+                case "\n": spelling += "\\n"
+                case "\r": spelling += "\\r"
+                case "\t": spelling += "\\t"
+                default: spelling.unicodeScalars.append(scalar)
+                }
+            }
+            if spelling.isEmpty || !seen.insert(spelling).inserted { spelling = "<id \(id)>" }
+            return spelling
+        }
+    }
 }
