@@ -79,6 +79,20 @@ public final class RandomGenerator: RandomNumberGenerator {
         s = state
     }
 
+    /// The same draws as `fillMask` as bits: bit i of `words[i / 64]` is set when element i is
+    /// kept (its draw is below `p`). A dropout mask in a 32nd of a Float mask's memory.
+    public func fillKeepBits(_ words: UnsafeMutablePointer<UInt64>, count: Int, p: Float) {
+        var state = s
+        for w in 0..<((count + 63) / 64) {
+            var word: UInt64 = 0
+            for bit in 0..<Swift.min(64, count - w * 64) where Float(Self.step(&state) >> 40) * 0x1p-24 < p {
+                word |= 1 << UInt64(bit)
+            }
+            words[w] = word
+        }
+        s = state
+    }
+
     /// Standard normal (Box–Muller in Double; the second value of each pair is kept for next time).
     public func nextNormal() -> Double {
         if let spare = spareNormal {

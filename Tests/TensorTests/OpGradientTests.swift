@@ -31,6 +31,7 @@ import Testing
             expectGrad([positive(shape)]) { $0[0].log() }
             expectGrad([randn(shape)]) { $0[0].tanh() }
             expectGrad([randn(shape)]) { $0[0].sigmoid() }
+            expectGrad([randn(shape)]) { $0[0].gelu() }
             expectGrad([awayFromZero(shape)]) { $0[0].relu() }
             expectGrad([positive(shape)]) { $0[0].sqrt() }
             expectGrad([positive(shape)]) { $0[0].pow(1.7) }

@@ -70,6 +70,38 @@ import Testing
         #expect(error <= 1e-6, "sigmoid: relative error \(error) at x = \(at)")
     }
 
+    /// Φ(x) = ½ erfc(−x/√2) within 3e-7 absolute (Abramowitz and Stegun's 1.5e-7 plus rounding),
+    /// and GELU = x·Φ(x) with it; its e^(−x²/2) as exp's.
+    @Test func normalCDFIsAccurate() {
+        var worst = 0.0
+        var at: Float = 0
+        for chunk in stride(from: 0, to: Self.inputs.count, by: 8) {
+            var v = SIMD8<Float>()
+            let n = min(8, Self.inputs.count - chunk)
+            for j in 0..<n { v[j] = Self.inputs[chunk + j] }
+            let (cdf, gaussian) = VectorMath.normalCDF(v)
+            for j in 0..<n {
+                let x = Double(v[j])
+                if x.isNaN {
+                    #expect(cdf[j].isNaN)
+                    continue
+                }
+                let error = abs(Double(cdf[j]) - 0.5 * Foundation.erfc(-x / 2.0.squareRoot()))
+                if !(error <= worst) { (worst, at) = (error, v[j]) }
+                // x² rounds to Float first: a relative error of x²/2 · 2⁻²³ in e^(−x²/2).
+                let reference = Foundation.exp(-0.5 * x * x)
+                let bound = x.isInfinite ? 0 : (1e-6 + 0.5 * x * x * 0x1p-23) * reference + Double(Float.leastNormalMagnitude)
+                #expect(abs(Double(gaussian[j]) - reference) <= bound, "e^(-x²/2) at \(x)")
+            }
+        }
+        #expect(worst <= 3e-7, "normalCDF: absolute error \(worst) at x = \(at)")
+        let x = Tensor(shape: [11], (0..<11).map { Float($0) * 0.9 - 4.5 })
+        for (y, v) in zip(x.gelu().scalars, x.scalars) {
+            let reference = 0.5 * Double(v) * (1 + Foundation.erf(Double(v) / 2.0.squareRoot()))
+            #expect(abs(Double(y) - reference) <= 3e-7 * (1 + abs(Double(v))), "gelu(\(v))")
+        }
+    }
+
     @Test func tensorOpsUseTheKernelsOnTails() {
         // 11 elements: one full vector and a tail of 3, each compared with libm.
         let x = Tensor(shape: [11], (0..<11).map { Float($0) * 0.7 - 3 })

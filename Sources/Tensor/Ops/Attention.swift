@@ -32,64 +32,73 @@ extension Tensor {
         let ld = n * 3 * e
         let ldOut = n * e
         let scale = 1 / Float(d).squareRoot()
-        let probs = TensorStorage(uninitializedCount: pairs * l * l)
-        var dropMask: TensorStorage?
-        if training && p > 0 {
-            let keep = TensorStorage(uninitializedCount: pairs * l * l)
-            generator.fillMask(keep.pointer, count: pairs * l * l, p: 1 - p, value: p == 1 ? 0 : 1 / (1 - p))
-            dropMask = keep
-        }
+        // Kept for backward: each row's log-sum-exp (P is recomputed from Q, K and it) and the
+        // dropout mask as bits, not the [pairs, L, L] probabilities and Float mask.
+        let logSumExp = TensorStorage(uninitializedCount: pairs * l)
+        let keep = training && p > 0 ? KeepBits(count: pairs * l * l, keep: 1 - p, generator: generator) : nil
+        let dropScale: Float = p == 1 ? 0 : 1 / (1 - p)
         let out = TensorStorage(uninitializedCount: l * ldOut)
-        let (x, y, pp, dp, mp) = (qkv.pointer, out.pointer, probs.pointer, dropMask?.pointer, mask?.pointer)
+        let (x, y, lse, mp) = (qkv.pointer, out.pointer, logSumExp.pointer, mask?.pointer)
 
         /// Offsets of pair `b`'s (batch column b / heads, head b % heads) query columns in qkv and
         /// of its output columns; its keys and values are E and 2E further.
         func columns(_ b: Int) -> (qkv: Int, out: Int) {
             ((b / heads) * 3 * e + (b % heads) * d, (b / heads) * e + (b % heads) * d)
         }
+        /// Pair `b`'s scores scale · Q Kᵀ + mask into `scores` [L, L].
+        func scores(_ b: Int, into scores: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>) {
+            let at = columns(b).qkv
+            BLAS.sgemmAsConfigured(
+                transA: false, transB: true, m: l, n: l, k: d, alpha: scale, x + at, lda: ld, x + at + e, ldb: ld, scores)
+            if let mp { for i in 0..<(l * l) { scores[i] += mp[i] } }
+        }
         let chunks = Swift.min(pairs, Parallel.threadCount)
         BLAS.setThreads(1)
         Parallel.forEach(chunks: chunks) { chunk in
-            let weights = dp == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: l * l)
-            defer { weights?.deallocate() }
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * l * l)
+            defer { scratch.deallocate() }
+            let (pb, weights) = (scratch, scratch + l * l)
             for b in Parallel.range(of: chunk, chunks: chunks, count: pairs) {
                 let (at, offset) = columns(b)
-                let (q, k, v, pb) = (x + at, x + at + e, x + at + 2 * e, pp + b * l * l)
-                BLAS.sgemmAsConfigured(
-                    transA: false, transB: true, m: l, n: l, k: d, alpha: scale,
-                    q, lda: ld, k, ldb: ld, pb)
+                scores(b, into: pb, x)
                 for i in 0..<l {
                     let row = pb + i * l
-                    if let mp { for j in 0..<l { row[j] += mp[i * l + j] } }
                     let shift = Kernels.max(row, l).finiteOrZero
                     let total = Tensor.expShiftedRow(row, row, columns: l, shift: shift)
                     Kernels.scale(row, by: Float(1 / total), l)
+                    lse[b * l + i] = shift + Float(Foundation.log(total))
                 }
                 var w = UnsafePointer(pb)
-                if let weights, let dp {
-                    for i in 0..<(l * l) { weights[i] = pb[i] * dp[b * l * l + i] }
+                if let keep {
+                    keep.apply(pb, weights, start: b * l * l, count: l * l, scale: dropScale)
                     w = UnsafePointer(weights)
                 }
                 BLAS.sgemmAsConfigured(
-                    transA: false, transB: false, m: l, n: d, k: l, w, lda: l, v, ldb: ld,
+                    transA: false, transB: false, m: l, n: d, k: l, w, lda: l, x + at + 2 * e, ldb: ld,
                     y + offset, ldc: ldOut)
             }
         }
         return .result("self_attention", shape: [l, n, e], storage: out, inputs: [qkv]) { g in
             let gqkv = Tensor(uninitializedShape: qkv.shape)
             // Read through the storages so that the closure keeps them alive.
-            let (gp, gx, x, pp, dp) = (g.pointer, gqkv.pointer, qkv.pointer, probs.pointer, dropMask?.pointer)
+            let (gp, gx, x, lse) = (g.pointer, gqkv.pointer, qkv.pointer, logSumExp.pointer)
             BLAS.setThreads(1)
             Parallel.forEach(chunks: chunks) { chunk in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * l * l)
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * l * l)
                 defer { scratch.deallocate() }
-                let (weights, gs) = (scratch, scratch + l * l)
+                let (pb, weights, gs) = (scratch, scratch + l * l, scratch + 2 * l * l)
                 for b in Parallel.range(of: chunk, chunks: chunks, count: pairs) {
                     let (at, offset) = columns(b)
-                    let (q, k, pb, gOut) = (x + at, x + at + e, pp + b * l * l, gp + offset)
+                    let (q, k, gOut) = (x + at, x + at + e, gp + offset)
                     let (v, gq, gk, gv) = (x + at + 2 * e, gx + at, gx + at + e, gx + at + 2 * e)
-                    if let dp {
-                        for i in 0..<(l * l) { weights[i] = pb[i] * dp[b * l * l + i] }
+                    // P = exp(S − logsumexp), as forward had it.
+                    scores(b, into: pb, x)
+                    for i in 0..<l {
+                        let row = pb + i * l
+                        _ = Tensor.expShiftedRow(row, row, columns: l, shift: lse[b * l + i])
+                    }
+                    if let keep {
+                        keep.apply(pb, weights, start: b * l * l, count: l * l, scale: dropScale)
                     } else {
                         weights.update(from: pb, count: l * l)
                     }
@@ -98,10 +107,10 @@ extension Tensor {
                     BLAS.sgemmAsConfigured(
                         transA: true, transB: false, m: l, n: d, k: l, weights, lda: l,
                         gOut, ldb: ldOut, gv, ldc: ld)
+                    if let keep { keep.apply(gs, gs, start: b * l * l, count: l * l, scale: dropScale) }
                     for i in 0..<l {
                         let row = gs + i * l
                         let prob = pb + i * l
-                        if let dp { for j in 0..<l { row[j] *= dp[b * l * l + i * l + j] } }
                         var dot: Float = 0
                         for j in 0..<l { dot += row[j] * prob[j] }
                         for j in 0..<l { row[j] = prob[j] * (row[j] - dot) }

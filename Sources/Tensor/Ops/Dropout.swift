@@ -4,11 +4,24 @@ extension Tensor {
     public func dropout(p: Float, training: Bool = true, generator: RandomGenerator = .global) -> Tensor {
         precondition(p >= 0 && p <= 1, "dropout: probability \(p) outside [0, 1]")
         guard training, p > 0 else { return self }
-        let mask = Tensor(uninitializedShape: shape)
-        let keep = 1 - p
         let scale: Float = p == 1 ? 0 : 1 / (1 - p)
-        generator.fillMask(mask.pointer, count: count, p: keep, value: scale)
-        return dropout(mask: mask)
+        // The mask as bits (the same draws as a Float mask): backward keeps 1/32 of its memory.
+        let keep = KeepBits(count: count, keep: 1 - p, generator: generator)
+        let x = storage
+        let out = TensorStorage(uninitializedCount: count)
+        let (xp, op) = (x.pointer, out.pointer)
+        Kernels.parallelFor(count, grain: 32_768) { range in
+            keep.apply(xp + range.lowerBound, op + range.lowerBound, start: range.lowerBound, count: range.count, scale: scale)
+        }
+        return .result("dropout", shape: shape, storage: out, inputs: [self]) { g in
+            let grad = Tensor(uninitializedShape: g.shape)
+            let (gp, rp) = (g.pointer, grad.pointer)
+            Kernels.parallelFor(g.count, grain: 32_768) { range in
+                keep.apply(
+                    gp + range.lowerBound, rp + range.lowerBound, start: range.lowerBound, count: range.count, scale: scale)
+            }
+            return [grad]
+        }
     }
 
     /// Multiplies by a given dropout mask (already scaled); used by whole-channel dropout too.
