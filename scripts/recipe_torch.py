@@ -1,7 +1,7 @@
 """The word_language_model recipe in PyTorch, as a library for scripts/torch_lm.py and
 scripts/torch_interop.py: corpus reading, batchify, the recipe's RNNModel and TransformerModel
 (state-dict names as in the example's model.py), the seeds' other models (scripts/zoo_torch.py:
-NPLM, GatedCNN, GatedCNN_RNN, AttentionLSTM, CharCNN), evaluate (loss and top-1 accuracy), one
+NPLM, NGRAM_RNN, GatedCNN, GatedCNN_RNN, AttentionLSTM, CharCNN), evaluate (loss and top-1 accuracy), one
 training epoch and the curriculum's window schedule.
 
     import recipe_torch as rt
@@ -21,10 +21,11 @@ import torch.nn.functional as F
 import zoo_torch as zoo
 
 KINDS = ("RNN_TANH", "RNN_RELU", "LSTM", "GRU", "Transformer", "NPLM", "GatedCNN", "GatedCNN_RNN", "CharCNN",
-         "AttentionLSTM", "GPT")
+         "AttentionLSTM", "GPT", "NGRAM_RNN")
 # Kind-specific fields with their defaults (Perplex's ModelConfig.resolved()).
 KIND_DEFAULTS = {
     "NPLM": {"ngram": 4, "hiddenActivation": "tanh"},
+    "NGRAM_RNN": {"ngram": 4},  # backpropSteps: n - 1 (resolved() fills it from ngram)
     "GatedCNN": {"kernelSize": 3},
     "GatedCNN_RNN": {"kernelSize": 3, "rnnLayers": 1},
     "AttentionLSTM": {"attentionWindow": 10},
@@ -59,12 +60,15 @@ class ModelConfig:
     blockSize: int = None
     bias: bool = None
     finalNorm: bool = None  # Transformer: a LayerNorm after the last layer (today's recipe has one)
+    backpropSteps: int = None  # NGRAM_RNN: steps the gradient runs through (default ngram - 1)
 
     def resolved(self):
         """The kind's own fields filled with their defaults where None."""
         for key, value in KIND_DEFAULTS.get(self.kind, {}).items():
             if getattr(self, key) is None:
                 setattr(self, key, value)
+        if self.kind == "NGRAM_RNN" and self.backpropSteps is None:
+            self.backpropSteps = self.ngram - 1
         return self
 
     def to_json(self):
@@ -216,6 +220,8 @@ def make_model(config, words=None):
     c = config.resolved()
     if c.kind == "NPLM":
         return zoo.NPLM(c.vocabularySize, c.emsize, c.nhid, c.ngram, c.hiddenActivation, c.dropout, c.tied)
+    if c.kind == "NGRAM_RNN":
+        return zoo.NGramRNN(c.vocabularySize, c.emsize, c.nhid, c.nlayers, c.ngram, c.backpropSteps, c.dropout, c.tied)
     if c.kind in ("GatedCNN", "GatedCNN_RNN"):
         return zoo.GatedCNN(c.vocabularySize, c.emsize, c.nhid, c.nlayers, c.kernelSize, c.dropout, c.tied,
                             c.rnnLayers if c.kind == "GatedCNN_RNN" else 0)

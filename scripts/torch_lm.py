@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch reference for the word_language_model recipe and Perplex's other kinds (RNN_TANH,
-RNN_RELU, LSTM, GRU, Transformer, NPLM, GatedCNN, GatedCNN_RNN, CharCNN, AttentionLSTM; the flags
+RNN_RELU, LSTM, GRU, Transformer, NPLM, NGRAM_RNN, GatedCNN, GatedCNN_RNN, CharCNN, AttentionLSTM; the flags
 of `perplex train`): the recipe's data layout, init, truncated BPTT, plain SGD with gradient-norm
 clipping, lr / 4 when validation loss does not improve, best model kept for test. Prints one JSON
 object per epoch and a final JSON summary (the format of ../shared/bench/torch_reference_lm.py,
@@ -36,7 +36,9 @@ def parse_args(argv=None):
     p.add_argument("--bptt", type=int, default=35)
     p.add_argument("--dropout", type=float, default=0.2)
     p.add_argument("--tied", action="store_true")
-    p.add_argument("--ngram", type=int, help="NPLM: words per n-gram (default 4)")
+    p.add_argument("--ngram", type=int, help="NPLM, NGRAM_RNN: words per n-gram (default 4)")
+    p.add_argument("--backprop-steps", "--backprop_steps", type=int,
+                   help="NGRAM_RNN: backpropagate through the last K of its n - 1 steps (default n - 1)")
     p.add_argument("--hidden-act", "--hidden_act", choices=["linear", "tanh"], help="NPLM: hidden activation (default tanh)")
     p.add_argument("--kernel-size", "--kernel_size", type=int, help="GatedCNN(_RNN): convolution width (default 3)")
     p.add_argument("--rnn-layers", "--rnn_layers", type=int, help="GatedCNN_RNN: LSTM layers (default 1)")
@@ -72,7 +74,7 @@ def run(a, emit=print):
                             ngram=a.ngram, hiddenActivation=a.hidden_act, kernelSize=a.kernel_size,
                             rnnLayers=a.rnn_layers, attentionWindow=a.attention_window, charEmsize=a.char_emsize,
                             maxFilterWidth=a.max_filter_width, featureMaps=a.feature_maps,
-                            highwayLayers=a.highway_layers)
+                            highwayLayers=a.highway_layers, backpropSteps=a.backprop_steps)
     model = rt.make_model(config, corpus.words)
     train = rt.batchify(corpus.train, a.batch_size)
     valid, test = rt.batchify(corpus.valid, 10), rt.batchify(corpus.test, 10)

@@ -2,6 +2,7 @@
 same state-dict names, shapes, init distributions and state carried between BPTT windows:
 
   NPLM           Bengio et al. 2003: n - 1 context embeddings -> hidden (linear|tanh) -> decoder
+  NGRAM_RNN      report 004: a tanh RNN reads each n-gram's n - 1 context embeddings from zero -> decoder
   GatedCNN       Dauphin et al. 2017: causal convolutions with gated linear units, residual blocks
   GatedCNN_RNN   the same blocks under an LSTM
   AttentionLSTM  an LSTM whose outputs attend (scaled dot product) over its K previous outputs
@@ -36,6 +37,19 @@ def tie(decoder, encoder, nhid, ninp):
     decoder.weight = encoder.weight
 
 
+def ngram_embeddings(encoder, ngram, input, hidden):
+    """The n-gram models' input: embeddings of the carried rows and the window [n - 2 + L, B, E]
+    (zero rows first where fewer than n - 2 are carried) and the last n - 2 input rows to carry."""
+    bsz = input.size(1)
+    ids = torch.cat([hidden, input], 0)
+    emb = encoder(ids)
+    missing = ngram - 2 - hidden.size(0)
+    if missing > 0:
+        emb = torch.cat([emb.new_zeros(missing, bsz, emb.size(2)), emb], 0)
+    keep = min(ids.size(0), ngram - 2)
+    return emb, ids[ids.size(0) - keep:]
+
+
 class NPLM(nn.Module):
     """Each position's logits from the embeddings of its n - 1 most recent words (the current one
     and the n - 2 before it), concatenated oldest first -> dropout -> hidden (linear or tanh) ->
@@ -55,18 +69,49 @@ class NPLM(nn.Module):
 
     def forward(self, input, hidden):
         seq_len, bsz = input.shape
-        ids = torch.cat([hidden, input], 0)
-        emb = self.encoder(ids)
-        missing = self.ngram - 2 - hidden.size(0)
-        if missing > 0:
-            emb = torch.cat([emb.new_zeros(missing, bsz, self.ninp), emb], 0)
+        emb, carried = ngram_embeddings(self.encoder, self.ngram, input, hidden)
         contexts = torch.cat([emb[j:j + seq_len] for j in range(self.ngram - 1)], 2)
         h = self.hidden(self.drop(contexts))
         if self.activation == "tanh":
             h = torch.tanh(h)
         decoded = self.decoder(self.drop(h)).view(-1, self.ntoken)
-        keep = min(ids.size(0), self.ngram - 2)
-        return F.log_softmax(decoded, dim=1), ids[ids.size(0) - keep:]
+        return F.log_softmax(decoded, dim=1), carried
+
+    def init_hidden(self, bsz):
+        return torch.zeros(0, bsz, dtype=torch.long)
+
+
+class NGramRNN(nn.Module):
+    """Report 004's recurrent n-gram model: each position's n - 1 context words (read as the NPLM
+    reads them) run through a tanh RNN from a zero state, oldest first -> last output -> dropout ->
+    decoder. With backprop_steps K < n - 1 the state entering step n - 1 - K is detached, so the
+    gradient runs through the last K steps only. The hidden state is the NPLM's (input rows)."""
+
+    def __init__(self, ntoken, ninp, nhid, nlayers, ngram, backprop_steps, dropout, tie_weights=False):
+        super().__init__()
+        self.ntoken, self.ninp, self.nhid, self.ngram, self.backprop_steps = ntoken, ninp, nhid, ngram, backprop_steps
+        self.drop = nn.Dropout(dropout)
+        self.encoder = nn.Embedding(ntoken, ninp)
+        self.rnn = nn.RNN(ninp, nhid, nlayers, nonlinearity="tanh", dropout=dropout)
+        self.decoder = nn.Linear(nhid, ntoken)
+        recipe_init(self.encoder, self.decoder)
+        if tie_weights:
+            tie(self.decoder, self.encoder, nhid, ninp)
+
+    def forward(self, input, hidden):
+        seq_len, bsz = input.shape
+        emb, carried = ngram_embeddings(self.encoder, self.ngram, input, hidden)
+        steps = self.ngram - 1
+        x = torch.stack([emb[j:j + seq_len].reshape(seq_len * bsz, self.ninp) for j in range(steps)], 0)
+        x = self.drop(x)  # [n - 1, L * B, E]
+        cut = steps - self.backprop_steps
+        h = None
+        if cut > 0:
+            _, h = self.rnn(x[:cut])
+            h = h.detach()
+        output, _ = self.rnn(x[cut:], h)
+        decoded = self.decoder(self.drop(output[-1]))
+        return F.log_softmax(decoded, dim=1), carried
 
     def init_hidden(self, bsz):
         return torch.zeros(0, bsz, dtype=torch.long)

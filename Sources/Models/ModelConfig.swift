@@ -27,10 +27,13 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var nhead: Int?
     public var dropout: Float
     public var tied: Bool
-    /// NPLM: n, the words of an n-gram (n − 1 context words predict the n-th).
+    /// NPLM, NGRAM_RNN: n, the words of an n-gram (n − 1 context words predict the n-th).
     public var ngram: Int?
     /// NPLM: the hidden layer's activation.
     public var hiddenActivation: HiddenActivation?
+    /// NGRAM_RNN: the last steps (of its n − 1) that backpropagation runs through; fewer than
+    /// n − 1 truncates it.
+    public var backpropSteps: Int?
     /// GatedCNN, GatedCNN_RNN: width of every causal convolution (time steps).
     public var kernelSize: Int?
     /// GatedCNN_RNN: LSTM layers above the convolution blocks (`nlayers` counts the blocks).
@@ -64,7 +67,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         hiddenActivation: HiddenActivation? = nil, kernelSize: Int? = nil, rnnLayers: Int? = nil,
         attentionWindow: Int? = nil, charEmsize: Int? = nil, maxFilterWidth: Int? = nil,
         featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil,
-        blockSize: Int? = nil, bias: Bool? = nil, finalNorm: Bool? = nil
+        blockSize: Int? = nil, bias: Bool? = nil, finalNorm: Bool? = nil,
+        backpropSteps: Int? = nil
     ) {
         self.kind = kind
         self.vocabularySize = vocabularySize
@@ -88,6 +92,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.blockSize = blockSize
         self.bias = bias
         self.finalNorm = finalNorm
+        self.backpropSteps = backpropSteps
     }
 }
 
@@ -95,6 +100,8 @@ extension ModelConfig {
     // The kind-specific values with their defaults (the one place defaults live).
     public var ngramOrder: Int { ngram ?? 4 }
     public var nplmActivation: HiddenActivation { hiddenActivation ?? .tanh }
+    /// NGRAM_RNN: steps backpropagated through (default all n − 1, no truncation).
+    public var gradientSteps: Int { backpropSteps ?? ngramOrder - 1 }
     public var convolutionWidth: Int { kernelSize ?? 3 }
     public var recurrentLayers: Int { rnnLayers ?? 1 }
     public var attentionSpan: Int { attentionWindow ?? 10 }
@@ -225,5 +232,6 @@ extension ModelConfig {
         blockSize = try c.decodeIfPresent(Int.self, forKey: .blockSize)
         bias = try c.decodeIfPresent(Bool.self, forKey: .bias)
         finalNorm = try c.decodeIfPresent(Bool.self, forKey: .finalNorm)
+        backpropSteps = try c.decodeIfPresent(Int.self, forKey: .backpropSteps)
     }
 }

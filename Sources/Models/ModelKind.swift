@@ -17,6 +17,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
     case charCNN = "CharCNN"
     case attentionLSTM = "AttentionLSTM"
     case gpt = "GPT"
+    case ngramRNN = "NGRAM_RNN"
 
     /// The kind's declaration.
     public var spec: ModelKindSpec {
@@ -32,6 +33,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
         case .charCNN: CharCNNModel.spec
         case .attentionLSTM: AttentionLSTMModel.spec
         case .gpt: GPTModel.spec
+        case .ngramRNN: NGramRNNModel.spec
         }
     }
 }
@@ -39,7 +41,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
 /// The configuration fields only some kinds read (nil for the others), with their flags.
 public enum ModelOption: String, CaseIterable, Sendable {
     case nhead, ngram, hiddenActivation, kernelSize, rnnLayers, attentionWindow, charEmsize, maxFilterWidth, featureMaps
-    case highwayLayers, characters, maxWordLength, blockSize, bias, finalNorm
+    case highwayLayers, characters, maxWordLength, blockSize, bias, finalNorm, backpropSteps
 
     /// The flag that sets it (or, for what the data sets, a description).
     public var flag: String {
@@ -59,6 +61,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .blockSize: "--block-size"
         case .bias: "--bias"
         case .finalNorm: "--final-norm"
+        case .backpropSteps: "--backprop-steps"
         }
     }
 
@@ -79,6 +82,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .blockSize: c.blockSize != nil
         case .bias: c.bias != nil
         case .finalNorm: c.finalNorm != nil
+        case .backpropSteps: c.backpropSteps != nil
         }
     }
 
@@ -100,6 +104,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .characters, .maxWordLength: break
         // Only `true` is spelled out: a configuration without the norm encodes as it always did.
         case .finalNorm: c.finalNorm = c.hasFinalNorm ? true : nil
+        case .backpropSteps: c.backpropSteps = c.gradientSteps
         }
     }
 }

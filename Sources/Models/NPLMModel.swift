@@ -31,31 +31,18 @@ public final class NPLMModel: Module, LanguageModel {
         decoder = recipeDecoder(config, inFeatures: h, tiedTo: encoder, generator)
     }
 
-    /// Words of context before the current one that a window needs from the previous window.
-    var carriedRows: Int { config.ngramOrder - 2 }
-
     public func initialState(batchSize: Int) -> RecurrentState { .tokens([]) }
 
     public func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
         -> (features: Tensor, state: RecurrentState)
     {
-        guard case .tokens(let previous) = state, previous.count % batchSize == 0,
-            previous.count / batchSize <= carriedRows
-        else {
-            preconditionFailure("NPLMModel: state \(state) is not the last ≤ \(carriedRows) rows of \(batchSize) token ids")
-        }
-        let ids = previous + input
-        let rows = ids.count / batchSize
-        let missing = carriedRows - previous.count / batchSize
-        var embedded = encoder(ids, shape: [rows, batchSize])  // [rows, batch, E]
-        if missing > 0 {
-            embedded = Tensor.concat([Tensor.zeros([missing, batchSize, config.emsize]), embedded], axis: 0)
-        }
+        let (embedded, next) = ngramEmbeddings(
+            encoder, order: config.ngramOrder, input: input, batchSize: batchSize, state: state, model: "NPLMModel")
         let contexts = embedded.slidingWindows(width: config.ngramOrder - 1)  // [seqLen, batch, (n−1)·E]
         var h = hidden(drop(contexts))
         if config.nplmActivation == .tanh { h = h.tanh() }
         let features = drop(h).reshaped([seqLen * batchSize, config.nhid])
-        return (features, .tokens(Array(ids.suffix(Swift.min(rows, carriedRows) * batchSize))))
+        return (features, next)
     }
 }
 

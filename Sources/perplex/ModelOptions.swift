@@ -34,7 +34,12 @@ struct ModelOptions: ParsableArguments {
         help: "Transformer: a LayerNorm after the last encoder layer (today's recipe, an nn.Transformer, has one).")
     var finalNorm = false
     @Flag(help: "Tie the word embedding and softmax weights.") var tied = false
-    @Option(parsing: .unconditional, help: "NPLM: words per n-gram (n − 1 context words; default 4).") var ngram: Int?
+    @Option(parsing: .unconditional, help: "NPLM, NGRAM_RNN: words per n-gram (n − 1 context words; default 4).")
+    var ngram: Int?
+    @Option(
+        name: [.customLong("backprop-steps"), .customLong("backprop_steps")], parsing: .unconditional,
+        help: "NGRAM_RNN: backpropagate through the last K of its n − 1 steps only (default n − 1: all).")
+    var backpropSteps: Int?
     @Option(
         name: [.customLong("hidden-act"), .customLong("hidden_act")],
         help: "NPLM: hidden activation, linear or tanh (default tanh).")
@@ -82,7 +87,7 @@ struct ModelOptions: ParsableArguments {
             dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct, kernelSize: kernelSize,
             rnnLayers: rnnLayers, attentionWindow: attentionWindow, charEmsize: charEmsize,
             maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers, blockSize: blockSize,
-            bias: bias, finalNorm: finalNorm ? true : nil)
+            bias: bias, finalNorm: finalNorm ? true : nil, backpropSteps: backpropSteps)
     }
 
     /// The validated configuration for a vocabulary of `vocabularySize` words (and, for kinds that

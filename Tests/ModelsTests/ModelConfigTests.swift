@@ -18,10 +18,32 @@ import Testing
         let decoded = try JSONDecoder().decode(ModelConfig.self, from: JSONEncoder().encode(nplm))
         #expect(decoded == nplm)
         #expect(ModelConfig(kind: .lstm, vocabularySize: 10).resolved() == ModelConfig(kind: .lstm, vocabularySize: 10))
+        // NGRAM_RNN: backpropagation through all n − 1 steps unless told otherwise.
+        let rnn = ModelConfig(kind: .ngramRNN, vocabularySize: 10, ngram: 6).resolved()
+        #expect(rnn.ngram == 6 && rnn.backpropSteps == 5 && rnn.hiddenActivation == nil)
+        #expect(try JSONDecoder().decode(ModelConfig.self, from: JSONEncoder().encode(rnn)) == rnn)
+        #expect(ModelConfig(kind: .ngramRNN, vocabularySize: 10, backpropSteps: 1).resolved().backpropSteps == 1)
     }
 
     @Test(arguments: [
-        (ModelConfig(kind: .lstm, vocabularySize: 10, ngram: 3), "--ngram does not apply to LSTM (only to NPLM)"),
+        (ModelConfig(kind: .lstm, vocabularySize: 10, ngram: 3), "--ngram does not apply to LSTM (only to NPLM, NGRAM_RNN)"),
+        (
+            ModelConfig(kind: .nplm, vocabularySize: 10, backpropSteps: 2),
+            "--backprop-steps does not apply to NPLM (only to NGRAM_RNN)"
+        ),
+        (ModelConfig(kind: .ngramRNN, vocabularySize: 10, ngram: 1), "--ngram must be in 2…64, got 1"),
+        (
+            ModelConfig(kind: .ngramRNN, vocabularySize: 10, backpropSteps: 0),
+            "--backprop-steps must be in 1…3 (the context words of a 4-gram), got 0"
+        ),
+        (
+            ModelConfig(kind: .ngramRNN, vocabularySize: 10, ngram: 3, backpropSteps: 3),
+            "--backprop-steps must be in 1…2 (the context words of a 3-gram), got 3"
+        ),
+        (
+            ModelConfig(kind: .ngramRNN, vocabularySize: 10, ngram: 3, backpropSteps: .min),
+            "--backprop-steps must be in 1…2 (the context words of a 3-gram), got \(Int.min)"
+        ),
         (
             ModelConfig(kind: .gru, vocabularySize: 10, attentionWindow: 4),
             "--attention-window does not apply to GRU (only to AttentionLSTM)"

@@ -61,7 +61,7 @@ struct ModelFixture {
         case .transformer, .gpt: return .none
         case .rnnTanh, .rnnRelu, .gru: return .hidden(try part("h"))
         case .lstm, .charCNN: return .lstm(h: try part("h"), c: try part("c"))
-        case .nplm: return .tokens(try part("tokens").scalars.map { Int($0) })
+        case .nplm, .ngramRNN: return .tokens(try part("tokens").scalars.map { Int($0) })
         case .gatedCNN: return .steps(steps)
         case .gatedCNNRNN: return .pair(.steps(steps), .lstm(h: try part("h"), c: try part("c")))
         case .attentionLSTM: return .attention(h: try part("h"), c: try part("c"), memory: try part("memory"))

@@ -10,8 +10,8 @@ import Testing
 @Suite struct ModelFixtureTests {
     /// Relative tolerance (|a − ref| / (1 + |ref|)), the issue's bound.
     static let tolerance: Float = 1e-4
-    /// GPT's bound (issue 22): every logit and gradient within 1e-5 of PyTorch's.
-    static func tolerance(_ kind: ModelKind) -> Float { kind == .gpt ? 1e-5 : tolerance }
+    /// GPT's and NGRAM_RNN's bound (issues 22 and 19): every logit and gradient within 1e-5 of PyTorch's.
+    static func tolerance(_ kind: ModelKind) -> Float { kind == .gpt || kind == .ngramRNN ? 1e-5 : tolerance }
 
     @Test(arguments: ModelFixture.all)
     func matchesPyTorch(_ name: String) throws {

@@ -45,6 +45,11 @@ import Testing
         Case(
             ModelConfig(kind: .nplm, vocabularySize: 8000, emsize: 16, nhid: 128, ngram: 4, hiddenActivation: .linear), 1_166_272),
         Case(ModelConfig(kind: .nplm, vocabularySize: 5000, emsize: 100, nhid: 100, tied: true, ngram: 6), 555_100),
+        // Report 004's recurrent 4-gram model (emsize 16, 128 hidden units).
+        Case(ModelConfig(kind: .ngramRNN, vocabularySize: 8000, emsize: 16, nhid: 128, nlayers: 1, ngram: 4), 1_178_688),
+        Case(ModelConfig(kind: .ngramRNN, vocabularySize: 10000, ngram: 5, backpropSteps: 2), 4_170_800),
+        Case(
+            ModelConfig(kind: .ngramRNN, vocabularySize: 5000, emsize: 64, nhid: 64, nlayers: 1, tied: true, ngram: 3), 333_320),
         Case(ModelConfig(kind: .gatedCNN, vocabularySize: 10000, kernelSize: 3), 4_490_800),
         Case(ModelConfig(kind: .gatedCNN, vocabularySize: 10000, emsize: 100, nhid: 100, nlayers: 10, kernelSize: 3), 2_612_000),
         Case(ModelConfig(kind: .gatedCNN, vocabularySize: 5000, emsize: 64, nhid: 128, nlayers: 3, kernelSize: 5), 1_375_368),
@@ -146,6 +151,7 @@ import Testing
             case .blockSize: config.blockSize = 8
             case .bias: config.bias = true
             case .finalNorm: config.finalNorm = true
+            case .backpropSteps: config.backpropSteps = 1
             }
             #expect(throws: ModelConfigError.self, "\(option.flag) accepted by \(kind.rawValue)") { try config.validate() }
         }

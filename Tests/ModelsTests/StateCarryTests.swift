@@ -9,6 +9,8 @@ import Testing
     static let kinds: [ModelConfig] = [
         ModelConfig(kind: .nplm, vocabularySize: 13, emsize: 4, nhid: 5, ngram: 4),
         ModelConfig(kind: .nplm, vocabularySize: 13, emsize: 4, nhid: 5, ngram: 5, hiddenActivation: .linear),
+        ModelConfig(kind: .ngramRNN, vocabularySize: 13, emsize: 4, nhid: 5, ngram: 4),
+        ModelConfig(kind: .ngramRNN, vocabularySize: 13, emsize: 4, nhid: 5, nlayers: 1, ngram: 5, backpropSteps: 2),
         ModelConfig(kind: .lstm, vocabularySize: 13, emsize: 4, nhid: 5),
         ModelConfig(kind: .gatedCNN, vocabularySize: 13, emsize: 4, nhid: 5, nlayers: 3, kernelSize: 3),
         ModelConfig(kind: .gatedCNNRNN, vocabularySize: 13, emsize: 5, nhid: 5, nlayers: 2, kernelSize: 2, rnnLayers: 2),

@@ -25,6 +25,10 @@ import Testing
     @Test(arguments: [
         (["--model", "CharCNN", "--max-filter-width", "0"], "--max-filter-width must be in 1…64, got 0"),
         (["--model", "NPLM", "--ngram", big], "--ngram must be in 2…64, got \(big)"),
+        (
+            ["--model", "NGRAM_RNN", "--backprop-steps", big],
+            "--backprop-steps must be in 1…3 (the context words of a 4-gram), got \(big)"
+        ),
         (["--model", "GatedCNN", "--kernel-size", big], "--kernel-size must be in 2…256, got \(big)"),
         (["--model", "AttentionLSTM", "--attention-window", big], "--attention-window must be in 1…4096, got \(big)"),
         (["--model", "CharCNN", "--feature-maps", big], "--feature-maps must be in 1…4096, got \(big)"),

@@ -13,6 +13,7 @@ import Testing
     /// Each kind with small sizes and its own flags.
     static let kinds: [(String, [String])] = [
         ("NPLM", ["--emsize", "8", "--nhid", "12", "--ngram", "3", "--hidden-act", "tanh"]),
+        ("NGRAM_RNN", ["--emsize", "8", "--nhid", "12", "--nlayers", "1", "--ngram", "4", "--backprop-steps", "2"]),
         ("GatedCNN", ["--emsize", "8", "--nhid", "8", "--nlayers", "2", "--kernel-size", "3"]),
         ("GatedCNN_RNN", ["--emsize", "8", "--nhid", "8", "--nlayers", "2", "--kernel-size", "2", "--rnn-layers", "2", "--tied"]),
         ("AttentionLSTM", ["--emsize", "8", "--nhid", "8", "--nlayers", "1", "--attention-window", "4"]),
@@ -74,7 +75,19 @@ import Testing
     @Test(arguments: [
         (["--curriculum-start", "3"], "--curriculum-start and --curriculum-epochs need --curriculum"),
         (["--curriculum", "--curriculum-start", "50", "--bptt", "35"], "--curriculum-start must be in 1…--bptt (35), got 50"),
-        (["--model", "LSTM", "--ngram", "3"], "--ngram does not apply to LSTM (only to NPLM)"),
+        (["--model", "LSTM", "--ngram", "3"], "--ngram does not apply to LSTM (only to NPLM, NGRAM_RNN)"),
+        (["--model", "NGRAM_RNN", "--ngram", "1"], "--ngram must be in 2…64, got 1"),
+        (
+            ["--model", "NGRAM_RNN", "--backprop-steps", "0"],
+            "--backprop-steps must be in 1…3 (the context words of a 4-gram), got 0"
+        ),
+        (
+            ["--model", "NGRAM_RNN", "--ngram", "3", "--backprop-steps", "3"],
+            "--backprop-steps must be in 1…2 (the context words of a 3-gram), got 3"
+        ),
+        (["--model", "NPLM", "--backprop-steps", "2"], "--backprop-steps does not apply to NPLM (only to NGRAM_RNN)"),
+        (["--model", "LSTM", "--backprop-steps", "1"], "--backprop-steps does not apply to LSTM (only to NGRAM_RNN)"),
+        (["--model", "NGRAM_RNN", "--hidden-act", "tanh"], "--hidden-act does not apply to NGRAM_RNN (only to NPLM)"),
         (["--model", "GRU", "--hidden-act", "linear"], "--hidden-act does not apply to GRU (only to NPLM)"),
         (["--model", "NPLM", "--ngram", "1"], "--ngram must be in 2…64, got 1"),
         (["--model", "GatedCNN", "--rnn-layers", "2"], "--rnn-layers does not apply to GatedCNN (only to GatedCNN_RNN)"),

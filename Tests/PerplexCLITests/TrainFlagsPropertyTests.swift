@@ -23,7 +23,8 @@ import Testing
         Flag("epochs"), Flag("batch-size"), Flag("bptt"), Flag("log-interval"), Flag("max-batches"),
         Flag("curriculum-start"), Flag("curriculum-epochs"), Flag("builtin-sentences"),
         Flag("emsize"), Flag("nhid"), Flag("nlayers"), Flag("nhead", model: "Transformer"),
-        Flag("ngram", model: "NPLM"), Flag("kernel-size", model: "GatedCNN"), Flag("rnn-layers", model: "GatedCNN_RNN"),
+        Flag("ngram", model: "NPLM"), Flag("backprop-steps", model: "NGRAM_RNN"), Flag("kernel-size", model: "GatedCNN"),
+        Flag("rnn-layers", model: "GatedCNN_RNN"),
         Flag("attention-window", model: "AttentionLSTM"), Flag("char-emsize", model: "CharCNN"),
         Flag("max-filter-width", model: "CharCNN"), Flag("feature-maps", model: "CharCNN"),
         Flag("highway-layers", model: "CharCNN")

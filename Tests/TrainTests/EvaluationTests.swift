@@ -17,6 +17,7 @@ import Train
         ModelConfig(kind: .gru, vocabularySize: vocabulary, emsize: 6, nhid: 7),
         ModelConfig(kind: .transformer, vocabularySize: vocabulary, emsize: 8, nhid: 12, nlayers: 2, nhead: 2),
         ModelConfig(kind: .nplm, vocabularySize: vocabulary, emsize: 4, nhid: 5, ngram: 4),
+        ModelConfig(kind: .ngramRNN, vocabularySize: vocabulary, emsize: 4, nhid: 5, ngram: 4, backpropSteps: 2),
         ModelConfig(kind: .gatedCNNRNN, vocabularySize: vocabulary, emsize: 5, nhid: 5, nlayers: 2, kernelSize: 2, rnnLayers: 2),
         ModelConfig(kind: .attentionLSTM, vocabularySize: vocabulary, emsize: 4, nhid: 5, attentionWindow: 3),
         ModelConfig(

@@ -26,7 +26,7 @@ public enum ONNXExport {
     public static func isExportable(_ kind: ModelKind) -> Bool {
         switch kind {
         case .rnnTanh, .rnnRelu, .lstm, .gru, .transformer: true
-        case .nplm, .gatedCNN, .gatedCNNRNN, .charCNN, .attentionLSTM, .gpt: false
+        case .nplm, .gatedCNN, .gatedCNNRNN, .charCNN, .attentionLSTM, .gpt, .ngramRNN: false
         }
     }
 
@@ -49,7 +49,7 @@ public enum ONNXExport {
         case .lstm: graph.recurrent(.lstm)
         case .gru: graph.recurrent(.gru)
         case .transformer: graph.transformer()
-        case .nplm, .gatedCNN, .gatedCNNRNN, .charCNN, .attentionLSTM, .gpt:
+        case .nplm, .gatedCNN, .gatedCNNRNN, .charCNN, .attentionLSTM, .gpt, .ngramRNN:
             throw ONNXExportError(description: problem(kind) ?? "")
         }
         var onnx = ONNXModel(graph: graph.graph)
