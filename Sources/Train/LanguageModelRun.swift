@@ -200,7 +200,8 @@ public struct LanguageModelRun {
         var trainerState: () -> [(name: String, tensor: Tensor)] = { [] }
         let saveLast: (any LanguageModel, TrainingProgress) throws -> Void = { model, progress in
             var progress = progress
-            progress.random = RandomGenerator.global.state
+            // The trainer's own record wins: the iteration loop saves the state from before its closing estimate.
+            if progress.random == nil { progress.random = RandomGenerator.global.state }
             try Checkpoint.save(
                 model, vocabulary: vocabulary, extra: progress.metadata, state: trainerState(), to: lastURL)
             last = progress
@@ -210,8 +211,11 @@ public struct LanguageModelRun {
             guard world.size == 1 else {
                 throw TrainError(description: "--max-iters training runs in one process (no mpirun)")
             }
-            let iterating = try IterationTrainer(model: lm, corpus: corpus, options: training, start: start, onBest: saveBest)
+            let iterating = try IterationTrainer(
+                model: lm, corpus: corpus, options: training, start: start, optimizerState: optimizerState, best: best,
+                onBest: saveBest)
             iterating.onLast = saveLast
+            trainerState = { [unowned iterating] in iterating.optimizerState() }
             trainer = iterating
         } else {
             let epochs = try Trainer(
@@ -415,7 +419,11 @@ public struct LanguageModelRun {
             }
         }
         if let progress {
-            let position = progress.batch.map { "batch \($0) of epoch \(progress.epoch + 1)" } ?? "epoch \(progress.epoch)"
+            let position =
+                progress.iteration.map { "iteration \($0)" } ?? progress.batch.map {
+                    "batch \($0) of epoch \(progress.epoch + 1)"
+                }
+                ?? "epoch \(progress.epoch)"
             let loss = progress.bestValidLoss.map { String(format: ", best valid loss %.2f", $0) } ?? ""
             say(String(format: "resuming %@ after %@: lr %.4g%@", path, position, progress.lr, loss))
         } else {

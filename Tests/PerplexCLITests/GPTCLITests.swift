@@ -77,6 +77,34 @@ import Testing
         #expect(corrupt.stderr.split(separator: "\n").count == 1, "\(corrupt.stderr)")
     }
 
+    /// nanoGPT's loop resumed from its last state (AdamW's moments, the generator as the loop
+    /// stopped) goes on exactly: 20 iterations straight, and 10 then resumed to 20, end alike.
+    @Test func anIterationRunResumedGoesOnAsTheUninterruptedOne() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("input.txt").path
+        try Data(Self.text.utf8).write(to: URL(fileURLWithPath: input))
+        let train = [
+            "train", "--model", "GPT", "--tokenizer", "char", "--data", input, "--block-size", "8", "--batch-size", "4",
+            "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--dropout", "0.1", "--eval-interval", "5", "--eval-iters",
+            "2", "--lr-decay-iters", "20", "--warmup-iters", "2"
+        ]
+        for arguments in [
+            ["--max-iters", "20", "--save", "straight"], ["--max-iters", "10", "--save", "resumed"],
+            ["--max-iters", "20", "--save", "resumed", "--resume", "resumed"]
+        ] {
+            let result = try CLI.run(train + arguments, in: dir)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        for file in ["last", "model"] {
+            let straight = try RecipeCLITests.tensors(dir.appendingPathComponent("straight/\(file).safetensors"))
+            let resumed = try RecipeCLITests.tensors(dir.appendingPathComponent("resumed/\(file).safetensors"))
+            #expect(straight.keys.sorted() == resumed.keys.sorted())
+            #expect(file == "model" || straight.keys.contains { $0.hasSuffix(".exp_avg_sq") }, "no AdamW moments saved")
+            for (name, values) in straight { #expect(values == resumed[name], "\(file): \(name)") }
+        }
+    }
+
     /// The number after `label` in `line` ("test loss  4.03" → 4.03).
     static func number(after label: String, in line: String) -> Double? {
         guard let range = line.range(of: label + " ") else { return nil }

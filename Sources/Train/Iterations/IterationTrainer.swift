@@ -26,12 +26,16 @@ public final class IterationTrainer {
     let onBest: ((any LanguageModel, TrainingProgress) throws -> Void)?
     /// Called with the model and where training stands when it stops (to write last.safetensors).
     public var onLast: ((any LanguageModel, TrainingProgress) throws -> Void)?
+    /// A resumed run's AdamW moments (`optimizerState()`'s tensors) and best weights so far.
+    let optimizerStart: [String: Tensor]
+    let bestStart: [String: Tensor]?
+    private var optimizer: OptimizerGroups?
 
     /// `options.iterations` must be set; `start` goes on from a checkpoint's iteration.
     public init(
         model: any LanguageModel, corpus: Corpus, options: TrainOptions, start: TrainingProgress? = nil,
-        generator: RandomGenerator = .global, reporter: TrainingReporter? = nil,
-        onBest: ((any LanguageModel, TrainingProgress) throws -> Void)? = nil
+        optimizerState: [String: Tensor] = [:], best: [String: Tensor]? = nil, generator: RandomGenerator = .global,
+        reporter: TrainingReporter? = nil, onBest: ((any LanguageModel, TrainingProgress) throws -> Void)? = nil
     ) throws(TrainError) {
         guard let iterations = options.iterations else {
             throw TrainError(description: "IterationTrainer needs TrainOptions.iterations (nanoGPT's options)")
@@ -51,6 +55,20 @@ public final class IterationTrainer {
         valid = try windows(corpus.valid, "validation")
         (self.model, self.options, self.iterations, self.blockSize) = (model, options, iterations, blockSize)
         (self.start, self.generator, self.reporter, self.onBest) = (start, generator, reporter, onBest)
+        (optimizerStart, bestStart) = (optimizerState, best)
+    }
+
+    /// The names of the optimizer's parameters, in its order (its groups').
+    func parameterNames(_ optimizer: any Optimizer) -> [String] {
+        let names = Dictionary(
+            model.namedParameters().map { (ObjectIdentifier($0.1), $0.0) }, uniquingKeysWith: { first, _ in first })
+        return optimizer.parameters.map { names[ObjectIdentifier($0)] ?? "?" }
+    }
+
+    /// AdamW's moments as named tensors for last.safetensors (none before `run()`).
+    public func optimizerState() -> [(name: String, tensor: Tensor)] {
+        guard let optimizer else { return [] }
+        return OptimizerState.save(optimizer, names: parameterNames(optimizer)).tensors
     }
 
     /// Trains until iteration `maxIters` is done (or Ctrl-C, or divergence). The summary's
@@ -59,10 +77,16 @@ public final class IterationTrainer {
         let it = iterations
         let optimizer = OptimizerGroups.adamW(
             model.trainableParameters(), lr: it.learningRate, betas: (it.beta1, it.beta2), weightDecay: it.weightDecay)
+        self.optimizer = optimizer
+        if let steps = start?.optimizerSteps, steps > 0,
+            let problem = OptimizerState.restore(optimizer, names: parameterNames(optimizer), steps: steps, from: optimizerStart)
+        {
+            throw TrainError(description: "--resume: \(problem)")
+        }
         var summary = Trainer.Summary(
             bestValidLoss: start?.bestValidLoss ?? .infinity, epochsRun: 0, interrupted: false, diverged: nil,
             trainTokensPerSecond: 0)
-        var bestState: [String: Tensor] = [:]
+        var bestState = bestStart ?? [:]
         var iteration = start?.iteration ?? 0
         var lastEstimate: Int?
         /// nanoGPT's estimate at `iteration`; the best val loss's weights kept and saved.
@@ -78,7 +102,9 @@ public final class IterationTrainer {
         }
         let tokensPerIteration = blockSize * options.batchSize * it.gradientAccumulationSteps
         var (trainTokens, trainSeconds) = (0, 0.0)
-        var batch = train.batch(generator)
+        // Each micro-step draws its batch as it starts (not ahead, as nanoGPT's loop prefetches),
+        // so the generator's state where training stops is where a resumed run goes on.
+        var stopState = generator.state
         model.train()
         while iteration <= it.maxIters {
             let lr = it.learningRate(at: iteration)
@@ -87,10 +113,9 @@ public final class IterationTrainer {
             let started = Date()
             var value = 0.0
             for _ in 0..<it.gradientAccumulationSteps {
-                let loss = self.loss(batch)
+                let loss = self.loss(train.batch(generator))
                 value = Double(loss.item)
                 (loss * (1 / Float(it.gradientAccumulationSteps))).backward()
-                batch = train.batch(generator)
             }
             guard value.isFinite else {
                 summary.diverged = "the training loss became \(value) at iteration \(iteration); lower --learning-rate"
@@ -108,6 +133,7 @@ public final class IterationTrainer {
             }
             iteration += 1
             summary.epochsRun = iteration
+            stopState = generator.state
             if Interrupt.requested {
                 summary.interrupted = true
                 reporter?.notice("Exiting from training early")
@@ -120,7 +146,8 @@ public final class IterationTrainer {
         }
         let best = summary.bestValidLoss.isFinite ? summary.bestValidLoss : nil
         var last = progress(iteration, lr: optimizer.learningRate, best: best)
-        last.random = generator.state
+        // Before the closing estimate: a resumed run estimates at this iteration first, from here.
+        last.random = stopState
         try onLast?(model, last)
         if !bestState.isEmpty { try model.loadStateDict(bestState) }
         summary.trainTokensPerSecond = trainSeconds > 0 ? Double(trainTokens) / trainSeconds : 0
@@ -153,6 +180,7 @@ public final class IterationTrainer {
     func progress(_ iteration: Int, lr: Float, best: Double?) -> TrainingProgress {
         var progress = TrainingProgress(epoch: 0, lr: lr, bestValidLoss: best)
         progress.iteration = iteration
+        progress.optimizerSteps = optimizer.flatMap { OptimizerState.adams(of: $0)?.first?.steps }
         return progress
     }
 }
