@@ -39,7 +39,7 @@ nplm() {
     perplex sweep --grid hidden-act=linear,tanh --out runs/seeds/nplm-act --data $D/ptb-small \
         --model NPLM --ngram 4 --emsize 16 --nhid 128 --dropout 0 --epochs 4
     perplex sweep --grid nhid=256,512 --out runs/seeds/nplm-nhid --data $D/ptb-small \
-        --model NPLM --ngram 4 --emsize 16 --hidden-act linear --dropout 0 --epochs 4
+        --model NPLM --ngram 4 --emsize 16 --hidden-act linear --dropout 0 --epochs 2
 }
 
 # Report 004 §3.4: sentences from 3 words, nearest neighbours.
@@ -63,6 +63,8 @@ table() {
     perplex train --data $D/ptb-small --model LSTM --nlayers 3 --emsize 100 --nhid 100 --dropout 0 --epochs 4 --save runs/seeds/t-lstm-3x100
     perplex train --data $D/ptb-small --model LSTM --nlayers 3 --emsize 100 --nhid 100 --dropout 0.5 --tied --epochs 4 --save runs/seeds/t-lstm-3x100-d5-tied
     perplex train --data $D/ptb-small --model LSTM --nlayers 5 --emsize 100 --nhid 100 --bptt 10 --dropout 0 --epochs 4 --save runs/seeds/t-lstm-5x100-bptt10
+}
+table250() {
     perplex train --data $D/ptb-small --model LSTM --nlayers 2 --emsize 250 --nhid 250 --lr 5 --tied --dropout 0 --epochs 4 --save runs/seeds/t-lstm-2x250-tied
     perplex train --data $D/ptb-small --model LSTM --nlayers 2 --emsize 250 --nhid 250 --lr 5 --tied --dropout 0.5 --epochs 4 --save runs/seeds/t-lstm-2x250-d5-tied
 }
@@ -89,10 +91,8 @@ tied() {
     perplex train --data $D/ptb-small --tied --epochs 2 --save runs/seeds/tied
 }
 
-# Reports 000 §2e and 001: LSTM vs GRU over epochs, embedding size, bptt, layers.
-epochs() {
-    perplex sweep --grid model=LSTM,GRU --out runs/seeds/epochs --data $D/ptb-small --epochs 6
-}
+# Reports 000 §2e and 001: LSTM vs GRU over embedding size, bptt, layers (epochs: docs/sweeps.md and
+# docs/lm-comparison.md).
 bptt() {
     perplex sweep --grid model=LSTM,GRU bptt=50 --out runs/seeds/bptt --data $D/ptb-small --epochs 2
 }
@@ -111,6 +111,6 @@ exercises() {
 }
 
 WANTED=("$@")
-for s in profile counts nplm nplm_analysis table vectors classify tied epochs bptt emsize layers exercises; do
+for s in profile counts exercises nplm nplm_analysis table vectors classify tied bptt table250 emsize layers; do
     step $s
 done
