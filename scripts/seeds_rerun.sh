@@ -49,8 +49,13 @@ nplm_analysis() {
         perplex generate --checkpoint $run --words 10 --temperature 0.8 --prompt "$prompt"
         echo
     done
+    # Neighbours among the 1,000 most frequent training words, as the document searched them.
+    perplex export-vectors --checkpoint $run --output runs/seeds/nplm-tanh.vec
+    perplex ngrams --text $D/ptb-small/train.txt --n 1 --top 1000 | awk 'NR > 2 {print $2}' >runs/seeds/top1000.txt
+    awk 'NR == FNR {keep[$1] = 1; next} FNR > 1 && ($1 in keep)' runs/seeds/top1000.txt runs/seeds/nplm-tanh.vec >runs/seeds/top1000.body
+    { echo "$(wc -l <runs/seeds/top1000.body) 16"; cat runs/seeds/top1000.body; } >runs/seeds/nplm-tanh-top1000.vec
     for word in days financial chairman bonds into; do
-        perplex neighbours --checkpoint $run --word $word --k 4
+        perplex neighbours --vectors runs/seeds/nplm-tanh-top1000.vec --word $word --k 4
     done
 }
 
