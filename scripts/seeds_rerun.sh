@@ -83,6 +83,7 @@ vectors() {
     for word in unwilling reluctant inclined acknowledge conceded agrees; do
         perplex neighbours --checkpoint runs/seeds/t-lstm-3x100 --word $word --k 5
     done
+    perplex neighbours --vectors runs/seeds/ptb.vec --word reluctant --k 5
 }
 
 # Report 002 §5a–b: the 5-filter width-3 CNN and the 50-unit LSTM sentence classifiers.
@@ -108,6 +109,13 @@ layers() {  # 10 layers against the 2 of `profile` (the same flags otherwise), o
     perplex train --data $D/ptb-small --nlayers 10 --epochs 1 --save runs/seeds/layers-10
 }
 
+# Report 002 §6.3: the §6.1 table's runs, their curves and configs on one page.
+report() {
+    perplex report runs/seeds/t-gru-1x50 runs/seeds/t-lstm-1x50 runs/seeds/t-lstm-3x50 runs/seeds/t-lstm-3x50x100 \
+        runs/seeds/t-lstm-3x100 runs/seeds/t-lstm-3x100-d5-tied runs/seeds/t-lstm-5x100-bptt10 \
+        runs/seeds/t-lstm-2x250-tied runs/seeds/t-lstm-2x250-d5-tied --out runs/seeds/table.html --log-y
+}
+
 # Reports 000, 002, 003: the worked examples (convolution, batch norm, dropout2d).
 exercises() {
     perplex exercise conv
@@ -115,7 +123,27 @@ exercises() {
     perplex exercise dropout2d
 }
 
+# Features being built on other branches (docs/seeds.md marks their rows pending): these steps fail
+# with an unknown-flag error until those branches are merged.
+context() {  # report 002 §6.5; the baseline is docs/lm-comparison.md's seed-1111 LSTM (6 epochs)
+    perplex train --data $D/ptb-small --model LSTM --context previous-sentence --epochs 6 --save runs/seeds/context
+}
+exclude() {  # report 004 problem 3
+    perplex train --data $D/ptb-small --model NPLM --ngram 4 --emsize 16 --nhid 128 --hidden-act linear --dropout 0 \
+        --exclude-frequent 10:2,5:2,2:2 --epochs 10 --save runs/seeds/nplm-exclude
+}
+embed2d() {  # report 004 §3.5
+    perplex train --data $D/ptb-small --model NPLM --ngram 4 --emsize 2 --nhid 128 --hidden-act linear --dropout 0 --epochs 4 --save runs/seeds/nplm-2d
+    perplex embed-plot --checkpoint runs/seeds/nplm-2d --words 100 --rank-by $D/ptb-small/train.txt --out runs/seeds/nplm-2d-100.svg
+    perplex embed-plot --checkpoint runs/seeds/nplm-2d --words 500 --rank-by $D/ptb-small/train.txt --out runs/seeds/nplm-2d-500.svg
+}
+ngram_rnn() {  # report 004 §3.6
+    perplex train --data $D/ptb-small --model NGRAM_RNN --ngram 4 --emsize 16 --nhid 128 --dropout 0 --epochs 4 --save runs/seeds/ngram-rnn
+    perplex sweep --grid emsize=16,32,64,128 --out runs/seeds/ngram-rnn-emsize --data $D/ptb-small --model NGRAM_RNN --ngram 4 --nhid 128 --dropout 0 --epochs 4
+    perplex train --data $D/ptb-small --model NGRAM_RNN --ngram 4 --emsize 16 --nhid 128 --dropout 0 --backprop-steps 1 --epochs 4 --save runs/seeds/ngram-rnn-trunc
+}
+
 WANTED=("$@")
-for s in profile counts exercises nplm nplm_analysis table vectors classify tied bptt table250 layers emsize; do
+for s in profile counts exercises nplm nplm_analysis table vectors classify tied bptt table250 report layers emsize context exclude embed2d ngram_rnn; do
     step $s
 done
