@@ -92,9 +92,10 @@ classify() {
     perplex classify train --train $D/classification/TREC.train.all --test $D/classification/TREC.test.all --model lstm --nhid 50 --epochs 10
 }
 
-# Report 000 §2d: tied weights (untied: docs/sweeps.md's LSTM emsize 200 row).
+# Report 000 §2d: tied weights against the same run untied.
 tied() {
     perplex train --data $D/ptb-small --tied --epochs 2 --save runs/seeds/tied
+    perplex train --data $D/ptb-small --epochs 2 --save runs/seeds/untied
 }
 
 # Reports 000 §2e and 001: LSTM vs GRU over embedding size, bptt, layers (epochs: docs/sweeps.md and
