@@ -12,7 +12,7 @@ struct Perplex: ParsableCommand {
             TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ConvertCommand.self, ClassifyCommand.self,
             ExportVectorsCommand.self, TrainVectorsCommand.self, NeighboursCommand.self, EmbedPlotCommand.self,
             WordSimCommand.self, NGramsCommand.self, ParamsCommand.self, SweepCommand.self, ReportCommand.self,
-            TokenizerCommand.self, ExportONNXCommand.self, Demo.self, Bench.self
+            TokenizerCommand.self, ExportONNXCommand.self, ExerciseCommand.self, Demo.self, Bench.self
         ])
 
     static func main() {
