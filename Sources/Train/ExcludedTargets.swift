@@ -15,7 +15,8 @@ struct ExcludedTargets {
     init(_ curriculum: FrequentTargetCurriculum, corpus: Corpus) throws(TrainError) {
         if let problem = curriculum.problem { throw TrainError(description: problem) }
         let vocabularySize = corpus.vocabulary.count
-        let distinct = FrequentTargetCurriculum.mostFrequentWords(vocabularySize, in: corpus.train, vocabularySize: vocabularySize)
+        let distinct = FrequentTargetCurriculum.mostFrequentWords(
+            vocabularySize, in: corpus.train, vocabularySize: vocabularySize)
         if let problem = curriculum.problem(trainingWords: distinct.count) { throw TrainError(description: problem) }
         let ranking = Array(distinct.prefix(curriculum.stages.first?.mostFrequent ?? 0))
         (self.curriculum, self.ranking, self.vocabularySize) = (curriculum, ranking, vocabularySize)

@@ -119,7 +119,8 @@ struct TrainCommand: ParsableCommand {
         if curriculum {
             options.curriculum = Curriculum(start: curriculumStart ?? Swift.min(5, bptt), epochs: curriculumEpochs ?? 1)
         }
-        options.excludeFrequent = try excludeFrequent.map { text throws(TrainError) in try FrequentTargetCurriculum(parsing: text) }
+        options.excludeFrequent = try excludeFrequent.map { text throws(TrainError) in try FrequentTargetCurriculum(parsing: text)
+        }
         return options
     }
 

@@ -30,10 +30,22 @@ import Testing
     }
 
     @Test(arguments: [
-        (["--exclude-frequent", "10"], "--exclude-frequent 10: give K:EPOCHS stages separated by commas, K shrinking (e.g. 10:2,5:2,2:2)"),
-        (["--exclude-frequent", "10:2;5:2"], "--exclude-frequent 10:2;5:2: give K:EPOCHS stages separated by commas, K shrinking (e.g. 10:2,5:2,2:2)"),
-        (["--exclude-frequent", "10:0"], "--exclude-frequent 10:0: stage 1 (10:0) lasts no epoch; a stage's epochs must be at least 1"),
-        (["--exclude-frequent", "2:1,5:1"], "--exclude-frequent 2:1,5:1: stage 2 (5:1): K must shrink from stage to stage (2, then fewer)"),
+        (
+            ["--exclude-frequent", "10"],
+            "--exclude-frequent 10: give K:EPOCHS stages separated by commas, K shrinking (e.g. 10:2,5:2,2:2)"
+        ),
+        (
+            ["--exclude-frequent", "10:2;5:2"],
+            "--exclude-frequent 10:2;5:2: give K:EPOCHS stages separated by commas, K shrinking (e.g. 10:2,5:2,2:2)"
+        ),
+        (
+            ["--exclude-frequent", "10:0"],
+            "--exclude-frequent 10:0: stage 1 (10:0) lasts no epoch; a stage's epochs must be at least 1"
+        ),
+        (
+            ["--exclude-frequent", "2:1,5:1"],
+            "--exclude-frequent 2:1,5:1: stage 2 (5:1): K must shrink from stage to stage (2, then fewer)"
+        ),
         (["--exclude-frequent", "0:1"], "--exclude-frequent 0:1: stage 1 (0:1) excludes no word; K must be at least 1"),
         (
             ["--exclude-frequent", "100000:1"],

@@ -11,7 +11,8 @@ import Train
 @Suite(.serialized) struct ExcludedTargetTrainingTests {
     /// A text where a few words are far more frequent than the rest.
     static func corpus() -> Corpus {
-        let common = ["the", "of", "a"], rare = ["cat", "sees", "dog", "likes", "big", "small", "house", "tree", "old", "red"]
+        let common = ["the", "of", "a"]
+        let rare = ["cat", "sees", "dog", "likes", "big", "small", "house", "tree", "old", "red"]
         let lines = (0..<90).map { i in
             (0..<7).map { j in j % 2 == 0 ? common[(i + j) % 3] : rare[(i * 3 + j * 5 + i / 7) % rare.count] }
                 .joined(separator: " ")
@@ -115,8 +116,12 @@ import Train
         let first = Stages()
         _ = try Self.run(epochs: 2, exclude: "3:1,1:2", save: save, reporter: first)
         #expect(first.excluded.map(\.epoch) == [1, 2] && first.excluded.map(\.k) == [3, 1])
-        #expect(first.notices.contains { $0.hasPrefix("stage 1 of 2, epoch 1: training leaves out targets among the 3 most frequent words (the a of)") })
-        #expect(first.notices.contains { $0.hasPrefix("--exclude-frequent 3:1,1:2 takes 3 epochs, --epochs 2 ends in its stage 2") })
+        #expect(
+            first.notices.contains {
+                $0.hasPrefix("stage 1 of 2, epoch 1: training leaves out targets among the 3 most frequent words (the a of)")
+            })
+        #expect(
+            first.notices.contains { $0.hasPrefix("--exclude-frequent 3:1,1:2 takes 3 epochs, --epochs 2 ends in its stage 2") })
 
         let second = Stages()
         let resumed = try Self.run(epochs: 4, exclude: nil, save: save, resume: save, reporter: second)
