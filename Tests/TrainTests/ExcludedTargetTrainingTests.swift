@@ -46,10 +46,18 @@ import Train
         (options.epochs, options.batchSize, options.bptt, options.maxBatches) = (1, Self.batchSize, Self.bptt, 1)
         (options.lr, options.clip) = (Self.lr, 1e6)
         options.excludeFrequent = try FrequentTargetCurriculum(parsing: "3:1")
+        // One set of weights for the three models (other suites draw from the global generator meanwhile).
         let trained = try Self.model(kind, corpus)
+        let initial = Dictionary(
+            uniqueKeysWithValues: trained.stateDict().map { ($0.0, Tensor(shape: $0.1.shape, $0.1.scalars)) })
+        func copy() throws -> any LanguageModel {
+            let model = try Self.model(kind, corpus)
+            try model.loadStateDict(initial)
+            return model
+        }
         _ = try Trainer(model: trained, corpus: corpus, options: options).run()
 
-        let byHand = try Self.model(kind, corpus)
+        let byHand = try copy()
         byHand.train()
         let (input, target, seqLen) = BatchedStream(corpus.train, batchSize: Self.batchSize).batch(at: 0, bptt: Self.bptt)
         let frequent = FrequentTargetCurriculum.mostFrequentWords(3, in: corpus.train, vocabularySize: corpus.vocabulary.count)
@@ -66,7 +74,7 @@ import Train
             Kernels.axpy(-Self.lr, g.pointer, p.pointer, p.count)
         }
 
-        let unmasked = try Self.model(kind, corpus)
+        let unmasked = try copy()
         options.excludeFrequent = nil
         _ = try Trainer(model: unmasked, corpus: corpus, options: options).run()
 
