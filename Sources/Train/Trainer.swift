@@ -19,8 +19,7 @@ import Text
 /// With `options.excludeFrequent` the loss of an epoch in one of its stages leaves out the targets
 /// among that stage's most frequent training words (ignored targets: the windows, the carried
 /// state and the inputs stay as they are) and is the mean over the targets that count, over every
-/// rank's columns; a batch with none to count takes no step. Validation scores every target, so
-/// its loss may rise during the stages: SGD's rate is not divided in them.
+/// rank's columns; a batch with none to count takes no step. Validation scores every target.
 public final class Trainer {
     public struct Summary: Sendable {
         public var bestValidLoss: Double
@@ -256,19 +255,12 @@ public final class Trainer {
             reporter?.epochEnd(
                 epoch: epoch, seconds: seconds, trainLoss: epochLoss / Double(batchesRun), validLoss: validLoss,
                 validAccuracy: validation.accuracy, lr: lr, tokensPerSecond: Double(tokens) / seconds)
-            let improved = plateau.step(validationLoss: Float(validLoss), optimizer)
-            if improved {
+            if plateau.step(validationLoss: Float(validLoss), optimizer) {
                 summary.bestValidLoss = validLoss
                 bestState = Dictionary(uniqueKeysWithValues: model.stateDict())
                 if communicator.isRoot {
                     try onBest?(model, progress(epoch: epoch, bestValidLoss: validLoss))
                 }
-            } else if excluded != nil && choice.annealsOnPlateau {
-                // Validation scores the targets this stage leaves out, so its loss may rise while
-                // training goes well; dividing the rate there froze the model before the stages ended.
-                optimizer.learningRate = lr
-                reporter?.notice(
-                    String(format: "validation loss did not improve: lr kept at %.4g during --exclude-frequent's stages", lr))
             } else if choice.annealsOnPlateau {
                 reporter?.notice(String(format: "validation loss did not improve: lr %.4g → %.4g", lr, optimizer.learningRate))
             } else {

@@ -158,21 +158,6 @@ import Train
         }
     }
 
-    /// Training on one word alone makes validation (every word) worse each epoch; SGD's rate is
-    /// held during the stages and divided again after them.
-    @Test func theLearningRateIsHeldDuringTheStages() throws {
-        let save = FileManager.default.temporaryDirectory.appendingPathComponent("perplex-exclude-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: save) }
-        let words = Set(Self.corpus().train).count
-        let stages = Stages()
-        _ = try Self.run(epochs: 3, exclude: "\(words - 1):3", save: save, reporter: stages)
-        #expect(
-            stages.notices.filter { $0 == "validation loss did not improve: lr kept at 1 during --exclude-frequent's stages" }
-                .count == 2, "\(stages.notices)")
-        let metrics = try String(contentsOfFile: save + "/metrics.jsonl", encoding: .utf8)
-        #expect(!metrics.contains("\"lr\":0.25"), "\(metrics)")
-    }
-
     @Test func aKThatLeavesNothingToPredictIsRefused() throws {
         let save = FileManager.default.temporaryDirectory.appendingPathComponent("perplex-exclude-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: save) }
