@@ -158,6 +158,18 @@ import Train
         }
     }
 
+    /// Training on one word alone makes validation (every word) worse; the recipe's schedule
+    /// divides SGD's rate then, stages or not (holding it during the stages ended 8 epochs of
+    /// ptb-small 64 % worse, docs/models.md).
+    @Test func theRecipesScheduleRunsThroughTheStages() throws {
+        let save = FileManager.default.temporaryDirectory.appendingPathComponent("perplex-exclude-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: save) }
+        let words = Set(Self.corpus().train).count
+        let stages = Stages()
+        _ = try Self.run(epochs: 2, exclude: "\(words - 1):2", save: save, reporter: stages)
+        #expect(stages.notices.contains("validation loss did not improve: lr 1 → 0.25"), "\(stages.notices)")
+    }
+
     @Test func aKThatLeavesNothingToPredictIsRefused() throws {
         let save = FileManager.default.temporaryDirectory.appendingPathComponent("perplex-exclude-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: save) }
