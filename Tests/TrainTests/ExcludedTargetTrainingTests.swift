@@ -160,7 +160,7 @@ import Train
 
     /// Training on one word alone makes validation (every word) worse; the recipe's schedule
     /// divides SGD's rate then, stages or not (holding it during the stages ended 8 epochs of
-    /// ptb-small 64 % worse, docs/models.md).
+    /// ptb-small 63 % worse, docs/models.md).
     @Test func theRecipesScheduleRunsThroughTheStages() throws {
         let save = FileManager.default.temporaryDirectory.appendingPathComponent("perplex-exclude-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: save) }
