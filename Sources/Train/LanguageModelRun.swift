@@ -172,9 +172,11 @@ public struct LanguageModelRun {
                 if cut > 0 { say("\(cut) words longer than \(kept) characters are spelled by their first \(kept)") }
             }
         }
+        // The training options as this run goes on with them: a resumed run keeps its frequent-target curriculum.
+        let options = try training(resuming: start, say: say)
         let record = RunConfig(
             data: dataName, builtinSentences: builtinSentences, resume: resume, ranks: world.size,
-            model: lm.config, training: training, parameters: lm.parameterCount)
+            model: lm.config, training: options, parameters: lm.parameterCount)
         do { try world.checkAgreement(record.settings(corpus: corpus)) } catch { throw TrainError(description: "\(error)") }
         // Identical weights everywhere; then each rank its own dropout stream, which a resumed run
         // takes up where the saved one stopped (rank 0's is in the checkpoint).
@@ -212,14 +214,14 @@ public struct LanguageModelRun {
                 throw TrainError(description: "--max-iters training runs in one process (no mpirun)")
             }
             let iterating = try IterationTrainer(
-                model: lm, corpus: corpus, options: training, start: start, optimizerState: optimizerState, best: best,
+                model: lm, corpus: corpus, options: options, start: start, optimizerState: optimizerState, best: best,
                 onBest: saveBest)
             iterating.onLast = saveLast
             trainerState = { [unowned iterating] in iterating.optimizerState() }
             trainer = iterating
         } else {
             let epochs = try Trainer(
-                model: lm, corpus: corpus, options: training, communicator: world, start: start, best: best,
+                model: lm, corpus: corpus, options: options, communicator: world, start: start, best: best,
                 optimizerState: optimizerState, profile: stages, onBest: saveBest)
             epochs.onLast = saveLast
             trainerState = { [unowned epochs] in epochs.optimizerState() }
@@ -308,6 +310,29 @@ public struct LanguageModelRun {
             say("The model is also exported in ONNX format at \(url.standardizedFileURL.resolvingSymlinksInPath().path).")
         }
         return Result(model: lm, corpus: corpus, summary: summary, test: test, floor: floor, folder: folder, profile: stages)
+    }
+
+    /// `training` with the frequent-target curriculum a resumed run recorded (`start`): adopted when
+    /// none is given, refused when another is; the stages' length beside `--epochs` said.
+    func training(resuming start: TrainingProgress?, say: (String) -> Void) throws(TrainError) -> TrainOptions {
+        var options = training
+        if let start, start.excludeFrequent != options.excludeFrequent {
+            let was = start.excludeFrequent.map { "with --exclude-frequent \($0)" } ?? "without --exclude-frequent"
+            guard let recorded = start.excludeFrequent, options.excludeFrequent == nil else {
+                throw TrainError(
+                    description:
+                        "--resume \(resume ?? ""): the run trained \(was), this one would go on with --exclude-frequent \(options.excludeFrequent?.description ?? ""); drop --exclude-frequent to go on as it was"
+                )
+            }
+            options.excludeFrequent = recorded
+            say("resuming \(was), in the stage of epoch \(start.epoch + 1)")
+        }
+        if let curriculum = options.excludeFrequent, curriculum.epochs > options.epochs {
+            say(
+                "--exclude-frequent \(curriculum) takes \(curriculum.epochs) epochs, --epochs \(options.epochs) ends in its stage \((curriculum.stage(epoch: options.epochs) ?? 0) + 1) (resume with more --epochs to go on)"
+            )
+        }
+        return options
     }
 
     /// The test evaluation's window: `bptt`, at most a GPT's block size (the window it trained on

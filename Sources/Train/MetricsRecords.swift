@@ -11,16 +11,19 @@ enum MetricsRecord {
         ]
     }
 
-    /// The end of an epoch, after validation.
+    /// The end of an epoch, after validation. `excludedFrequent`: the epoch's K of a frequent-target
+    /// curriculum (its training loss is over the other targets; 0 after the stages), nil without one.
     static func epoch(
         epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
-        tokensPerSecond: Double
+        tokensPerSecond: Double, excludedFrequent: Int? = nil
     ) -> [String: Any] {
-        [
+        var record: [String: Any] = [
             "type": "epoch", "epoch": epoch, "seconds": seconds, "train_loss": trainLoss,
             "valid_loss": validLoss, "valid_ppl": perplexity(validLoss), "valid_accuracy": validAccuracy,
             "lr": Double(lr), "tokens_per_s": tokensPerSecond
         ]
+        if let excludedFrequent { record["excluded_frequent"] = excludedFrequent }
+        return record
     }
 
     /// The test evaluation at the end of a run (`floor`: the corpus' own perplexity, when known).

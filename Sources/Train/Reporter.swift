@@ -9,6 +9,10 @@ public protocol TrainingReporter: AnyObject {
     func epochEnd(
         epoch: Int, seconds: Double, trainLoss: Double, validLoss: Double, validAccuracy: Double, lr: Float,
         tokensPerSecond: Double)
+    /// The start of every epoch of a run with a frequent-target curriculum (`--exclude-frequent`):
+    /// this epoch's loss leaves out the targets among the `mostFrequent` most frequent training
+    /// words (0: every target counts). Told before the epoch's batches; runs without one never hear it.
+    func excludedTargets(epoch: Int, mostFrequent: Int)
     /// A one-line notice (early stop, learning-rate change, NaN loss, what a run is about to do).
     func notice(_ message: String)
     /// The end of a run: the test evaluation, the corpus floor when known, and whether training
@@ -22,6 +26,7 @@ public protocol TrainingReporter: AnyObject {
 }
 
 extension TrainingReporter {
+    public func excludedTargets(epoch: Int, mostFrequent: Int) {}
     public func iteration(_ iteration: Int, loss: Double, milliseconds: Double, lr: Float, tokensPerSecond: Double) {}
     public func estimate(_ iteration: Int, trainLoss: Double, validLoss: Double, lr: Float) {}
     public func batchDone(epoch: Int, batch: Int, batches: Int, tokensPerSecond: Double, secondsLeft: Double) {}
@@ -53,6 +58,10 @@ public final class ReporterGroup: TrainingReporter {
                 epoch: epoch, seconds: seconds, trainLoss: trainLoss, validLoss: validLoss, validAccuracy: validAccuracy,
                 lr: lr, tokensPerSecond: tokensPerSecond)
         }
+    }
+
+    public func excludedTargets(epoch: Int, mostFrequent: Int) {
+        for m in members { m.excludedTargets(epoch: epoch, mostFrequent: mostFrequent) }
     }
 
     public func notice(_ message: String) { for m in members { m.notice(message) } }

@@ -103,8 +103,12 @@ public final class RunRecorder: TrainingReporter {
     let folder: RunFolder
     private(set) var trainPoints: [(x: Double, y: Double)] = []
     private(set) var validPoints: [(x: Double, y: Double)] = []
+    /// The current epoch's K of a frequent-target curriculum (nil without one).
+    private var excludedFrequent: Int?
 
     public init(folder: RunFolder) { self.folder = folder }
+
+    public func excludedTargets(epoch: Int, mostFrequent: Int) { excludedFrequent = mostFrequent }
 
     public func log(epoch: Int, batch: Int, batches: Int, lr: Float, msPerBatch: Double, loss: Double) {
         let x = Double(epoch - 1) + Double(batch) / Double(max(batches, 1))
@@ -121,7 +125,7 @@ public final class RunRecorder: TrainingReporter {
         folder.appendMetrics(
             MetricsRecord.epoch(
                 epoch: epoch, seconds: seconds, trainLoss: trainLoss, validLoss: validLoss, validAccuracy: validAccuracy,
-                lr: lr, tokensPerSecond: tokensPerSecond))
+                lr: lr, tokensPerSecond: tokensPerSecond, excludedFrequent: excludedFrequent))
         let chart = LineChart(
             title: "Perplexity", xLabel: "epoch", yLabel: "perplexity", logY: true,
             series: [.init(name: "train", points: trainPoints), .init(name: "valid", points: validPoints)])

@@ -9,7 +9,8 @@ import Foundation
 /// Tags (`TensorBoardRecorder.scalars(of:)`): a `batch` line's fields under `train/` (`train/loss`,
 /// `train/ppl`, `train/lr`, `train/ms_per_batch`); an `epoch` line's `valid_*` fields under `valid/`
 /// (`valid/loss`, `valid/ppl`, `valid/accuracy`) and the others under `epoch/` (`epoch/train_loss`,
-/// `epoch/lr`, `epoch/tokens_per_s`, `epoch/seconds`); a `test` line's under `test/` (`test/loss`,
+/// `epoch/lr`, `epoch/tokens_per_s`, `epoch/seconds`, and with `--exclude-frequent`
+/// `epoch/excluded_frequent`); a `test` line's under `test/` (`test/loss`,
 /// `test/ppl`, `test/accuracy`, `test/floor_ppl`, `test/bpc`).
 ///
 /// Steps: the global batch index — the optimizer steps taken since the run began, counted over
@@ -23,6 +24,8 @@ public final class TensorBoardRecorder: TrainingReporter {
     /// Steps before each epoch (1-based), filled as epochs are reached.
     private var offsets: [Int: Int] = [:]
     private var lastStep = 0
+    /// The current epoch's K of a frequent-target curriculum (nil without one).
+    private var excludedFrequent: Int?
 
     /// A new event file in `folder`; `batchesInEpoch(e)`: the batches epoch e trains on
     /// (`Trainer.batchCount(epoch:)`), which number the steps.
@@ -93,9 +96,11 @@ public final class TensorBoardRecorder: TrainingReporter {
         record(
             MetricsRecord.epoch(
                 epoch: epoch, seconds: seconds, trainLoss: trainLoss, validLoss: validLoss, validAccuracy: validAccuracy,
-                lr: lr, tokensPerSecond: tokensPerSecond),
+                lr: lr, tokensPerSecond: tokensPerSecond, excludedFrequent: excludedFrequent),
             step: step(epoch: epoch, batch: batchesInEpoch(epoch)))
     }
+
+    public func excludedTargets(epoch: Int, mostFrequent: Int) { excludedFrequent = mostFrequent }
 
     public func notice(_ message: String) {}
 

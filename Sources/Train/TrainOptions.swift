@@ -17,6 +17,9 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     public var evalBatchSize = 10
     /// Short training windows first (nil: every window `bptt` steps, the recipe's).
     public var curriculum: Curriculum?
+    /// Targets among the most frequent training words left out of the loss in the first epochs
+    /// (`--exclude-frequent`; nil: every target counts from the start, the recipe's).
+    public var excludeFrequent: FrequentTargetCurriculum?
     /// nanoGPT's loop instead of the recipe's epochs (`IterationTrainer`): random windows, AdamW,
     /// warm-up and cosine decay, iterations as the unit. Nil: the recipe's epochs of BPTT windows.
     public var iterations: IterationOptions?
@@ -39,8 +42,12 @@ public struct TrainOptions: Codable, Equatable, Sendable {
         {
             return problem
         }
+        if let problem = excludeFrequent?.problem { return problem }
         if let iterations {
             if curriculum != nil { return "--curriculum does not apply to --max-iters training (random windows)" }
+            if excludeFrequent != nil {
+                return "--exclude-frequent does not apply to --max-iters training (its stages are epochs)"
+            }
             return iterations.problem()
         }
         return curriculum?.problem(bptt: bptt)

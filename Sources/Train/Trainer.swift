@@ -15,6 +15,11 @@ import Text
 /// r·batchSize..<(r+1)·batchSize, its gradients averaged with the others' before each update
 /// (so N ranks with batch b take the steps one process takes with batch N·b). Validation splits
 /// the evaluation columns across ranks. Only rank 0 reports and calls `onBest`.
+///
+/// With `options.excludeFrequent` the loss of an epoch in one of its stages leaves out the targets
+/// among that stage's most frequent training words (ignored targets: the windows, the carried
+/// state and the inputs stay as they are) and is the mean over the targets that count, over every
+/// rank's columns; a batch with none to count takes no step. Validation scores every target.
 public final class Trainer {
     public struct Summary: Sendable {
         public var bestValidLoss: Double
@@ -52,6 +57,8 @@ public final class Trainer {
     let optimizerStart: [String: Tensor]
     /// The optimizer of the run in progress (nil before `run()`).
     public private(set) var optimizer: (any Optimizer)?
+    /// `options.excludeFrequent` over the training text (nil without it).
+    let excludedTargets: ExcludedTargets?
 
     /// `start`: the progress of a resumed run: training goes on from its epoch and batch with its
     /// learning rate and best validation loss. `best`: the weights of the best model so far (kept
@@ -93,6 +100,9 @@ public final class Trainer {
                 description:
                     "the validation text has \(corpus.valid.count) tokens, too few for one evaluation batch (need \(2 * options.evalBatchSize))"
             )
+        }
+        excludedTargets = try options.excludeFrequent.map { curriculum throws(TrainError) in
+            try ExcludedTargets(curriculum, corpus: corpus)
         }
         self.reporter = reporter
         self.onBest = onBest
@@ -143,12 +153,21 @@ public final class Trainer {
         epochs: for epoch in (start?.epoch ?? 0) + 1...options.epochs {
             let windows = trainingWindows(rows: train.rows, bptt: options.bptt, epoch: epoch, curriculum: options.curriculum)
             let batches = batchCount(windows: windows.count)
+            let excluded = excludedTargets?.table(epoch: epoch)
+            if let excludedTargets {
+                if let notice = excludedTargets.notice(epoch: epoch, firstOfRun: epoch == (self.start?.epoch ?? 0) + 1) {
+                    reporter?.notice(notice)
+                }
+                reporter?.excludedTargets(epoch: epoch, mostFrequent: excludedTargets.curriculum.mostFrequent(epoch: epoch))
+            }
             model.train()
             let start = Date()
             var state = model.initialState(batchSize: options.batchSize)
             var intervalLoss = 0.0
             var intervalStart = Date()
             var epochLoss = 0.0
+            // Batches whose every target was left out (`--exclude-frequent`): no step, not in the means.
+            var (unscored, intervalUnscored) = (0, 0)
             var tokens = 0
             let skipped = Swift.min(done, batches)
             done = 0
@@ -156,13 +175,15 @@ public final class Trainer {
                 let (input, target, seqLen) = profile.measure(.getBatch) { train.batch(at: window.start, bptt: window.length) }
                 state = state.detached()
                 model.zeroGrad()
+                let scored = scoredTargets(target, excluded: excluded)
                 let loss = profile.measure(.forward) {
                     let (features, next) = model.features(input, seqLen: seqLen, batchSize: options.batchSize, state: state)
                     state = next
                     // The decoder and the loss as one op: the logits never get a buffer of their own.
-                    return Tensor.linearCrossEntropy(
+                    let loss = Tensor.linearCrossEntropy(
                         features, weight: model.decoder.weight, bias: model.decoder.bias,
-                        targets: target)
+                        targets: scored.targets, ignoreIndex: FrequentTargetCurriculum.ignoredTarget)
+                    return scored.factor == 1 ? loss : loss * scored.factor
                 }
                 var value = Double(loss.item)
                 profile.measure(.backward) { loss.backward() }
@@ -179,14 +200,18 @@ public final class Trainer {
                         "the training loss became \(value) at epoch \(epoch), batch \(batch + 1); lower --lr or --clip"
                     break epochs
                 }
-                profile.measure(.optimizer) {
-                    clipGradNorm(optimizer.parameters, maxNorm: options.clip)
-                    optimizer.step()
+                if scored.counts {
+                    profile.measure(.optimizer) {
+                        clipGradNorm(optimizer.parameters, maxNorm: options.clip)
+                        optimizer.step()
+                    }
+                    steps += 1
+                    afterStep?(steps)
+                    intervalLoss += value
+                    epochLoss += value
+                } else {
+                    (unscored, intervalUnscored) = (unscored + 1, intervalUnscored + 1)
                 }
-                steps += 1
-                afterStep?(steps)
-                intervalLoss += value
-                epochLoss += value
                 tokens += seqLen * options.batchSize * ranks
                 let elapsed = Date().timeIntervalSince(start)
                 reporter?.batchDone(
@@ -196,8 +221,8 @@ public final class Trainer {
                     let ms = Date().timeIntervalSince(intervalStart) * 1000 / Double(options.logInterval)
                     reporter?.log(
                         epoch: epoch, batch: batch + 1, batches: batches, lr: optimizer.learningRate,
-                        msPerBatch: ms, loss: intervalLoss / Double(options.logInterval))
-                    intervalLoss = 0
+                        msPerBatch: ms, loss: intervalLoss / Double(Swift.max(1, options.logInterval - intervalUnscored)))
+                    (intervalLoss, intervalUnscored) = (0, 0)
                     intervalStart = Date()
                 }
                 if stop {
@@ -226,7 +251,7 @@ public final class Trainer {
             validTokens += (valid.rows - 1) * valid.batchSize
             summary.epochsRun = epoch
             let lr = optimizer.learningRate
-            let batchesRun = Swift.max(1, Swift.min(batches, windows.count))
+            let batchesRun = Swift.max(1, Swift.min(batches, windows.count) - unscored)
             reporter?.epochEnd(
                 epoch: epoch, seconds: seconds, trainLoss: epochLoss / Double(batchesRun), validLoss: validLoss,
                 validAccuracy: validation.accuracy, lr: lr, tokensPerSecond: Double(tokens) / seconds)
@@ -272,6 +297,7 @@ public final class Trainer {
     func progress(epoch: Int, bestValidLoss: Double?, batch: Int? = nil) -> TrainingProgress {
         var progress = TrainingProgress(
             epoch: epoch, lr: optimizer?.learningRate ?? options.lr, bestValidLoss: bestValidLoss, batch: batch)
+        progress.excludeFrequent = options.excludeFrequent
         if let optimizer, let choice = options.optimizer, choice != .sgd {
             progress.optimizer = choice
             progress.optimizerSteps = (optimizer as? Adam)?.steps

@@ -21,6 +21,9 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
     public var optimizer: TrainOptimizer?
     /// AdamW's step count (its moments travel as the checkpoint's training-state tensors).
     public var optimizerSteps: Int?
+    /// The frequent-target curriculum trained with (`--exclude-frequent`; nil: none), which a
+    /// resumed run goes on with, in the stage of its epoch.
+    public var excludeFrequent: FrequentTargetCurriculum?
 
     public init(epoch: Int, lr: Float, bestValidLoss: Double?, batch: Int? = nil, random: RandomGenerator.State? = nil) {
         (self.epoch, self.lr, self.bestValidLoss) = (epoch, lr, bestValidLoss)

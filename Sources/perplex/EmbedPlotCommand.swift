@@ -10,7 +10,8 @@ import Text
 struct EmbedPlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed-plot",
-        abstract: "Map word vectors to 2-D (t-SNE or PCA) and draw them as a labelled SVG scatter plot.",
+        abstract:
+            "Map word vectors to 2-D (t-SNE or PCA; 2-D vectors as they are) and draw them as a labelled SVG scatter plot.",
         discussion: """
             Words come in the order of the .vec file (fastText lists them most frequent first) or of the \
             checkpoint's vocabulary (first-seen order in the training text); --rank-by TEXT orders them by \
@@ -18,6 +19,9 @@ struct EmbedPlotCommand: ParsableCommand {
             perplexity-calibrated affinities over 3·perplexity neighbours (all pairs when exact), early \
             exaggeration 12 for 250 iterations (momentum 0.5, then 0.8), learning rate n/12 then n in \
             openTSNE's units, steps of at most 5. Exact t-SNE up to 500 words, Barnes-Hut above.
+
+            Vectors that already have 2 dimensions (a model trained with --emsize 2) are drawn at their own \
+            coordinates, with the same labels: no t-SNE or PCA (--method and its settings are ignored).
             """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case tsne, pca }
@@ -28,7 +32,7 @@ struct EmbedPlotCommand: ParsableCommand {
         name: [.customLong("rank-by"), .customLong("rank_by")],
         help: "Order words by their count in this text file (e.g. the training text) before taking --words.")
     var rankBy: String?
-    @Option(help: "tsne or pca.") var method: Method = .tsne
+    @Option(help: "tsne (default) or pca; 2-D vectors are drawn as they are whatever it says.") var method: Method?
     @Option(parsing: .unconditional, help: "t-SNE perplexity (at most (N - 1) / 3).") var perplexity = 30.0
     @Option(parsing: .unconditional, help: "t-SNE iterations in all, the 250 of early exaggeration included.")
     var iterations = 1000
@@ -74,11 +78,22 @@ struct EmbedPlotCommand: ParsableCommand {
         print("| \(name) of dimension \(vectors.dimension)" + (vectors.count < words ? " (fewer than --words \(words))" : ""))
         let xy: [Double]
         let description: String
-        switch method {
-        case .pca: (xy, description) = try runPCA(vectors)
-        case .tsne: (xy, description) = try runTSNE(vectors)
+        let axes: (String, String)
+        if let own = vectors.planeCoordinates {
+            let ignored = method.map { " (--method \($0.rawValue) ignored)" } ?? ""
+            print("| the vectors have 2 dimensions: drawn at their own coordinates, no t-SNE or PCA\(ignored)")
+            (xy, description, axes) = (own, "2-D embedding", ("dimension 1", "dimension 2"))
+        } else {
+            switch method ?? .tsne {
+            case .pca:
+                (xy, description) = try runPCA(vectors)
+                axes = ("component 1", "component 2")
+            case .tsne:
+                (xy, description) = try runTSNE(vectors)
+                axes = ("t-SNE 1", "t-SNE 2")
+            }
         }
-        try writePlot(vectors, xy, description)
+        try writePlot(vectors, xy, description, axes: axes)
         if let coords { try writeCoordinates(vectors, xy, to: coords) }
     }
 
@@ -156,14 +171,14 @@ struct EmbedPlotCommand: ParsableCommand {
         return (result.embedding, String(format: "t-SNE (perplexity %g, KL %.3f)", perplexity, result.cost))
     }
 
-    func writePlot(_ vectors: WordVectors, _ xy: [Double], _ description: String) throws {
+    func writePlot(_ vectors: WordVectors, _ xy: [Double], _ description: String, axes: (x: String, y: String)) throws {
         let points = vectors.words.enumerated().map {
             ScatterPlot.Point(x: xy[2 * $0.offset], y: xy[2 * $0.offset + 1], label: $0.element)
         }
         let sourceName = URL(fileURLWithPath: source.vectors ?? source.checkpoint ?? "").lastPathComponent
         let plot = ScatterPlot(
             title: title ?? "\(description) of \(vectors.count) words from \(sourceName)",
-            xLabel: method == .pca ? "component 1" : "t-SNE 1", yLabel: method == .pca ? "component 2" : "t-SNE 2",
+            xLabel: axes.x, yLabel: axes.y,
             points: points, width: width, height: height, fontSize: fontSize, equalAspect: equalAspect)
         let rendering = plot.render()
         do { try writeAtomically(Data(rendering.svg.utf8), to: URL(fileURLWithPath: out)) } catch {

@@ -90,6 +90,12 @@ struct TrainCommand: ParsableCommand {
         help: "Epochs over which the curriculum's window grows to --bptt (default 1).")
     var curriculumEpochs: Int?
     @Option(
+        name: [.customLong("exclude-frequent"), .customLong("exclude_frequent")],
+        help: ArgumentHelp(
+            "Frequent targets last (report 004): stages K:EPOCHS, K shrinking; each stage's epochs leave out of the loss every position whose target is one of the K most frequent training words, then every position counts (validation and test always score all). Not --curriculum, which grows the BPTT window.",
+            valueName: "K:E,…"))
+    var excludeFrequent: String?
+    @Option(
         name: [.customLong("builtin-sentences"), .customLong("builtin_sentences")], parsing: .unconditional,
         help: "Training sentences of the built-in corpus (valid and test get a tenth each).")
     var builtinSentences = 6000
@@ -103,7 +109,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("fail-rank-after"), parsing: .unconditional, help: .hidden) var failRankAfter: Int?
 
     /// The training options the flags give.
-    var trainOptions: TrainOptions {
+    func trainOptions() throws(TrainError) -> TrainOptions {
         var options = TrainOptions()
         (options.lr, options.clip, options.epochs, options.batchSize) = (lr ?? 20, clip, epochs, batchSize)
         (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval ?? 200, dryRun)
@@ -112,6 +118,8 @@ struct TrainCommand: ParsableCommand {
         options.optimizer = useOptimizer ? .adamW : nil
         if curriculum {
             options.curriculum = Curriculum(start: curriculumStart ?? Swift.min(5, bptt), epochs: curriculumEpochs ?? 1)
+        }
+        options.excludeFrequent = try excludeFrequent.map { text throws(TrainError) in try FrequentTargetCurriculum(parsing: text)
         }
         return options
     }
@@ -124,11 +132,11 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// The run the flags describe.
-    func languageModelRun() throws(ModelConfigError) -> LanguageModelRun {
+    func languageModelRun() throws -> LanguageModelRun {
         let target = save.map(SaveTarget.init)
         var run = LanguageModelRun(
             data: dataSource,
-            model: try modelOptions.template(dropout: dropout), training: trainOptions, resume: resume,
+            model: try modelOptions.template(dropout: dropout), training: try trainOptions(), resume: resume,
             save: target?.folder ?? RunFolder.fresh("runs/\(modelOptions.model.rawValue)"))
         run.modelFile = target?.file
         run.onnxExport = onnxExport

@@ -90,6 +90,46 @@ import Testing
         #expect(first == [words[5], words[7]], "most frequent first: \(first)")
     }
 
+    /// 2-D vectors (an NPLM with --emsize 2, report 004's section 3.5) are drawn as they are: no
+    /// t-SNE or PCA, the coordinates written are the vectors', whatever --method says.
+    @Test(arguments: [[], ["--method", "pca"], ["--method", "tsne", "--perplexity", "500"]])
+    func twoDimensionalVectorsAreDrawnAsTheyAre(method: [String]) throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rows: [(word: String, x: Double, y: Double)] = (0..<12).map { (i: Int) in
+            let x: Double = Double(i % 5) - 1.5
+            let y: Double = Double(i * 7 % 11) / 4
+            return ("w\(i)", x, y)
+        }
+        let vec = dir.appendingPathComponent("plane.vec")
+        let text =
+            "12 2\n"
+            + rows.map { (row: (word: String, x: Double, y: Double)) -> String in "\(row.word) \(row.x) \(row.y)\n" }.joined()
+        try text.write(to: vec, atomically: true, encoding: .utf8)
+        let (svg, tsv) = (dir.appendingPathComponent("plane.svg").path, dir.appendingPathComponent("plane.tsv").path)
+        let result = try CLI.run(["embed-plot", "--vectors", vec.path, "--out", svg, "--coords", tsv] + method)
+        #expect(result.status == 0, "\(result.stderr)")
+        let ignored = method.isEmpty ? "" : " (--method \(method[1]) ignored)"
+        #expect(
+            result.stdout.contains(
+                "| the vectors have 2 dimensions: drawn at their own coordinates, no t-SNE or PCA\(ignored)\n"),
+            "\(result.stdout)")
+        #expect(!result.stdout.contains("KL") && !result.stdout.contains("variance"), "\(result.stdout)")
+        #expect(result.stdout.contains("| wrote \(svg) (12 of 12 labels placed)"), "\(result.stdout)")
+        try expectWellFormedSVG(svg)
+        let plot = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(plot.contains(">dimension 1<") && plot.contains(">2-D embedding of 12 words from plane.vec<"))
+        let lines = try String(contentsOfFile: tsv, encoding: .utf8).split(separator: "\n").dropFirst()
+        let written: [[String]] = lines.map { (line: Substring) -> [String] in line.split(separator: "\t").map(String.init) }
+        let expected: [[String]] = rows.map { (row: (word: String, x: Double, y: Double)) -> [String] in
+            [row.word, String(row.x), String(row.y)]
+        }
+        let read: [[String]] = written.map { (fields: [String]) -> [String] in
+            [fields[0], String(Double(fields[1]) ?? .nan), String(Double(fields[2]) ?? .nan)]
+        }
+        #expect(read == expected)
+    }
+
     @Test func badInputs() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

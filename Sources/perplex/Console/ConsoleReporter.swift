@@ -5,6 +5,8 @@ import Train
 /// tokens/s and ETA that each printed line clears first.
 final class ConsoleReporter: TrainingReporter {
     let bar: ProgressBar
+    /// The current epoch's K of a frequent-target curriculum (nil without one), for the epoch's line.
+    var excludedFrequent: Int?
 
     /// `live`: draw the progress bar (only on a terminal; plain lines otherwise).
     init(live: Bool) { bar = ProgressBar(live: live) }
@@ -29,12 +31,17 @@ final class ConsoleReporter: TrainingReporter {
         tokensPerSecond: Double
     ) {
         bar.print(Self.rule)
-        bar.print(
-            String(
-                format: "| end of epoch %3d | time: %5.2fs | valid loss %5.2f | valid ppl %8.2f | valid acc %5.2f%%", epoch,
-                seconds, validLoss, perplexity(validLoss), 100 * validAccuracy))
+        var line = String(
+            format: "| end of epoch %3d | time: %5.2fs | valid loss %5.2f | valid ppl %8.2f | valid acc %5.2f%%", epoch,
+            seconds, validLoss, perplexity(validLoss), 100 * validAccuracy)
+        if let excludedFrequent {
+            line += excludedFrequent > 0 ? " | trained without the top \(excludedFrequent) targets" : " | trained on all targets"
+        }
+        bar.print(line)
         bar.print(Self.rule)
     }
+
+    func excludedTargets(epoch: Int, mostFrequent: Int) { excludedFrequent = mostFrequent }
 
     func notice(_ message: String) { bar.print("| \(message)") }
 
