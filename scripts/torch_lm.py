@@ -45,6 +45,8 @@ def parse_args(argv=None):
     p.add_argument("--max-filter-width", "--max_filter_width", type=int, help="CharCNN: widths 1..N (default 6)")
     p.add_argument("--feature-maps", "--feature_maps", type=int, help="CharCNN: maps per unit width (default 25)")
     p.add_argument("--highway-layers", "--highway_layers", type=int, help="CharCNN: highway layers (default 1)")
+    p.add_argument("--context", choices=["none", "previous-sentence"],
+                   help="RNN kinds: the decoder also reads the previous sentence's mean embedding (default none)")
     p.add_argument("--curriculum", action="store_true", help="short windows first (perplex train --curriculum)")
     p.add_argument("--curriculum-start", "--curriculum_start", type=int, default=None, help="first window length (default 5)")
     p.add_argument("--curriculum-epochs", "--curriculum_epochs", type=int, default=1, help="epochs of growth (default 1)")
@@ -72,7 +74,8 @@ def run(a, emit=print):
                             ngram=a.ngram, hiddenActivation=a.hidden_act, kernelSize=a.kernel_size,
                             rnnLayers=a.rnn_layers, attentionWindow=a.attention_window, charEmsize=a.char_emsize,
                             maxFilterWidth=a.max_filter_width, featureMaps=a.feature_maps,
-                            highwayLayers=a.highway_layers)
+                            highwayLayers=a.highway_layers,
+                            context=a.context if a.context != "none" else None)
     model = rt.make_model(config, corpus.words)
     train = rt.batchify(corpus.train, a.batch_size)
     valid, test = rt.batchify(corpus.valid, 10), rt.batchify(corpus.test, 10)
