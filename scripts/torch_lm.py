@@ -52,6 +52,7 @@ def parse_args(argv=None):
     p.add_argument("--curriculum-epochs", "--curriculum_epochs", type=int, default=1, help="epochs of growth (default 1)")
     p.add_argument("--seed", type=int, default=1111)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="torch device to train on (cpu, cuda; default cpu)")
     p.add_argument("--max-batches", "--max_batches", type=int, default=0, help="stop each epoch after N batches (0 = whole epoch)")
     p.add_argument("--save", help="write the best model as a Perplex checkpoint (.safetensors)")
     a = p.parse_args(argv)
@@ -76,9 +77,10 @@ def run(a, emit=print):
                             maxFilterWidth=a.max_filter_width, featureMaps=a.feature_maps,
                             highwayLayers=a.highway_layers,
                             context=a.context if a.context != "none" else None)
-    model = rt.make_model(config, corpus.words)
-    train = rt.batchify(corpus.train, a.batch_size)
-    valid, test = rt.batchify(corpus.valid, 10), rt.batchify(corpus.test, 10)
+    device = torch.device(a.device)
+    model = rt.make_model(config, corpus.words).to(device)
+    train = rt.batchify(corpus.train, a.batch_size).to(device)
+    valid, test = rt.batchify(corpus.valid, 10).to(device), rt.batchify(corpus.test, 10).to(device)
     lr, best, best_state = a.lr, None, None
     t_all, train_tokens, train_time, eval_tokens, eval_time = time.time(), 0, 0.0, 0, 0.0
     for epoch in range(1, a.epochs + 1):
