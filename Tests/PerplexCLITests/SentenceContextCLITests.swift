@@ -19,7 +19,7 @@ import Testing
         #expect(trained.status == 0, "\(trained.stderr)")
         #expect(trained.stdout.contains("| test acc"), "\(trained.stdout)")
         let config = try String(contentsOf: run.appendingPathComponent("config.json"), encoding: .utf8)
-        #expect(config.contains(#""context":"previous-sentence""#), "\(config)")
+        #expect(config.contains(#""context" : "previous-sentence""#), "\(config)")
 
         let text = run.appendingPathComponent("sample.txt")
         try "the dog runs\nevery cat sees a bird\n".write(to: text, atomically: false, encoding: .utf8)
