@@ -39,6 +39,17 @@ import Testing
         #expect(beam.status == 0, "\(beam.stderr)")
     }
 
+    /// `sweep` takes the mode as a grid axis like any other train flag.
+    @Test func sweepsOverTheContext() throws {
+        let out = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try CLI.run(
+            ["sweep", "--grid", "context=none,previous-sentence", "--out", out.path] + Self.tiny)
+        #expect(result.status == 0, "\(result.stderr)")
+        let table = try String(contentsOf: out.appendingPathComponent("results.md"), encoding: .utf8)
+        #expect(table.contains("| none ") && table.contains("| previous-sentence "), "\(table)")
+    }
+
     /// The decoder reads nhid + emsize features: 10,000 × 400 weights for the recipe's LSTM.
     @Test func paramsCountsTheWiderDecoder() throws {
         let result = try CLI.run(["params", "--model", "LSTM", "--vocab", "10000", "--context", "previous-sentence"])
@@ -48,9 +59,18 @@ import Testing
     }
 
     @Test(arguments: [
-        (["--model", "GatedCNN", "--context", "previous-sentence"], "--context does not apply to GatedCNN (only to RNN_TANH, RNN_RELU, LSTM, GRU)"),
-        (["--model", "Transformer", "--context", "previous-sentence"], "--context does not apply to Transformer (only to RNN_TANH, RNN_RELU, LSTM, GRU)"),
-        (["--model", "GPT", "--context", "previous-sentence"], "--context does not apply to GPT (only to RNN_TANH, RNN_RELU, LSTM, GRU)"),
+        (
+            ["--model", "GatedCNN", "--context", "previous-sentence"],
+            "--context does not apply to GatedCNN (only to RNN_TANH, RNN_RELU, LSTM, GRU)"
+        ),
+        (
+            ["--model", "Transformer", "--context", "previous-sentence"],
+            "--context does not apply to Transformer (only to RNN_TANH, RNN_RELU, LSTM, GRU)"
+        ),
+        (
+            ["--model", "GPT", "--context", "previous-sentence"],
+            "--context does not apply to GPT (only to RNN_TANH, RNN_RELU, LSTM, GRU)"
+        ),
         (["--model", "NPLM", "--context", "none"], "--context does not apply to NPLM (only to RNN_TANH, RNN_RELU, LSTM, GRU)"),
         (
             ["--model", "LSTM", "--tied", "--context", "previous-sentence"],
