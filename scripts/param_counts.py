@@ -22,6 +22,10 @@ CONFIGS = [
     ModelConfig("RNN_TANH", 7596, 64, 128, 3, 2, tied=False),
     ModelConfig("RNN_RELU", 10000, 200, 200, 2, 2, tied=False),
     ModelConfig("RNN_RELU", 1000, 50, 50, 1, 2, tied=True),
+    # --context previous-sentence: the decoder reads nhid + emsize features
+    ModelConfig("LSTM", 10000, 200, 200, 2, 2, context="previous-sentence"),
+    ModelConfig("GRU", 5000, 100, 100, 1, 2, context="previous-sentence"),
+    ModelConfig("RNN_TANH", 7596, 64, 128, 3, 2, context="previous-sentence"),
     ModelConfig("Transformer", 10000, 200, 200, 2, 2, tied=False),
     ModelConfig("Transformer", 33278, 256, 1024, 4, 8, tied=False),
     # the seeds' other models

@@ -22,6 +22,10 @@ import zoo_torch as zoo
 
 KINDS = ("RNN_TANH", "RNN_RELU", "LSTM", "GRU", "Transformer", "NPLM", "GatedCNN", "GatedCNN_RNN", "CharCNN",
          "AttentionLSTM", "GPT", "NGRAM_RNN")
+# The recurrent kinds (recipe's RNNModel), the ones that take --context, and the context modes
+# (Perplex's SentenceContext; None: none).
+RECURRENT = ("RNN_TANH", "RNN_RELU", "LSTM", "GRU")
+CONTEXTS = (None, "none", "previous-sentence")
 # Kind-specific fields with their defaults (Perplex's ModelConfig.resolved()).
 KIND_DEFAULTS = {
     "NPLM": {"ngram": 4, "hiddenActivation": "tanh"},
@@ -61,6 +65,7 @@ class ModelConfig:
     bias: bool = None
     finalNorm: bool = None  # Transformer: a LayerNorm after the last layer (today's recipe has one)
     backpropSteps: int = None  # NGRAM_RNN: steps the gradient runs through (default ngram - 1)
+    context: str = None  # RNN kinds: "previous-sentence" (zoo.PreviousSentenceRNN); None or "none": the recipe's
 
     def resolved(self):
         """The kind's own fields filled with their defaults where None."""
@@ -218,6 +223,19 @@ def make_model(config, words=None):
     if config.kind not in KINDS:
         raise SystemExit(f"error: unknown model kind '{config.kind}' (expected one of {', '.join(KINDS)})")
     c = config.resolved()
+    if c.context not in CONTEXTS:
+        raise SystemExit(f"error: unknown --context '{c.context}' (expected one of {', '.join(CONTEXTS[1:])})")
+    if c.context == "none":
+        c.context = None  # as Perplex's resolved(): only a context is spelled out
+    if c.context is not None:
+        if c.kind not in RECURRENT:
+            raise SystemExit(f"error: --context does not apply to {c.kind} (only to {', '.join(RECURRENT)})")
+        if c.tied:
+            raise SystemExit(f"error: --tied does not fit --context {c.context}: the decoder reads nhid + emsize features")
+        eos = words.index("<eos>") if words is not None and "<eos>" in words else None
+        if words is not None and eos is None:
+            raise SystemExit(f"error: --context {c.context} needs <eos> in the vocabulary")
+        return zoo.PreviousSentenceRNN(c.kind, c.vocabularySize, c.emsize, c.nhid, c.nlayers, c.dropout, eos)
     if c.kind == "NPLM":
         return zoo.NPLM(c.vocabularySize, c.emsize, c.nhid, c.ngram, c.hiddenActivation, c.dropout, c.tied)
     if c.kind == "NGRAM_RNN":

@@ -47,11 +47,14 @@ def parse_args(argv=None):
     p.add_argument("--max-filter-width", "--max_filter_width", type=int, help="CharCNN: widths 1..N (default 6)")
     p.add_argument("--feature-maps", "--feature_maps", type=int, help="CharCNN: maps per unit width (default 25)")
     p.add_argument("--highway-layers", "--highway_layers", type=int, help="CharCNN: highway layers (default 1)")
+    p.add_argument("--context", choices=["none", "previous-sentence"],
+                   help="RNN kinds: the decoder also reads the previous sentence's mean embedding (default none)")
     p.add_argument("--curriculum", action="store_true", help="short windows first (perplex train --curriculum)")
     p.add_argument("--curriculum-start", "--curriculum_start", type=int, default=None, help="first window length (default 5)")
     p.add_argument("--curriculum-epochs", "--curriculum_epochs", type=int, default=1, help="epochs of growth (default 1)")
     p.add_argument("--seed", type=int, default=1111)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="torch device to train on (cpu, cuda; default cpu)")
     p.add_argument("--max-batches", "--max_batches", type=int, default=0, help="stop each epoch after N batches (0 = whole epoch)")
     p.add_argument("--save", help="write the best model as a Perplex checkpoint (.safetensors)")
     a = p.parse_args(argv)
@@ -74,10 +77,12 @@ def run(a, emit=print):
                             ngram=a.ngram, hiddenActivation=a.hidden_act, kernelSize=a.kernel_size,
                             rnnLayers=a.rnn_layers, attentionWindow=a.attention_window, charEmsize=a.char_emsize,
                             maxFilterWidth=a.max_filter_width, featureMaps=a.feature_maps,
-                            highwayLayers=a.highway_layers, backpropSteps=a.backprop_steps)
-    model = rt.make_model(config, corpus.words)
-    train = rt.batchify(corpus.train, a.batch_size)
-    valid, test = rt.batchify(corpus.valid, 10), rt.batchify(corpus.test, 10)
+                            highwayLayers=a.highway_layers, backpropSteps=a.backprop_steps,
+                            context=a.context if a.context != "none" else None)
+    device = torch.device(a.device)
+    model = rt.make_model(config, corpus.words).to(device)
+    train = rt.batchify(corpus.train, a.batch_size).to(device)
+    valid, test = rt.batchify(corpus.valid, 10).to(device), rt.batchify(corpus.test, 10).to(device)
     lr, best, best_state = a.lr, None, None
     t_all, train_tokens, train_time, eval_tokens, eval_time = time.time(), 0, 0.0, 0, 0.0
     for epoch in range(1, a.epochs + 1):

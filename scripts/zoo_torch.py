@@ -7,6 +7,7 @@ same state-dict names, shapes, init distributions and state carried between BPTT
   GatedCNN_RNN   the same blocks under an LSTM
   AttentionLSTM  an LSTM whose outputs attend (scaled dot product) over its K previous outputs
   CharCNN        Kim et al. 2016: character CNN (widths 1..w, tanh, max over time) -> highway -> LSTM
+  PreviousSentenceRNN  the recipe's RNN kinds with `--context previous-sentence` (report 002)
 
 Every model has forward(input [L, B] long, hidden) -> (log-probabilities [L*B, V], hidden) and
 init_hidden(bsz), like the recipe's RNNModel; scripts/recipe_torch.py builds them from a config.
@@ -217,6 +218,50 @@ class AttentionLSTM(nn.Module):
         weight = self.decoder.weight
         return (weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid),
                 weight.new_zeros(self.window, bsz, self.nhid))
+
+
+class PreviousSentenceRNN(nn.Module):
+    """The recipe's RNNModel (RNN_TANH, RNN_RELU, LSTM, GRU) with report 002's context: the decoder
+    reads [output; the mean input embedding of the previous sentence] (nhid + emsize features;
+    sentences end at `eos`, which belongs to the sentence it ends; zeros before the first), after
+    the output dropout. The hidden state is (rnn state, (previous [B, E], current [B, E], length [B])):
+    the previous sentence's mean, and the sum and word count of the sentence in progress, so cutting
+    a text into windows changes no prediction. Perplex: `--context previous-sentence`."""
+
+    def __init__(self, rnn_type, ntoken, ninp, nhid, nlayers, dropout, eos):
+        super().__init__()
+        self.ntoken, self.ninp, self.nhid, self.nlayers, self.rnn_type, self.eos = ntoken, ninp, nhid, nlayers, rnn_type, eos
+        self.drop = nn.Dropout(dropout)
+        self.encoder = nn.Embedding(ntoken, ninp)
+        if rnn_type in ("LSTM", "GRU"):
+            self.rnn = getattr(nn, rnn_type)(ninp, nhid, nlayers, dropout=dropout)
+        else:
+            nonlinearity = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}[rnn_type]
+            self.rnn = nn.RNN(ninp, nhid, nlayers, nonlinearity=nonlinearity, dropout=dropout)
+        self.decoder = nn.Linear(nhid + ninp, ntoken)
+        recipe_init(self.encoder, self.decoder)
+
+    def forward(self, input, hidden):
+        rnn_hidden, (previous, current, length) = hidden
+        words = self.encoder(input)  # [L, B, E], undropped: the bag of words
+        output, rnn_hidden = self.rnn(self.drop(words), rnn_hidden)
+        contexts = []
+        for t in range(input.size(0)):
+            current, length = current + words[t], length + 1
+            end = input[t] == self.eos if self.eos is not None else torch.zeros_like(input[t], dtype=torch.bool)
+            previous = torch.where(end.unsqueeze(1), current / length.unsqueeze(1), previous)
+            current = torch.where(end.unsqueeze(1), torch.zeros_like(current), current)
+            length = torch.where(end, torch.zeros_like(length), length)
+            contexts.append(previous)
+        output = self.drop(torch.cat([output, torch.stack(contexts)], 2))
+        decoded = self.decoder(output).view(-1, self.ntoken)
+        return F.log_softmax(decoded, dim=1), (rnn_hidden, (previous, current, length))
+
+    def init_hidden(self, bsz):
+        weight = self.decoder.weight
+        zeros = weight.new_zeros(self.nlayers, bsz, self.nhid)
+        rnn_hidden = (zeros, zeros.clone()) if self.rnn_type == "LSTM" else zeros
+        return rnn_hidden, (weight.new_zeros(bsz, self.ninp), weight.new_zeros(bsz, self.ninp), weight.new_zeros(bsz))
 
 
 MAX_WORD_LENGTH = 65  # Perplex's CharacterVocabulary.maxWordLength (Kim et al.'s max_word_l): markers included

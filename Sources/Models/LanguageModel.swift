@@ -17,6 +17,10 @@ public indirect enum RecurrentState {
     case attention(h: Tensor, c: Tensor, memory: Tensor)
     /// The states of two stacked parts, lower first.
     case pair(RecurrentState, RecurrentState)
+    /// The sentences read so far (a previous-sentence context): the mean embedding of each
+    /// column's latest finished sentence [batch, emsize] (zeros before the first), and the sum
+    /// [batch, emsize] and word count [batch] of the sentence in progress.
+    case sentences(previous: Tensor, current: Tensor, length: Tensor)
 
     /// The same values cut off from the graph, so backpropagation stops at the window boundary.
     public func detached() -> RecurrentState {
@@ -27,6 +31,8 @@ public indirect enum RecurrentState {
         case .steps(let layers): .steps(layers.map { $0.detach() })
         case .attention(let h, let c, let memory): .attention(h: h.detach(), c: c.detach(), memory: memory.detach())
         case .pair(let lower, let upper): .pair(lower.detached(), upper.detached())
+        case .sentences(let previous, let current, let length):
+            .sentences(previous: previous.detach(), current: current.detach(), length: length.detach())
         }
     }
 }

@@ -60,6 +60,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// today's recipe (`nn.Transformer`'s encoder) has; nil (none) in configurations without it,
     /// which then encode exactly as before the field existed.
     public var finalNorm: Bool?
+    /// RNN_TANH, RNN_RELU, LSTM, GRU: what the decoder reads beside the recurrent output; nil
+    /// (none) in configurations without a context, which then encode exactly as before the field existed.
+    public var context: SentenceContext?
 
     public init(
         kind: ModelKind, vocabularySize: Int, emsize: Int = 200, nhid: Int = 200, nlayers: Int = 2,
@@ -68,7 +71,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         attentionWindow: Int? = nil, charEmsize: Int? = nil, maxFilterWidth: Int? = nil,
         featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil,
         blockSize: Int? = nil, bias: Bool? = nil, finalNorm: Bool? = nil,
-        backpropSteps: Int? = nil
+        backpropSteps: Int? = nil, context: SentenceContext? = nil
     ) {
         self.kind = kind
         self.vocabularySize = vocabularySize
@@ -93,6 +96,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.bias = bias
         self.finalNorm = finalNorm
         self.backpropSteps = backpropSteps
+        self.context = context
     }
 }
 
@@ -119,6 +123,8 @@ extension ModelConfig {
     public var hasBiases: Bool { bias ?? false }
     /// Whether a Transformer ends with a LayerNorm (default: no, the older recipe's model).
     public var hasFinalNorm: Bool { finalNorm ?? false }
+    /// What a recurrent model's decoder reads beside its output (default: nothing, the recipe's).
+    public var sentenceContext: SentenceContext { context ?? .none }
 
     /// This config with the kind's own optional fields set to their values (defaults where nil).
     public func resolved() -> ModelConfig {
@@ -233,5 +239,6 @@ extension ModelConfig {
         bias = try c.decodeIfPresent(Bool.self, forKey: .bias)
         finalNorm = try c.decodeIfPresent(Bool.self, forKey: .finalNorm)
         backpropSteps = try c.decodeIfPresent(Int.self, forKey: .backpropSteps)
+        context = try c.decodeIfPresent(SentenceContext.self, forKey: .context)
     }
 }

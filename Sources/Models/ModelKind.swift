@@ -41,7 +41,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
 /// The configuration fields only some kinds read (nil for the others), with their flags.
 public enum ModelOption: String, CaseIterable, Sendable {
     case nhead, ngram, hiddenActivation, kernelSize, rnnLayers, attentionWindow, charEmsize, maxFilterWidth, featureMaps
-    case highwayLayers, characters, maxWordLength, blockSize, bias, finalNorm, backpropSteps
+    case highwayLayers, characters, maxWordLength, blockSize, bias, finalNorm, backpropSteps, context
 
     /// The flag that sets it (or, for what the data sets, a description).
     public var flag: String {
@@ -62,6 +62,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .bias: "--bias"
         case .finalNorm: "--final-norm"
         case .backpropSteps: "--backprop-steps"
+        case .context: "--context"
         }
     }
 
@@ -83,6 +84,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .bias: c.bias != nil
         case .finalNorm: c.finalNorm != nil
         case .backpropSteps: c.backpropSteps != nil
+        case .context: c.context != nil
         }
     }
 
@@ -105,6 +107,8 @@ public enum ModelOption: String, CaseIterable, Sendable {
         // Only `true` is spelled out: a configuration without the norm encodes as it always did.
         case .finalNorm: c.finalNorm = c.hasFinalNorm ? true : nil
         case .backpropSteps: c.backpropSteps = c.gradientSteps
+        // Likewise only a context is spelled out: a plain model's configuration is unchanged.
+        case .context: c.context = c.sentenceContext == .none ? nil : c.sentenceContext
         }
     }
 }
@@ -245,11 +249,18 @@ func linearTensors(_ prefix: String, input: Int, output: Int) -> [TensorDeclarat
 
 /// Builds the model `config` describes (validated first, refused when it would not fit in memory,
 /// kind-specific fields resolved to their defaults). `words` (the vocabulary, id order) spell the CharCNN's words; without them its
-/// character table is left empty, to be filled by a state dict.
+/// character table is left empty, to be filled by a state dict. A model with a sentence context
+/// finds `<eos>` among them (refused when absent); without words no sentence ever ends.
 public func makeLanguageModel(_ config: ModelConfig, words: [String]? = nil, generator: RandomGenerator = .global)
     throws(ModelConfigError) -> any LanguageModel
 {
     try config.validate()
     if let problem = config.memoryProblem() { throw ModelConfigError(description: problem) }
+    if config.sentenceContext != .none, let words, !words.contains(SentenceContext.sentenceEnd) {
+        throw ModelConfigError(
+            description:
+                "--context \(config.sentenceContext.rawValue) needs \(SentenceContext.sentenceEnd) in the vocabulary (sentences end there; the word tokenizer ends every line with it)"
+        )
+    }
     return config.kind.spec.make(config.resolved(), words, generator)
 }

@@ -109,7 +109,7 @@ public struct LanguageModelRun {
         }
         return modelFileProblem
             ?? onnxExport.flatMap { path in
-                writeProblem(path).map { "--onnx-export: cannot write \(path): \($0)" } ?? ModelExport.onnxProblem(model.kind)
+                writeProblem(path).map { "--onnx-export: cannot write \(path): \($0)" } ?? ModelExport.onnxProblem(model)
             }
     }
 

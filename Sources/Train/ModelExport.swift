@@ -11,8 +11,8 @@ public enum ModelExport {
         try TorchSave.write(TorchRecipeNames.stateDict(of: model), to: url)
     }
 
-    /// Why a model of `kind` cannot be exported to ONNX (nil when it can), known before training.
-    public static func onnxProblem(_ kind: ModelKind) -> String? { ONNXExport.problem(kind) }
+    /// Why a model of `config` cannot be exported to ONNX (nil when it can), known before training.
+    public static func onnxProblem(_ config: ModelConfig) -> String? { ONNXExport.problem(config) }
 
     /// Writes the model as an ONNX graph at `url`. Its batch and sequence axes are dynamic, so any
     /// window runs (the recipe's `export_onnx` traces batch 1 and `--bptt` steps).

@@ -62,7 +62,8 @@ struct ExportONNXCommand: ParsableCommand {
         case .none: break
         case .hidden(let h): tensors.append((name: "hn", tensor: h))
         case .lstm(let h, let c): tensors += [(name: "hn", tensor: h), (name: "cn", tensor: c)]
-        case .tokens, .steps, .attention, .pair: throw fail("--window-text: \(model.config.kind.rawValue) does not export")
+        case .tokens, .steps, .attention, .pair, .sentences:
+            throw fail("--window-text: \(model.config.kind.rawValue) does not export")
         }
         do { try SafeTensors(tensors: tensors).write(to: URL(fileURLWithPath: path)) } catch { throw writeFailure(path, error) }
     }

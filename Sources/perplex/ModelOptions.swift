@@ -3,6 +3,7 @@ import Models
 
 extension ModelKind: ExpressibleByArgument {}
 extension HiddenActivation: ExpressibleByArgument {}
+extension SentenceContext: ExpressibleByArgument {}
 
 /// The flags that shape a model, shared by `train` and `params`. Kind-specific flags stay nil
 /// unless given, so `ModelConfig.validate()` can reject one given to a kind it does not fit.
@@ -72,6 +73,11 @@ struct ModelOptions: ParsableArguments {
         name: [.customLong("highway-layers"), .customLong("highway_layers")], parsing: .unconditional,
         help: "CharCNN: highway layers (default 1).")
     var highwayLayers: Int?
+    @Option(
+        help:
+            "RNN_TANH, RNN_RELU, LSTM, GRU: what the decoder reads beside the output: \(SentenceContext.spellings) (default none; previous-sentence: the previous sentence's mean word embedding, not with --tied)."
+    )
+    var context: SentenceContext?
 
     /// The configuration the flags give before the data fixes the vocabulary (see
     /// `ModelConfig.fitted(words:)`); not yet validated.
@@ -87,7 +93,7 @@ struct ModelOptions: ParsableArguments {
             dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct, kernelSize: kernelSize,
             rnnLayers: rnnLayers, attentionWindow: attentionWindow, charEmsize: charEmsize,
             maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers, blockSize: blockSize,
-            bias: bias, finalNorm: finalNorm ? true : nil, backpropSteps: backpropSteps)
+            bias: bias, finalNorm: finalNorm ? true : nil, backpropSteps: backpropSteps, context: context)
     }
 
     /// The validated configuration for a vocabulary of `vocabularySize` words (and, for kinds that

@@ -61,4 +61,37 @@ import Testing
     func rejectsFlagsThatDoNotFit(_ c: (ModelConfig, String)) {
         #expect(throws: ModelConfigError(description: c.1)) { try c.0.validate() }
     }
+
+    /// A sentence context travels in the configuration as its flag spells it; `none` is not spelled
+    /// out, so a plain model's configuration encodes as before the field existed.
+    @Test func aSentenceContextIsSpelledOutAndNoneIsNot() throws {
+        let context = ModelConfig(kind: .gru, vocabularySize: 10, context: .previousSentence).resolved()
+        let json = String(decoding: try JSONEncoder().encode(context), as: UTF8.self)
+        #expect(json.contains(#""context":"previous-sentence""#), "\(json)")
+        #expect(try JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8)) == context)
+        let none = ModelConfig(kind: .lstm, vocabularySize: 10, context: SentenceContext.none).resolved()
+        #expect(none == ModelConfig(kind: .lstm, vocabularySize: 10))
+    }
+
+    /// Sentences end at <eos>: a vocabulary without it would leave the context zero for good.
+    @Test func aSentenceContextNeedsEndOfSentence() throws {
+        let config = ModelConfig(kind: .lstm, vocabularySize: 3, emsize: 4, nhid: 4, nlayers: 1, context: .previousSentence)
+        #expect(
+            throws: ModelConfigError(
+                description:
+                    "--context previous-sentence needs <eos> in the vocabulary (sentences end there; the word tokenizer ends every line with it)"
+            )
+        ) { try makeLanguageModel(config, words: ["a", "b", "c"]) }
+        #expect(throws: Never.self) { try makeLanguageModel(config, words: ["a", "<eos>", "c"]) }
+        #expect(
+            throws: ModelConfigError(
+                description:
+                    "--tied does not fit --context previous-sentence: the decoder reads nhid + emsize features (the output and the context), the embedding has emsize"
+            )
+        ) {
+            var tied = config
+            tied.tied = true
+            try tied.validate()
+        }
+    }
 }

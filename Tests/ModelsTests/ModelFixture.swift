@@ -50,8 +50,23 @@ struct ModelFixture {
     func ids(_ key: String) throws -> [Int] { try self(key).scalars.map { Int($0) } }
 
     /// The carried state `prefix` ("state." or "next.") as the model's RecurrentState.
-    func state(_ prefix: String, kind: ModelKind) throws -> RecurrentState {
+    func state(_ prefix: String, config: ModelConfig) throws -> RecurrentState {
         let parts = group(prefix)
+        let kindState = try state(parts, prefix, kind: config.kind)
+        switch config.sentenceContext {
+        case .none: return kindState
+        case .previousSentence:
+            func part(_ key: String) throws -> Tensor {
+                guard let t = parts[key] else { throw Missing(description: "fixture \(name) has no '\(prefix)\(key)'") }
+                return t
+            }
+            return .pair(
+                kindState, .sentences(previous: try part("previous"), current: try part("current"), length: try part("length")))
+        }
+    }
+
+    /// The kind's own carried state among `parts`.
+    private func state(_ parts: [String: Tensor], _ prefix: String, kind: ModelKind) throws -> RecurrentState {
         func part(_ key: String) throws -> Tensor {
             guard let t = parts[key] else { throw Missing(description: "fixture \(name) has no '\(prefix)\(key)'") }
             return t
@@ -92,5 +107,6 @@ func stateParts(_ state: RecurrentState, batch: Int) -> [String: Tensor] {
     case .attention(let h, let c, let memory): return ["h": h, "c": c, "memory": memory]
     case .pair(let lower, let upper):
         return stateParts(lower, batch: batch).merging(stateParts(upper, batch: batch)) { a, _ in a }
+    case .sentences(let previous, let current, let length): return ["previous": previous, "current": current, "length": length]
     }
 }

@@ -25,6 +25,7 @@ import Testing
         }
         var testDescription: String {
             "\(config.kind.rawValue) \(config.emsize)/\(config.nhid)×\(config.nlayers)\(config.tied ? " tied" : "")"
+                + (config.context.map { " context \($0.rawValue)" } ?? "")
         }
     }
 
@@ -39,6 +40,13 @@ import Testing
         Case(.rnnTanh, vocab: 7596, emsize: 64, nhid: 128, nlayers: 3, 1_556_908),
         Case(.rnnRelu, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_170_800),
         Case(.rnnRelu, vocab: 1000, emsize: 50, nhid: 50, nlayers: 1, tied: true, 56_100),
+        Case(ModelConfig(kind: .lstm, vocabularySize: 10000, context: .previousSentence), 6_653_200),
+        Case(
+            ModelConfig(kind: .gru, vocabularySize: 5000, emsize: 100, nhid: 100, nlayers: 1, context: .previousSentence),
+            1_565_600),
+        Case(
+            ModelConfig(kind: .rnnTanh, vocabularySize: 7596, emsize: 64, nhid: 128, nlayers: 3, context: .previousSentence),
+            2_043_052),
         Case(.transformer, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_494_000),
         Case(.transformer, vocab: 33278, emsize: 256, nhid: 1024, nlayers: 4, nhead: 8, 20_230_654),
         Case(ModelConfig(kind: .nplm, vocabularySize: 10000, ngram: 4), 4_130_200),
@@ -152,6 +160,7 @@ import Testing
             case .bias: config.bias = true
             case .finalNorm: config.finalNorm = true
             case .backpropSteps: config.backpropSteps = 1
+            case .context: config.context = .previousSentence
             }
             #expect(throws: ModelConfigError.self, "\(option.flag) accepted by \(kind.rawValue)") { try config.validate() }
         }

@@ -12,6 +12,9 @@ import Testing
         ModelConfig(kind: .ngramRNN, vocabularySize: 13, emsize: 4, nhid: 5, ngram: 4),
         ModelConfig(kind: .ngramRNN, vocabularySize: 13, emsize: 4, nhid: 5, nlayers: 1, ngram: 5, backpropSteps: 2),
         ModelConfig(kind: .lstm, vocabularySize: 13, emsize: 4, nhid: 5),
+        ModelConfig(kind: .lstm, vocabularySize: 13, emsize: 4, nhid: 5, context: .previousSentence),
+        ModelConfig(kind: .gru, vocabularySize: 13, emsize: 3, nhid: 4, nlayers: 1, context: .previousSentence),
+        ModelConfig(kind: .rnnRelu, vocabularySize: 13, emsize: 4, nhid: 4, context: .previousSentence),
         ModelConfig(kind: .gatedCNN, vocabularySize: 13, emsize: 4, nhid: 5, nlayers: 3, kernelSize: 3),
         ModelConfig(kind: .gatedCNNRNN, vocabularySize: 13, emsize: 5, nhid: 5, nlayers: 2, kernelSize: 2, rnnLayers: 2),
         ModelConfig(kind: .attentionLSTM, vocabularySize: 13, emsize: 4, nhid: 5, attentionWindow: 3),
@@ -22,11 +25,16 @@ import Testing
 
     @Test(arguments: kinds)
     func twoWindowsScoreLikeOne(_ config: ModelConfig) throws {
-        let model = try makeLanguageModel(config, words: (0..<13).map { "w\($0)" }, generator: RandomGenerator(seed: 3))
+        // A sentence context ends its sentences at <eos>: id 0 then.
+        let contextual = config.context != nil
+        let words = (contextual ? ["<eos>"] : ["w0"]) + (1..<13).map { "w\($0)" }
+        let model = try makeLanguageModel(config, words: words, generator: RandomGenerator(seed: 3))
         model.eval()
         let rng = RandomGenerator(seed: 9)
         let (steps, batch) = (7, 2)
-        let ids = (0..<(steps * batch)).map { _ in Int(rng.next() % 13) }
+        // With a context, ids below 4 become <eos> (about one word in three), so sentences end
+        // inside windows and run across their boundaries.
+        let ids = (0..<(steps * batch)).map { _ in Int(rng.next() % 13) }.map { contextual && $0 < 4 ? 0 : $0 }
         withNoGrad {
             let whole = model(ids, seqLen: steps, batchSize: batch, state: model.initialState(batchSize: batch)).logits
             var state = model.initialState(batchSize: batch)

@@ -38,10 +38,19 @@ public enum ONNXExport {
             : "ONNX export does not support \(kind.rawValue) models; it exports \(supportedKinds.map(\.rawValue).joined(separator: ", "))"
     }
 
+    /// Why a model of `config` cannot be exported (its kind, or a sentence context, which the
+    /// graph does not carry); nil when it can.
+    public static func problem(_ config: ModelConfig) -> String? {
+        problem(config.kind)
+            ?? (config.sentenceContext == .none
+                ? nil : "ONNX export does not support --context \(config.sentenceContext.rawValue) models")
+    }
+
     /// The ONNX model of `model`'s forward pass over one window (see the type's description).
     /// A kind that does not export is an `ONNXExportError` naming the kinds that do.
     public static func model(_ model: any LanguageModel) throws(ONNXExportError) -> ONNXModel {
         let kind = model.config.kind
+        if model.config.sentenceContext != .none { throw ONNXExportError(description: problem(model.config) ?? "") }
         var graph = ONNXStateDictGraph(model, name: "perplex_\(kind.rawValue)")
         switch kind {
         case .rnnTanh: graph.recurrent(.tanh)
