@@ -18,6 +18,28 @@ struct Perplex: ParsableCommand {
     static func main() {
         // Line-buffered output, so progress reaches a log file or pipe as it happens.
         setvbuf(stdout, nil, _IOLBF, 0)
-        main(SweepCommand.normalizingGridItems(Array(CommandLine.arguments.dropFirst())))
+        do {
+            var command = try parseAsRoot(SweepCommand.normalizingGridItems(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch {
+            // A flag the parser refuses is one line, as every other bad input is (help and
+            // version requests, and errors already printed, go out as the parser has them).
+            let code = exitCode(for: error)
+            let text = message(for: error)
+            if code != .success, !(error is ExitCode), !text.isEmpty {
+                FileHandle.standardError.write(Data("error: \(oneLine(text))\n".utf8))
+                Foundation.exit(code.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+
+    /// The parser's message on one line: "Error: " dropped, a list of choices joined by commas.
+    static func oneLine(_ message: String) -> String {
+        var text = message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let choices = lines.filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+        text = lines.filter { !$0.hasPrefix("- ") && !$0.isEmpty }.joined(separator: " ")
+        return choices.isEmpty ? text : text + " " + choices.joined(separator: ", ")
     }
 }

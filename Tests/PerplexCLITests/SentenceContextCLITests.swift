@@ -87,14 +87,17 @@ import Testing
         #expect(result.stderr == "error: \(c.1)\n", "\(result.stderr)")
     }
 
-    /// An unknown mode is swift-argument-parser's error naming the modes (as for an unknown --model).
+    /// An unknown mode is one line naming the modes (as an unknown --model names the kinds).
     @Test func anUnknownModeIsRefused() throws {
         let result = try CLI.run(["train", "--builtin-sentences", "50", "--epochs", "1", "--context", "sentence"])
         #expect(!result.crashed && result.status != 0)
         #expect(
-            result.stderr.hasPrefix(
-                "Error: The value 'sentence' is invalid for '--context <context>'. Please provide one of 'none' and 'previous-sentence'."
-            ), "\(result.stderr)")
+            result.stderr
+                == "error: The value 'sentence' is invalid for '--context <context>'. Please provide one of 'none' and 'previous-sentence'.\n",
+            "\(result.stderr)")
+        let kind = try CLI.run(["train", "--model", "CNN"])
+        #expect(kind.status != 0 && kind.stderr.hasPrefix("error: The value 'CNN' is invalid for '--model <model>'"))
+        #expect(kind.stderr.split(separator: "\n").count == 1 && kind.stderr.contains("RNN_TANH, RNN_RELU, LSTM"))
     }
 
     /// Characters have no <eos>: no sentence would ever end.

@@ -114,6 +114,33 @@ import Testing
     @Test func linear() {
         expectGrad([randn([4, 3]), randn([5, 3]), randn([5])]) { Tensor.linear($0[0], weight: $0[1], bias: $0[2]) }
         expectGrad([randn([2, 4, 3]), randn([5, 3])]) { Tensor.linear($0[0], weight: $0[1]) }
+        expectGrad([randn([4, 3]), randn([5, 3]), randn([5])]) { Tensor.geluLinear($0[0], weight: $0[1], bias: $0[2]) }
+        expectGrad([randn([2, 4, 3]), randn([5, 3])]) { Tensor.geluLinear($0[0], weight: $0[1]) }
+    }
+
+    /// The fused GELU + Linear is the two ops: the same output and gradients.
+    @Test func geluLinearIsGeluThenLinear() {
+        let (h, w, b) = (randn([6, 13]), randn([7, 13]), randn([7]))
+        let upstream = randn([6, 7])
+        let fused = [h, w, b].map { t -> Tensor in
+            let c = t.detach()
+            c.requiresGrad = true
+            return c
+        }
+        let plain = [h, w, b].map { t -> Tensor in
+            let c = t.detach()
+            c.requiresGrad = true
+            return c
+        }
+        let y1 = Tensor.geluLinear(fused[0], weight: fused[1], bias: fused[2])
+        let y2 = Tensor.linear(plain[0].gelu(), weight: plain[1], bias: plain[2])
+        #expect(y1.scalars == y2.scalars)
+        (y1 * upstream).sum().backward()
+        (y2 * upstream).sum().backward()
+        for (a, c) in zip(fused, plain) {
+            let (ga, gc) = (a.grad?.scalars ?? [], c.grad?.scalars ?? [])
+            #expect(ga.count == a.count && zip(ga, gc).allSatisfy { abs($0 - $1) <= 1e-6 * (1 + abs($1)) })
+        }
     }
 
     @Test func indexing() {

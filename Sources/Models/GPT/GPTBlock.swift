@@ -74,8 +74,10 @@ final class GPTMLP: Module {
 
     override func children() -> [(String, Module)] { [("c_fc", cFc), ("c_proj", cProj), ("dropout", dropout)] }
 
-    /// x [*, C] → [*, C].
-    func callAsFunction(_ x: Tensor) -> Tensor { dropout(cProj(cFc(x).gelu())) }
+    /// x [*, C] → [*, C]; the GELU and c_proj as one op, which keeps only c_fc's output for backward.
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        dropout(Tensor.geluLinear(cFc(x), weight: cProj.weight, bias: cProj.bias))
+    }
 }
 
 /// nanoGPT's init of a Linear: weight N(0, std²), zero bias.

@@ -8,20 +8,73 @@ extension Tensor {
     public func gelu() -> Tensor {
         let x = storage
         let y = TensorStorage(uninitializedCount: count)
-        let (xp, yp) = (x.pointer, y.pointer)
-        Self.mapLanes(xp, yp, count) { v in v * VectorMath.normalCDF(v).cdf }
+        Self.geluValues(x.pointer, y.pointer, count)
         return .result("gelu", shape: shape, storage: y, inputs: [self]) { g in
             let out = Tensor(uninitializedShape: g.shape)
-            let (gp, xp, op) = (g.pointer, x.pointer, out.pointer)
-            // Derivative first, then times the upstream gradient.
-            Self.mapLanes(xp, op, g.count) { v in
-                let (cdf, gaussian) = VectorMath.normalCDF(v)
-                return cdf + v * gaussian * Self.inverseSqrt2Pi
-            }
-            Kernels.parallelFor(g.count, grain: 16_384) { range in
-                for i in range { op[i] *= gp[i] }
-            }
+            Self.geluInputGradient(g.pointer, input: x.pointer, into: out.pointer, g.count)
             return [out]
+        }
+    }
+
+    /// A Linear after a GELU, y = gelu(h)·Wᵀ + b (h [*, in], weight [out, in], bias [out] →
+    /// [*, out]; GPT-2's MLP projection), as one op whose backward recomputes gelu(h) from h:
+    /// the two ops would keep both h and gelu(h), this keeps h alone.
+    public static func geluLinear(_ h: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        precondition(
+            weight.rank == 2 && h.rank >= 1 && h.shape[h.rank - 1] == weight.shape[1],
+            "geluLinear: input \(h.shape) does not match weight \(weight.shape)")
+        let (outF, inF) = (weight.shape[0], weight.shape[1])
+        if let bias { precondition(bias.shape == [outF], "geluLinear: bias \(bias.shape) does not match weight \(weight.shape)") }
+        let rows = h.count / Swift.max(inF, 1)
+        var outShape = h.shape
+        outShape[outShape.count - 1] = outF
+        let out = TensorStorage(uninitializedCount: rows * outF)
+        do {
+            let activated = Tensor(uninitializedShape: [rows, inF])
+            geluValues(h.pointer, activated.pointer, h.count)
+            linearProduct(activated, weight: weight, bias: bias, rows: rows, into: out.pointer)
+        }
+        let inputs = bias.map { [h, weight, $0] } ?? [h, weight]
+        return .result("gelu_linear", shape: outShape, storage: out, inputs: inputs) { g in
+            let activated = Tensor(uninitializedShape: [rows, inF])
+            geluValues(h.pointer, activated.pointer, h.count)
+            activated.requiresGrad = h.requiresGrad
+            let (ga, gw) = linearGradients(g.pointer, x: activated, weight: weight, rows: rows)
+            var gh: Tensor?
+            if let ga {
+                let grad = Tensor(uninitializedShape: h.shape)
+                geluInputGradient(ga.pointer, input: h.pointer, into: grad.pointer, h.count)
+                gh = grad
+            }
+            var grads = [gh, gw]
+            if let bias { grads.append(bias.requiresGrad ? g.reshaped([rows, outF]).sum(axis: 0) : nil) }
+            return grads
+        }
+    }
+
+    /// y[i] = gelu(x[i]).
+    static func geluValues(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+        mapLanes(x, y, count) { v in v * VectorMath.normalCDF(v).cdf }
+    }
+
+    /// out[i] = g[i] · gelu′(x[i]), gelu′(x) = Φ(x) + x·φ(x); `out` may be `g`.
+    static func geluInputGradient(
+        _ g: UnsafePointer<Float>, input x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ count: Int
+    ) {
+        Kernels.parallelFor(count, grain: 16_384) { range in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                let n = Swift.min(8, range.upperBound - i)
+                let v = n == 8 ? Kernels.load(x + i) : Kernels.loadTail(x + i, n)
+                let (cdf, gaussian) = VectorMath.normalCDF(v)
+                let derivative = cdf + v * gaussian * Self.inverseSqrt2Pi
+                if n == 8 {
+                    Kernels.store(derivative * Kernels.load(g + i), out + i)
+                } else {
+                    Kernels.storeTail(derivative * Kernels.loadTail(g + i, n), out + i, n)
+                }
+                i += 8
+            }
         }
     }
 
