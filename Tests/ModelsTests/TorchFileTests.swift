@@ -46,12 +46,20 @@ import Testing
             let reference = try #require(expected["\(name).\(recipeName)"], "no reference for \(recipeName)")
             #expect(tensor.shape == reference.shape && tensor.scalars == reference.scalars, "\(name) \(ourName)")
         }
+        let error = try Self.logProbabilityError(model, expected, name)
+        #expect(error < 1e-4, "\(name): log-probabilities differ by \(error)")
+    }
+
+    /// How far `model`'s log-probabilities for expected.pt's `<name>.input` ([seqLen, batch] ids,
+    /// from its initial state) are from `<name>.logprobs`.
+    static func logProbabilityError(_ model: any LanguageModel, _ expected: [String: Tensor], _ name: String) throws
+        -> Float
+    {
         let input = try #require(expected["\(name).input"])
         let (logits, _) = model(
             input.scalars.map { Int($0) }, seqLen: input.shape[0], batchSize: input.shape[1],
             state: model.initialState(batchSize: input.shape[1]))
-        let error = ModelFixture.error(logits.logSoftmax(), try #require(expected["\(name).logprobs"]))
-        #expect(error < 1e-4, "\(name): log-probabilities differ by \(error)")
+        return ModelFixture.error(logits.logSoftmax(), try #require(expected["\(name).logprobs"]))
     }
 
     /// nanoGPT's ckpt.pt (its own GPT after one AdamW step, names under torch.compile's prefix,
@@ -68,11 +76,7 @@ import Testing
                     bias: true
                 ).resolved())
         #expect(vocabulary.words.prefix(3) == ["\\n", " ", ":"])
-        let ids = try #require(expected["nanogpt_ckpt.input"])
-        let (logits, _) = model(
-            ids.scalars.map { Int($0) }, seqLen: ids.shape[0], batchSize: ids.shape[1],
-            state: model.initialState(batchSize: ids.shape[1]))
-        let error = ModelFixture.error(logits.logSoftmax(), try #require(expected["nanogpt_ckpt.logprobs"]))
+        let error = try Self.logProbabilityError(model, expected, "nanogpt_ckpt")
         #expect(error < 1e-5, "log-probabilities differ by \(error)")
     }
 

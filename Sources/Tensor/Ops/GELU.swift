@@ -20,24 +20,18 @@ extension Tensor {
     /// [*, out]; GPT-2's MLP projection), as one op whose backward recomputes gelu(h) from h:
     /// the two ops would keep both h and gelu(h), this keeps h alone.
     public static func geluLinear(_ h: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
-        precondition(
-            weight.rank == 2 && h.rank >= 1 && h.shape[h.rank - 1] == weight.shape[1],
-            "geluLinear: input \(h.shape) does not match weight \(weight.shape)")
-        let (outF, inF) = (weight.shape[0], weight.shape[1])
-        if let bias { precondition(bias.shape == [outF], "geluLinear: bias \(bias.shape) does not match weight \(weight.shape)") }
-        let rows = h.count / Swift.max(inF, 1)
-        var outShape = h.shape
-        outShape[outShape.count - 1] = outF
-        let out = TensorStorage(uninitializedCount: rows * outF)
-        do {
-            let activated = Tensor(uninitializedShape: [rows, inF])
-            geluValues(h.pointer, activated.pointer, h.count)
-            linearProduct(activated, weight: weight, bias: bias, rows: rows, into: out.pointer)
+        let (rows, outShape) = linearLayout(h, weight: weight, bias: bias, op: "geluLinear")
+        /// gelu(h) [rows, in], made for the product and freed after it, in both passes.
+        func activated() -> Tensor {
+            let a = Tensor(uninitializedShape: [rows, weight.shape[1]])
+            geluValues(h.pointer, a.pointer, h.count)
+            return a
         }
+        let out = TensorStorage(uninitializedCount: rows * weight.shape[0])
+        linearProduct(activated(), weight: weight, bias: bias, rows: rows, into: out.pointer)
         let inputs = bias.map { [h, weight, $0] } ?? [h, weight]
         return .result("gelu_linear", shape: outShape, storage: out, inputs: inputs) { g in
-            let activated = Tensor(uninitializedShape: [rows, inF])
-            geluValues(h.pointer, activated.pointer, h.count)
+            let activated = activated()
             activated.requiresGrad = h.requiresGrad
             let (ga, gw) = linearGradients(g.pointer, x: activated, weight: weight, rows: rows)
             var gh: Tensor?
@@ -46,9 +40,7 @@ extension Tensor {
                 geluInputGradient(ga.pointer, input: h.pointer, into: grad.pointer, h.count)
                 gh = grad
             }
-            var grads = [gh, gw]
-            if let bias { grads.append(bias.requiresGrad ? g.reshaped([rows, outF]).sum(axis: 0) : nil) }
-            return grads
+            return [gh, gw] + biasGradient(g, bias: bias, rows: rows)
         }
     }
 

@@ -41,25 +41,34 @@ extension Tensor {
 
     /// Affine map y = x·Wᵀ + b (PyTorch's `F.linear`): x [*, in], weight [out, in], bias [out] → [*, out].
     public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
-        precondition(
-            weight.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[1],
-            "linear: input \(x.shape) does not match weight \(weight.shape)")
-        let (outF, inF) = (weight.shape[0], weight.shape[1])
-        if let bias { precondition(bias.shape == [outF], "linear: bias \(bias.shape) does not match weight \(weight.shape)") }
-        let rows = x.count / Swift.max(inF, 1)
-        var outShape = x.shape
-        outShape[outShape.count - 1] = outF
-        let out = TensorStorage(uninitializedCount: rows * outF)
+        let (rows, outShape) = linearLayout(x, weight: weight, bias: bias, op: "linear")
+        let out = TensorStorage(uninitializedCount: rows * weight.shape[0])
         linearProduct(x, weight: weight, bias: bias, rows: rows, into: out.pointer)
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return .result("linear", shape: outShape, storage: out, inputs: inputs) { g in
             let (gx, gw) = linearGradients(g.pointer, x: x, weight: weight, rows: rows)
-            var grads = [gx, gw]
-            if let bias {
-                grads.append(bias.requiresGrad ? g.reshaped([rows, outF]).sum(axis: 0) : nil)
-            }
-            return grads
+            return [gx, gw] + biasGradient(g, bias: bias, rows: rows)
         }
+    }
+
+    /// A linear map's rows and output shape for input x [*, in], weight [out, in] and bias [out],
+    /// checked (`op` names the caller in the message).
+    static func linearLayout(_ x: Tensor, weight: Tensor, bias: Tensor?, op: String) -> (rows: Int, shape: [Int]) {
+        precondition(
+            weight.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[1],
+            "\(op): input \(x.shape) does not match weight \(weight.shape)")
+        let (outF, inF) = (weight.shape[0], weight.shape[1])
+        if let bias { precondition(bias.shape == [outF], "\(op): bias \(bias.shape) does not match weight \(weight.shape)") }
+        var outShape = x.shape
+        outShape[outShape.count - 1] = outF
+        return (x.count / Swift.max(inF, 1), outShape)
+    }
+
+    /// The bias's gradient from the output's g (its sum over the rows), as the gradient list's
+    /// last entry: none without a bias, nil when the bias needs none.
+    static func biasGradient(_ g: Tensor, bias: Tensor?, rows: Int) -> [Tensor?] {
+        guard let bias else { return [] }
+        return [bias.requiresGrad ? g.reshaped([rows, bias.count]).sum(axis: 0) : nil]
     }
 
     /// out [rows, out] = x·Wᵀ + b, the forward product of `linear`.
