@@ -79,19 +79,45 @@ public final class RandomGenerator: RandomNumberGenerator {
         s = state
     }
 
-    /// The same draws as `fillMask` as bits: bit i of `words[i / 64]` is set when element i is
-    /// kept (its draw is below `p`). A dropout mask in a 32nd of a Float mask's memory.
+    /// A Bernoulli mask as bits: bit i of `words[i / 64]` is set (element i kept) with
+    /// probability `p`. A dropout mask in a 32nd of a Float mask's memory.
+    ///
+    /// Masks are large (a GPT's attention draws one per score) and one draw after another took
+    /// longer than the products they mask, so the elements go in blocks of `keepBitsBlock`, each
+    /// with its own xoshiro256** stream seeded from one draw of this generator and the block's
+    /// number, blocks spread over the cores. Each 64-bit output decides two elements (its top
+    /// and middle 24 bits, each as `nextFloat` reads its top 24). The mask depends on the seed
+    /// alone, not on the thread count, and the generator moves on by one draw.
     public func fillKeepBits(_ words: UnsafeMutablePointer<UInt64>, count: Int, p: Float) {
-        var state = s
-        for w in 0..<((count + 63) / 64) {
-            var word: UInt64 = 0
-            for bit in 0..<Swift.min(64, count - w * 64) where Float(Self.step(&state) >> 40) * 0x1p-24 < p {
-                word |= 1 << UInt64(bit)
+        let base = next()
+        // u·2⁻²⁴ < p, for the integer u < 2²⁴, is u < ⌈p·2²⁴⌉ (exact in Double).
+        let threshold = UInt64(Swift.max(0, Swift.min(16_777_216, (Double(p) * 16_777_216).rounded(.up))))
+        let blocks = (count + Self.keepBitsBlock - 1) / Self.keepBitsBlock
+        let chunks = Swift.min(blocks, Parallel.threadCount)
+        Parallel.forEach(chunks: chunks, serial: chunks < 2) { chunk in
+            for block in Parallel.range(of: chunk, chunks: chunks, count: blocks) {
+                let stream = RandomGenerator(seed: base ^ (UInt64(block) &* 0x9E37_79B9_7F4A_7C15))
+                var state = stream.s
+                let first = block * Self.keepBitsBlock
+                let end = Swift.min(count, first + Self.keepBitsBlock)
+                for w in stride(from: first / 64, to: (end + 63) / 64, by: 1) {
+                    var word: UInt64 = 0
+                    for pair in 0..<32 {
+                        let draw = Self.step(&state)
+                        let high = UInt64((draw >> 40) < threshold ? 1 : 0)
+                        let middle = UInt64((draw >> 16) & 0xFF_FFFF < threshold ? 1 : 0)
+                        word |= (high | middle << 1) << UInt64(2 * pair)
+                    }
+                    // Bits past the last element stay clear.
+                    let used = Swift.min(64, end - w * 64)
+                    words[w] = used == 64 ? word : word & ((1 << UInt64(used)) - 1)
+                }
             }
-            words[w] = word
         }
-        s = state
     }
+
+    /// Elements per stream of `fillKeepBits` (a multiple of 64, so blocks own whole words).
+    static let keepBitsBlock = 1 << 16
 
     /// Standard normal (Box–Muller in Double; the second value of each pair is kept for next time).
     public func nextNormal() -> Double {

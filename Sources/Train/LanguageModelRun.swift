@@ -215,7 +215,7 @@ public struct LanguageModelRun {
             }
             let iterating = try IterationTrainer(
                 model: lm, corpus: corpus, options: options, start: start, optimizerState: optimizerState, best: best,
-                onBest: saveBest)
+                profile: stages, onBest: saveBest)
             iterating.onLast = saveLast
             trainerState = { [unowned iterating] in iterating.optimizerState() }
             trainer = iterating

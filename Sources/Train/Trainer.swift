@@ -174,7 +174,8 @@ public final class Trainer {
             for (batch, window) in windows.prefix(batches).enumerated().dropFirst(skipped) {
                 let (input, target, seqLen) = profile.measure(.getBatch) { train.batch(at: window.start, bptt: window.length) }
                 state = state.detached()
-                model.zeroGrad()
+                // The optimizer's list (every trainable parameter): the model's is walked by reflection.
+                optimizer.zeroGrad()
                 let scored = scoredTargets(target, excluded: excluded)
                 let loss = profile.measure(.forward) {
                     let (features, next) = model.features(input, seqLen: seqLen, batchSize: options.batchSize, state: state)

@@ -30,20 +30,33 @@ import Testing
         return mask
     }
 
-    @Test(arguments: [(false, Float(0)), (true, Float(0)), (true, Float(0.3))])
-    func gradientsMatchCentralDifferences(causal: Bool, dropout: Float) {
-        let qkv = Tensor.normal([4, 2, 12], generator: rng)
-        let mask = causal ? Self.causal(4) : nil
+    /// A mask that is not causal: every other key of each row hidden, the diagonal kept.
+    static func striped(_ size: Int) -> Tensor {
+        let mask = Tensor.zeros([size, size])
+        for i in 0..<size { for j in 0..<size where j != i && (i + j) % 2 == 1 { mask[i, j] = -.infinity } }
+        return mask
+    }
+
+    // Length 20 makes causal rows go in two blocks (16 and 4).
+    @Test(arguments: [(4, false, Float(0)), (4, true, Float(0)), (4, true, Float(0.3)), (20, true, Float(0.3))])
+    func gradientsMatchCentralDifferences(length: Int, causal: Bool, dropout: Float) {
+        let qkv = Tensor.normal([length, length > 4 ? 1 : 2, 12], generator: rng)
+        let mask = causal ? Self.causal(length) : nil
         let result = GradCheck.check([qkv]) { Self.fused($0[0], heads: 2, mask: mask, dropout: dropout, seed: 5) }
         #expect(result.passed, "\(result)")
     }
 
-    @Test(arguments: [Float(0), Float(0.25)])
-    func matchesTheComposedOps(dropout: Float) {
-        let mask = Self.causal(7)
-        let a = Tensor.normal([7, 3, 24], generator: rng)
+    /// Causal at lengths of one row block, of 16-row blocks (40) and of 32-row blocks (150), and
+    /// a mask of another shape, which is added instead.
+    @Test(arguments: [
+        (7, true, Float(0)), (7, true, Float(0.25)), (40, true, Float(0.25)), (150, true, Float(0)),
+        (150, true, Float(0.25)), (40, false, Float(0.25))
+    ])
+    func matchesTheComposedOps(length: Int, causal: Bool, dropout: Float) {
+        let mask = causal ? Self.causal(length) : Self.striped(length)
+        let a = Tensor.normal([length, 3, 24], generator: rng)
         let b = a.detach()
-        let upstream = Tensor.normal([7, 3, 8], generator: rng)
+        let upstream = Tensor.normal([length, 3, 8], generator: rng)
         a.requiresGrad = true
         b.requiresGrad = true
         let fused = Self.fused(a, heads: 2, mask: mask, dropout: dropout, seed: 9)

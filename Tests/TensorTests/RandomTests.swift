@@ -34,6 +34,33 @@ import Testing
         #expect(a.next() == b.next())
     }
 
+    /// Bit masks: a kept share near p in every block (the two elements of one draw independent),
+    /// the same seed the same bits, the bits past the end clear, and the generator one draw on.
+    @Test func keepBitsHaveTheirShareAndMoveTheStreamByOneDraw() {
+        let count = 300_001  // several blocks and a partial word
+        let words = (count + 63) / 64
+        func mask(_ seed: UInt64, p: Float) -> ([UInt64], UInt64) {
+            let rng = RandomGenerator(seed: seed)
+            let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+            defer { bits.deallocate() }
+            rng.fillKeepBits(bits, count: count, p: p)
+            return (Array(UnsafeBufferPointer(start: bits, count: words)), rng.next())
+        }
+        let (a, after) = mask(7, p: 0.8)
+        #expect(mask(7, p: 0.8).0 == a)
+        let reference = RandomGenerator(seed: 7)
+        _ = reference.next()
+        #expect(after == reference.next())
+        #expect(a[words - 1] >> UInt64(count % 64) == 0)
+        let kept = a.reduce(0) { $0 + $1.nonzeroBitCount }
+        #expect(abs(Double(kept) / Double(count) - 0.8) < 0.005)
+        // Neighbours share a draw: both kept as often as independence says (0.64).
+        let pairs = a.reduce(0) { $0 + ($1 & ($1 >> 1) & 0x5555_5555_5555_5555).nonzeroBitCount }
+        #expect(abs(Double(pairs) / Double(count / 2) - 0.64) < 0.01)
+        #expect(mask(7, p: 0).0.allSatisfy { $0 == 0 })
+        #expect(mask(7, p: 1).0.dropLast().allSatisfy { $0 == .max })
+    }
+
     @Test func distributionsHaveTheirMoments() {
         let rng = RandomGenerator(seed: 9)
         let n = 200_000

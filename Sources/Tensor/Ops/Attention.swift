@@ -32,6 +32,13 @@ extension Tensor {
         let ld = n * 3 * e
         let ldOut = n * e
         let scale = 1 / Float(d).squareRoot()
+        // A causal mask is not added but skipped: rows go in blocks that multiply only the keys
+        // up to the block's last row (at L = 256 in blocks of 32, 56 % of the products and exps).
+        let causal = mask.map(isCausalMask) ?? false
+        let rowBlock = causal ? (l <= 128 ? 16 : 32) : l
+        let blocks = stride(from: 0, to: l, by: rowBlock).map { $0..<Swift.min($0 + rowBlock, l) }
+        /// Columns of row i that have a score; the rest of its block's columns hold zeros.
+        func scored(_ i: Int) -> Int { causal ? i + 1 : l }
         // Kept for backward: each row's log-sum-exp (P is recomputed from Q, K and it) and the
         // dropout mask as bits, not the [pairs, L, L] probabilities and Float mask.
         let logSumExp = TensorStorage(uninitializedCount: pairs * l)
@@ -45,12 +52,31 @@ extension Tensor {
         func columns(_ b: Int) -> (qkv: Int, out: Int) {
             ((b / heads) * 3 * e + (b % heads) * d, (b / heads) * e + (b % heads) * d)
         }
-        /// Pair `b`'s scores scale · Q Kᵀ + mask into `scores` [L, L].
-        func scores(_ b: Int, into scores: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>) {
+        /// Pair `b`'s scores scale · Q Kᵀ (+ mask) for `rows` and their first `width` keys, into
+        /// those places of `scores` [L, L].
+        func scores(_ b: Int, rows: Range<Int>, width: Int, into scores: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>) {
             let at = columns(b).qkv
             BLAS.sgemmAsConfigured(
-                transA: false, transB: true, m: l, n: l, k: d, alpha: scale, x + at, lda: ld, x + at + e, ldb: ld, scores)
-            if let mp { for i in 0..<(l * l) { scores[i] += mp[i] } }
+                transA: false, transB: true, m: rows.count, n: width, k: d, alpha: scale, x + at + rows.lowerBound * ld,
+                lda: ld, x + at + e, ldb: ld, scores + rows.lowerBound * l, ldc: l)
+            if let mp, !causal { for i in 0..<(l * l) { scores[i] += mp[i] } }
+        }
+        /// Row i's probabilities from its scores (exponentials shifted by `shift`, times `factor`),
+        /// zeros after its last scored key up to `width`, and its dropped-out weights.
+        func probabilities(
+            _ b: Int, row i: Int, width: Int, _ pb: UnsafeMutablePointer<Float>, _ weights: UnsafeMutablePointer<Float>,
+            shift: Float, normalise: Bool
+        ) -> Double {
+            let (row, count) = (pb + i * l, scored(i))
+            let total = Tensor.expShiftedRow(row, row, columns: count, shift: shift)
+            if normalise { Kernels.scale(row, by: Float(1 / total), count) }
+            (row + count).update(repeating: 0, count: width - count)
+            if let keep {
+                keep.apply(row, weights + i * l, start: b * l * l + i * l, count: width, scale: dropScale)
+            } else {
+                (weights + i * l).update(from: row, count: width)
+            }
+            return total
         }
         let chunks = Swift.min(pairs, Parallel.threadCount)
         BLAS.setThreads(1)
@@ -60,22 +86,18 @@ extension Tensor {
             let (pb, weights) = (scratch, scratch + l * l)
             for b in Parallel.range(of: chunk, chunks: chunks, count: pairs) {
                 let (at, offset) = columns(b)
-                scores(b, into: pb, x)
-                for i in 0..<l {
-                    let row = pb + i * l
-                    let shift = Kernels.max(row, l).finiteOrZero
-                    let total = Tensor.expShiftedRow(row, row, columns: l, shift: shift)
-                    Kernels.scale(row, by: Float(1 / total), l)
-                    lse[b * l + i] = shift + Float(Foundation.log(total))
+                for rows in blocks {
+                    let width = causal ? rows.upperBound : l
+                    scores(b, rows: rows, width: width, into: pb, x)
+                    for i in rows {
+                        let shift = Kernels.max(pb + i * l, scored(i)).finiteOrZero
+                        let total = probabilities(b, row: i, width: width, pb, weights, shift: shift, normalise: true)
+                        lse[b * l + i] = shift + Float(Foundation.log(total))
+                    }
+                    BLAS.sgemmAsConfigured(
+                        transA: false, transB: false, m: rows.count, n: d, k: width, weights + rows.lowerBound * l, lda: l,
+                        x + at + 2 * e, ldb: ld, y + offset + rows.lowerBound * ldOut, ldc: ldOut)
                 }
-                var w = UnsafePointer(pb)
-                if let keep {
-                    keep.apply(pb, weights, start: b * l * l, count: l * l, scale: dropScale)
-                    w = UnsafePointer(weights)
-                }
-                BLAS.sgemmAsConfigured(
-                    transA: false, transB: false, m: l, n: d, k: l, w, lda: l, x + at + 2 * e, ldb: ld,
-                    y + offset, ldc: ldOut)
             }
         }
         return .result("self_attention", shape: [l, n, e], storage: out, inputs: [qkv]) { g in
@@ -91,39 +113,48 @@ extension Tensor {
                     let (at, offset) = columns(b)
                     let (q, k, gOut) = (x + at, x + at + e, gp + offset)
                     let (v, gq, gk, gv) = (x + at + 2 * e, gx + at, gx + at + e, gx + at + 2 * e)
-                    // P = exp(S − logsumexp), as forward had it.
-                    scores(b, into: pb, x)
-                    for i in 0..<l {
-                        let row = pb + i * l
-                        _ = Tensor.expShiftedRow(row, row, columns: l, shift: lse[b * l + i])
+                    // The last block reaches every key, so it writes dK and dV whole; the others add.
+                    for (index, rows) in blocks.reversed().enumerated() {
+                        let width = causal ? rows.upperBound : l
+                        let (first, beta): (Int, Float) = (rows.lowerBound, index == 0 ? 0 : 1)
+                        // P = exp(S − logsumexp), as forward had it.
+                        scores(b, rows: rows, width: width, into: pb, x)
+                        for i in rows {
+                            _ = probabilities(b, row: i, width: width, pb, weights, shift: lse[b * l + i], normalise: false)
+                        }
+                        // dW = dO Vᵀ and dV = Wᵀ dO.
+                        BLAS.sgemmAsConfigured(
+                            transA: false, transB: true, m: rows.count, n: width, k: d, gOut + first * ldOut, lda: ldOut, v,
+                            ldb: ld, gs + first * l, ldc: l)
+                        BLAS.sgemmAsConfigured(
+                            transA: true, transB: false, m: width, n: d, k: rows.count, weights + first * l, lda: l,
+                            gOut + first * ldOut, ldb: ldOut, beta: beta, gv, ldc: ld)
+                        for i in rows {
+                            let (row, prob) = (gs + i * l, pb + i * l)
+                            if let keep { keep.apply(row, row, start: b * l * l + i * l, count: width, scale: dropScale) }
+                            let dot = Kernels.dot(row, prob, scored(i))
+                            for j in 0..<width { row[j] = prob[j] * (row[j] - dot) }
+                        }
+                        BLAS.sgemmAsConfigured(
+                            transA: false, transB: false, m: rows.count, n: d, k: width, alpha: scale,
+                            gs + first * l, lda: l, k, ldb: ld, gq + first * ld, ldc: ld)
+                        BLAS.sgemmAsConfigured(
+                            transA: true, transB: false, m: width, n: d, k: rows.count, alpha: scale,
+                            gs + first * l, lda: l, q + first * ld, ldb: ld, beta: beta, gk, ldc: ld)
                     }
-                    if let keep {
-                        keep.apply(pb, weights, start: b * l * l, count: l * l, scale: dropScale)
-                    } else {
-                        weights.update(from: pb, count: l * l)
-                    }
-                    // dW = dO Vᵀ and dV = Wᵀ dO.
-                    BLAS.sgemmAsConfigured(transA: false, transB: true, m: l, n: l, k: d, gOut, lda: ldOut, v, ldb: ld, gs)
-                    BLAS.sgemmAsConfigured(
-                        transA: true, transB: false, m: l, n: d, k: l, weights, lda: l,
-                        gOut, ldb: ldOut, gv, ldc: ld)
-                    if let keep { keep.apply(gs, gs, start: b * l * l, count: l * l, scale: dropScale) }
-                    for i in 0..<l {
-                        let row = gs + i * l
-                        let prob = pb + i * l
-                        var dot: Float = 0
-                        for j in 0..<l { dot += row[j] * prob[j] }
-                        for j in 0..<l { row[j] = prob[j] * (row[j] - dot) }
-                    }
-                    BLAS.sgemmAsConfigured(
-                        transA: false, transB: false, m: l, n: d, k: l, alpha: scale,
-                        gs, lda: l, k, ldb: ld, gq, ldc: ld)
-                    BLAS.sgemmAsConfigured(
-                        transA: true, transB: false, m: l, n: d, k: l, alpha: scale,
-                        gs, lda: l, q, ldb: ld, gk, ldc: ld)
                 }
             }
             return [gqkv]
         }
     }
+}
+
+/// Whether `mask` [L, L] is the additive causal mask: −∞ exactly above the diagonal, 0 elsewhere.
+func isCausalMask(_ mask: Tensor) -> Bool {
+    let l = mask.shape[0]
+    let m = mask.pointer
+    for i in 0..<l {
+        for j in 0..<l where m[i * l + j] != (j > i ? -Float.infinity : 0) { return false }
+    }
+    return true
 }

@@ -5,7 +5,7 @@ extension Tensor {
         precondition(p >= 0 && p <= 1, "dropout: probability \(p) outside [0, 1]")
         guard training, p > 0 else { return self }
         let scale: Float = p == 1 ? 0 : 1 / (1 - p)
-        // The mask as bits (the same draws as a Float mask): backward keeps 1/32 of its memory.
+        // The mask as bits: backward keeps 1/32 of the memory of a Float mask.
         let keep = KeepBits(count: count, keep: 1 - p, generator: generator)
         let x = storage
         let out = TensorStorage(uninitializedCount: count)

@@ -29,13 +29,16 @@ public final class IterationTrainer {
     /// A resumed run's AdamW moments (`optimizerState()`'s tensors) and best weights so far.
     let optimizerStart: [String: Tensor]
     let bestStart: [String: Tensor]?
+    /// Wall time per stage and per op (`--profile`); the loss estimates count as validation.
+    public var profile: StageProfile?
     private var optimizer: OptimizerGroups?
 
     /// `options.iterations` must be set; `start` goes on from a checkpoint's iteration.
     public init(
         model: any LanguageModel, corpus: Corpus, options: TrainOptions, start: TrainingProgress? = nil,
         optimizerState: [String: Tensor] = [:], best: [String: Tensor]? = nil, generator: RandomGenerator = .global,
-        reporter: TrainingReporter? = nil, onBest: ((any LanguageModel, TrainingProgress) throws -> Void)? = nil
+        reporter: TrainingReporter? = nil, profile: StageProfile? = nil,
+        onBest: ((any LanguageModel, TrainingProgress) throws -> Void)? = nil
     ) throws(TrainError) {
         guard let iterations = options.iterations else {
             throw TrainError(description: "IterationTrainer needs TrainOptions.iterations (nanoGPT's options)")
@@ -55,7 +58,7 @@ public final class IterationTrainer {
         valid = try windows(corpus.valid, "validation")
         (self.model, self.options, self.iterations, self.blockSize) = (model, options, iterations, blockSize)
         (self.start, self.generator, self.reporter, self.onBest) = (start, generator, reporter, onBest)
-        (optimizerStart, bestStart) = (optimizerState, best)
+        (optimizerStart, bestStart, self.profile) = (optimizerState, best, profile)
     }
 
     /// The names of the optimizer's parameters, in its order (its groups').
@@ -91,7 +94,7 @@ public final class IterationTrainer {
         var lastEstimate: Int?
         /// nanoGPT's estimate at `iteration`; the best val loss's weights kept and saved.
         func estimate(_ iteration: Int, lr: Float) throws {
-            let (trainLoss, validLoss) = estimateLosses()
+            let (trainLoss, validLoss) = profile.measure(.validation) { estimateLosses() }
             lastEstimate = iteration
             reporter?.estimate(iteration, trainLoss: trainLoss, validLoss: validLoss, lr: lr)
             if validLoss < summary.bestValidLoss {
@@ -113,17 +116,22 @@ public final class IterationTrainer {
             let started = Date()
             var value = 0.0
             for _ in 0..<it.gradientAccumulationSteps {
-                let loss = self.loss(train.batch(generator))
+                let batch = profile.measure(.getBatch) { train.batch(generator) }
+                let loss = profile.measure(.forward) { self.loss(batch) }
                 value = Double(loss.item)
-                (loss * (1 / Float(it.gradientAccumulationSteps))).backward()
+                profile.measure(.backward) { (loss * (1 / Float(it.gradientAccumulationSteps))).backward() }
             }
             guard value.isFinite else {
                 summary.diverged = "the training loss became \(value) at iteration \(iteration); lower --learning-rate"
                 break
             }
-            if it.gradClip > 0 { clipGradNorm(optimizer.parameters, maxNorm: it.gradClip) }
-            optimizer.step()
-            model.zeroGrad()
+            profile.measure(.optimizer) {
+                if it.gradClip > 0 { clipGradNorm(optimizer.parameters, maxNorm: it.gradClip) }
+                optimizer.step()
+                // The optimizer's list, not the model's: walking the modules by reflection took
+                // longer than the AdamW step.
+                optimizer.zeroGrad()
+            }
             let seconds = Date().timeIntervalSince(started)
             (trainTokens, trainSeconds) = (trainTokens + tokensPerIteration, trainSeconds + seconds)
             if iteration % it.logInterval == 0 {
