@@ -14,12 +14,32 @@ final class KeepBits: @unchecked Sendable {
 
     deinit { words.deallocate() }
 
-    /// out[i] = x[i] · scale where element `start + i` is kept, else 0, for i in 0..<n.
+    /// out[i] = x[i] · scale where element `start + i` is kept, else 0, for i in 0..<n; `out`
+    /// may be `x`.
     @inline(__always)
     func apply(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, start: Int, count n: Int, scale: Float) {
-        for i in 0..<n {
+        func one(_ i: Int) {
             let e = start + i
             out[i] = (words[e >> 6] >> UInt64(e & 63)) & 1 == 1 ? x[i] * scale : 0
+        }
+        var i = 0
+        while i < n && (start + i) & 7 != 0 {
+            one(i)
+            i += 1
+        }
+        // A byte of the mask for eight lanes (bit e of the words is bit e % 8 of byte e / 8 on
+        // the little-endian machines Swift runs on).
+        let bytes = UnsafeRawPointer(words).assumingMemoryBound(to: UInt8.self)
+        let lanes = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128)
+        while i + 8 <= n {
+            let kept = SIMD8<UInt32>(repeating: UInt32(bytes[(start + i) >> 3])) & lanes .!= 0
+            let scaled = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * scale
+            UnsafeMutableRawPointer(out + i).storeBytes(of: scaled.replacing(with: 0, where: .!kept), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < n {
+            one(i)
+            i += 1
         }
     }
 }

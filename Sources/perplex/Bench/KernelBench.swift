@@ -98,6 +98,11 @@ struct KernelBench: ParsableCommand {
         report(
             "dropout mask", vector: { rng.fillMask(dst, count: n, p: 0.8, value: 1.25) },
             scalar: { for i in 0..<n { dst[i] = rng.nextFloat() < 0.8 ? 1.25 : 0 } })
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: (n + 63) / 64)
+        defer { words.deallocate() }
+        report(
+            "dropout bits", vector: { rng.fillKeepBits(words, count: n, p: 0.8) },
+            scalar: { for i in 0..<n { dst[i] = rng.nextFloat() < 0.8 ? 1.25 : 0 } })
     }
 
     func benchCrossEntropy() {
