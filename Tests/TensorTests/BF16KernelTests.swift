@@ -111,13 +111,16 @@ import Testing
     @Test func extremeValuesMatchReference() {
         let (m, n, k) = (13, 37, 41)
         for trial in 0..<40 {
-            var a = Self.values(m * k, seed: UInt64(100 + trial), scale: Float(sign: .plus, exponent: -(trial % 70), significand: 1))
-            var b = Self.values(k * n, seed: UInt64(200 + trial), scale: Float(sign: .plus, exponent: -((trial * 7) % 70), significand: 1))
+            var a = Self.values(
+                m * k, seed: UInt64(100 + trial), scale: Float(sign: .plus, exponent: -(trial % 70), significand: 1))
+            var b = Self.values(
+                k * n, seed: UInt64(200 + trial), scale: Float(sign: .plus, exponent: -((trial * 7) % 70), significand: 1))
             if trial % 10 == 0 {
                 a[3] = .infinity
                 b[5] = .nan
             }
-            let c0 = Self.values(m * n, seed: UInt64(300 + trial), scale: Float(sign: .plus, exponent: -(trial * 3 % 140), significand: 1))
+            let c0 = Self.values(
+                m * n, seed: UInt64(300 + trial), scale: Float(sign: .plus, exponent: -(trial * 3 % 140), significand: 1))
             var (fast, reference) = (c0, c0)
             BF16GEMM.gemm(transA: false, transB: true, m: m, n: n, k: k, a, b, into: &fast, accumulate: trial % 2 == 1)
             BF16GEMM.gemm(
@@ -138,7 +141,8 @@ import Testing
         let denseB = (0..<n).flatMap { b[($0 * wide)..<($0 * wide + k)] }
         var strided = [Float](repeating: 0, count: m * n)
         var dense = strided
-        BF16GEMM.multiply(BF16Rows(a, m: m, k: k, lda: wide), BF16Panels(b, k: k, n: n, ldb: wide, transposed: true), into: &strided)
+        BF16GEMM.multiply(
+            BF16Rows(a, m: m, k: k, lda: wide), BF16Panels(b, k: k, n: n, ldb: wide, transposed: true), into: &strided)
         BF16GEMM.gemm(transA: false, transB: true, m: m, n: n, k: k, denseA, denseB, into: &dense)
         #expect(strided == dense)
     }
