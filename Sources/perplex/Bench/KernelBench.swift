@@ -34,6 +34,7 @@ struct KernelBench: ParsableCommand {
                 peakGflops == nil ? "measured" : "given"))
         benchSgemm(peak: peak)
         benchBF16()
+        benchLinearPrecision()
         benchVectorMath()
         benchCrossEntropy()
     }
@@ -115,6 +116,30 @@ struct KernelBench: ParsableCommand {
                             format: "%7d  %14.1f  %8.1f  %14.1f  %12.2f", threads, flops / kernel / 1e9,
                             flops / converting / 1e9, flops / sgemm / 1e9, sgemm / kernel))
             }
+        }
+    }
+
+    /// `Tensor.linear` forward and backward (the decoder's three products and the bias) in Float32
+    /// and with `Tensor.matrixPrecision` = bfloat16, on the small and medium decoders.
+    func benchLinearPrecision() {
+        guard BF16Kernels.isAvailable else { return }
+        print("\nTensor.linear forward+backward     Float32 ms  bfloat16 ms  speed-up")
+        let rng = RandomGenerator(seed: 6)
+        for (rows, inF, outF) in [(700, 200, 10_000), (700, 650, 10_000)] {
+            let x = Tensor.uniform([rows, inF], generator: rng)
+            let w = Tensor.uniform([outF, inF], generator: rng)
+            let b = Tensor.uniform([outF], generator: rng)
+            let g = Tensor.uniform([rows, outF], generator: rng)
+            for t in [x, w, b] { t.requiresGrad = true }
+            func step() {
+                (Tensor.linear(x, weight: w, bias: b) * g).sum().backward()
+                for t in [x, w, b] { t.zeroGrad() }
+            }
+            let float32 = medianSeconds(repeats: repeats, step)
+            let bf16 = medianSeconds(repeats: repeats) { Tensor.$matrixPrecision.withValue(.bfloat16, operation: step) }
+            print(
+                pad("\(rows)×\(inF) → \(outF)", 33)
+                    + String(format: "  %10.2f  %11.2f  %7.2f×", float32 * 1e3, bf16 * 1e3, float32 / bf16))
         }
     }
 
