@@ -58,9 +58,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // bfloat16 products: AVX-512 BF16 functions chosen at run time, and their portable reference.
+        .target(name: "CBF16"),
         .target(
             name: "Tensor",
-            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+            dependencies: ["CBF16", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
             swiftSettings: fastSwift
         ),
         .target(

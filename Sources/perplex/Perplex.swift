@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tensor
 import Train
 
 @main
@@ -7,7 +8,7 @@ struct Perplex: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perplex",
         abstract: "Train, evaluate and inspect neural language models, their word vectors and sentence classifiers.",
-        version: "perplex, MPI: \(Distributed.mpiDescription)",
+        version: "perplex, MPI: \(Distributed.mpiDescription)\n\(BF16Kernels.summary)",
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, GenerateCommand.self, ConvertCommand.self, ClassifyCommand.self,
             ExportVectorsCommand.self, TrainVectorsCommand.self, NeighboursCommand.self, EmbedPlotCommand.self,

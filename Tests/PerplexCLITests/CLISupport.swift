@@ -24,12 +24,18 @@ enum CLI {
         var crashed: Bool
     }
 
-    /// Starts perplex with `arguments`; the caller waits or kills.
-    static func start(_ arguments: [String], in folder: URL? = nil) throws -> (Process, Pipe, Pipe) {
+    /// Starts perplex with `arguments` (and `environment` added to this process's); the caller
+    /// waits or kills.
+    static func start(
+        _ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]
+    ) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = folder }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -38,8 +44,8 @@ enum CLI {
         return (process, out, err)
     }
 
-    static func run(_ arguments: [String], in folder: URL? = nil) throws -> Result {
-        let (process, out, err) = try start(arguments, in: folder)
+    static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        let (process, out, err) = try start(arguments, in: folder, environment: environment)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

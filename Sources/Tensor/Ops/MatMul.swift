@@ -74,7 +74,15 @@ extension Tensor {
     /// out [rows, out] = x·Wᵀ + b, the forward product of `linear`.
     static func linearProduct(_ x: Tensor, weight: Tensor, bias: Tensor?, rows: Int, into out: UnsafeMutablePointer<Float>) {
         let (outF, inF) = (weight.shape[0], weight.shape[1])
-        if PackedMatrix.suits(rows: rows, n: outF, k: inF) {
+        if productsInBF16 {
+            // Each sum starts from the bias (copied into the rows), then adds the products.
+            if let bias {
+                for r in 0..<rows { (out + r * outF).update(from: bias.pointer, count: outF) }
+            }
+            BF16GEMM.gemm(
+                transA: false, transB: true, m: rows, n: outF, k: inF, x.pointer, weight.pointer, into: out,
+                accumulate: bias != nil)
+        } else if PackedMatrix.suits(rows: rows, n: outF, k: inF) {
             // A decoder-sized product: packed once, bias added as each tile is stored.
             PackedMatrix(weight.pointer, k: inF, n: outF, transposed: true, parallel: true)
                 .multiplyParallel(
@@ -96,6 +104,16 @@ extension Tensor {
         let (outF, inF) = (weight.shape[0], weight.shape[1])
         let gx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
         let gw = weight.requiresGrad ? Tensor(uninitializedShape: weight.shape) : nil
+        if productsInBF16 {
+            // Each product over both cores in turn (BF16GEMM splits its columns over the pool).
+            if let gx {
+                BF16GEMM.gemm(transA: false, transB: false, m: rows, n: inF, k: outF, g, weight.pointer, into: gx.pointer)
+            }
+            if let gw {
+                BF16GEMM.gemm(transA: true, transB: false, m: outF, n: inF, k: rows, g, x.pointer, into: gw.pointer)
+            }
+            return (gx, gw)
+        }
         // Product 0 is g·W into gx, product 1 is gᵀ·x into gw (each skipped when not wanted);
         // `threadsSet` when OpenBLAS's thread count was already set for the caller.
         func gradient(_ product: Int, threadsSet: Bool) {

@@ -33,6 +33,8 @@ struct KernelBench: ParsableCommand {
                 format: "machine: %d cores, FMA peak %.0f GFLOP/s (%@)", cores, peak,
                 peakGflops == nil ? "measured" : "given"))
         benchSgemm(peak: peak)
+        benchBF16()
+        benchLinearPrecision()
         benchVectorMath()
         benchCrossEntropy()
     }
@@ -66,6 +68,78 @@ struct KernelBench: ParsableCommand {
                     + String(
                         format: " %15.1f  %5.1f%%  %13.1f  %5.2f",
                         g, 100 * g / peak, gb, g / gb))
+        }
+    }
+
+    /// The bfloat16 products (Tensor's BF16GEMM) against OpenBLAS's sgemm on the LM's shapes, one
+    /// thread and all: `linear`'s three products on the small and medium decoders, the LSTM input
+    /// projections and steps. "kernel" multiplies operands converted beforehand (a weight packed
+    /// once per step), "+convert" converts both operands in the timed call.
+    func benchBF16() {
+        print("\n" + BF16Kernels.summary)
+        guard BF16Kernels.isAvailable else { return }
+        print("bf16 product (m×n×k, op)   threads  kernel GFLOP/s  +convert  OpenBLAS sgemm  kernel/sgemm")
+        let shapes: [(m: Int, n: Int, k: Int, transA: Bool, transB: Bool)] = [
+            (700, 10_000, 200, false, true), (700, 200, 10_000, false, false), (10_000, 200, 700, true, false),
+            (700, 10_000, 650, false, true), (700, 650, 10_000, false, false), (10_000, 650, 700, true, false),
+            (700, 800, 200, false, true), (700, 2600, 650, false, true), (20, 800, 200, false, true),
+            (20, 2600, 650, false, true)
+        ]
+        let rng = RandomGenerator(seed: 5)
+        let allThreads = BLAS.maxThreads
+        defer { BLAS.maxThreads = allThreads }
+        for (m, n, k, transA, transB) in shapes {
+            let a = Tensor.uniform([m * k], generator: rng)
+            let b = Tensor.uniform([k * n], generator: rng)
+            let c = Tensor(uninitializedShape: [m, n])
+            let flops = 2.0 * Double(m * n * k)
+            let op = transA ? "AᵀB" : transB ? "ABᵀ" : "AB"
+            for threads in Set([1, allThreads]).sorted() {
+                let parallel = threads > 1
+                BLAS.maxThreads = threads
+                let rows = BF16Rows(a.pointer, m: m, k: k, transposed: transA)
+                let panels = BF16Panels(b.pointer, k: k, n: n, transposed: transB)
+                let kernel = medianSeconds(repeats: repeats) {
+                    BF16GEMM.multiply(rows, panels, into: c.pointer, parallel: parallel)
+                }
+                let converting = medianSeconds(repeats: repeats) {
+                    BF16GEMM.gemm(
+                        transA: transA, transB: transB, m: m, n: n, k: k, a.pointer, b.pointer, into: c.pointer,
+                        parallel: parallel)
+                }
+                let sgemm = medianSeconds(repeats: repeats) {
+                    BLAS.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a.pointer, b.pointer, c.pointer)
+                }
+                print(
+                    pad("\(m)×\(n)×\(k) \(op)", 27)
+                        + String(
+                            format: "%7d  %14.1f  %8.1f  %14.1f  %12.2f", threads, flops / kernel / 1e9,
+                            flops / converting / 1e9, flops / sgemm / 1e9, sgemm / kernel))
+            }
+        }
+    }
+
+    /// `Tensor.linear` forward and backward (the decoder's three products and the bias) in Float32
+    /// and with `Tensor.matrixPrecision` = bfloat16, on the small and medium decoders.
+    func benchLinearPrecision() {
+        guard BF16Kernels.isAvailable else { return }
+        print("\nTensor.linear forward+backward     Float32 ms  bfloat16 ms  speed-up")
+        let rng = RandomGenerator(seed: 6)
+        for (rows, inF, outF) in [(700, 200, 10_000), (700, 650, 10_000)] {
+            let x = Tensor.uniform([rows, inF], generator: rng)
+            let w = Tensor.uniform([outF, inF], generator: rng)
+            let b = Tensor.uniform([outF], generator: rng)
+            let g = Tensor.uniform([rows, outF], generator: rng)
+            for t in [x, w, b] { t.requiresGrad = true }
+            func step() {
+                (Tensor.linear(x, weight: w, bias: b) * g).sum().backward()
+                for t in [x, w, b] { t.zeroGrad() }
+            }
+            let float32 = medianSeconds(repeats: repeats, step)
+            let bf16 = medianSeconds(repeats: repeats) { Tensor.$matrixPrecision.withValue(.bfloat16, operation: step) }
+            print(
+                pad("\(rows)×\(inF) → \(outF)", 33)
+                    + String(format: "  %10.2f  %11.2f  %7.2f×", float32 * 1e3, bf16 * 1e3, float32 / bf16))
         }
     }
 

@@ -1,0 +1,159 @@
+import CBF16
+import Foundation
+
+/// Which bfloat16 product kernels this process uses, and the rounding they share.
+///
+/// The AVX-512 BF16 path (VDPBF16PS: two bfloat16 products added to a Float32 sum per lane, twice
+/// the Float32 FMA rate) runs when the CPU has it and `PERPLEX_NO_BF16` is unset, empty or "0";
+/// otherwise every product runs the portable reference, which rounds and adds in the same order,
+/// so results are bit-identical either way (Sources/CBF16/include/CBF16.h states the numerics).
+/// Setting `PERPLEX_NO_BF16=1` simulates a CPU without the instructions.
+public enum BF16Kernels {
+    /// Whether the CPU executes AVX-512 BF16, whatever the environment says.
+    public static let cpuHasAVX512BF16 = perplex_bf16_cpu_has_avx512bf16() != 0
+
+    /// Whether bfloat16 products take the AVX-512 BF16 path in this process (read once).
+    public static let isAvailable = perplex_bf16_fast_path() != 0
+
+    /// One line for `perplex --version` and `bench peak`: the matrix-product kernels this CPU gets.
+    public static var summary: String {
+        let float32 = cpuHasAVX512F ? "Float32 AVX-512 (OpenBLAS) and AVX2 FMA (packed)" : "Float32 AVX2 FMA"
+        let bf16: String
+        if isAvailable {
+            bf16 = "bfloat16 AVX-512 BF16 (VDPBF16PS)"
+        } else if cpuHasAVX512BF16 {
+            bf16 = "bfloat16: disabled by PERPLEX_NO_BF16, falls back to Float32"
+        } else {
+            bf16 = "bfloat16: not available on this CPU, falls back to Float32"
+        }
+        return "matrix products: \(float32); \(bf16)"
+    }
+
+    /// Whether the CPU has AVX-512 F (what OpenBLAS picks its sgemm by).
+    static let cpuHasAVX512F: Bool = {
+        #if arch(x86_64) && os(Linux)
+            let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+            return info.contains(" avx512f")
+        #else
+            return false
+        #endif
+    }()
+
+    /// Float32 → bfloat16 bits, rounded to nearest even; NaN stays a (quiet) NaN, denormals
+    /// become zero of the same sign (as VCVTNEPS2BF16 does).
+    public static func round(_ x: Float) -> UInt16 { perplex_bf16_round(x) }
+
+    /// bfloat16 bits → Float32 (exact).
+    public static func float(_ bits: UInt16) -> Float { perplex_bf16_to_float(bits) }
+
+    /// dst[i] = round(src[i]) for i < count, on the fast path when it is on.
+    public static func convert(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<UInt16>, count: Int) {
+        perplex_bf16_convert(src, dst, count)
+    }
+}
+
+/// A left operand A [m, k] in bfloat16: m rows of k rounded up to even (zero-padded), as the
+/// product's pair-wise kernel reads them.
+public struct BF16Rows {
+    public let m: Int
+    public let k: Int
+    let storage: [UInt16]
+
+    /// Converts A [m, k] from Float32. `transposed`: the source is stored as [k, m] (A = Sᵀ, the
+    /// gradient dY of a linear map read as dYᵀ for its weight gradient); `lda` is the source's row
+    /// stride (default: dense).
+    public init(_ a: UnsafePointer<Float>, m: Int, k: Int, lda: Int? = nil, transposed: Bool = false) {
+        precondition(m >= 0 && k >= 0, "BF16Rows: negative size \(m) × \(k)")
+        self.m = m
+        self.k = k
+        let count = m * Int(perplex_bf16_padded_k(k))
+        storage = [UInt16](unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
+            perplex_bf16_pack_a(a, lda ?? (transposed ? m : k), transposed ? 1 : 0, m, k, buffer.baseAddress!)
+            initialized = Swift.max(count, 1)
+        }
+    }
+}
+
+/// A right operand B [k, n] in bfloat16 panels of 16 columns, k in interleaved pairs (the
+/// layout VDPBF16PS reads). Pack a weight once per step and multiply by it many times.
+public struct BF16Panels {
+    public let k: Int
+    public let n: Int
+    /// Panels of 16 columns (the last zero-padded).
+    public var panels: Int { (n + 15) / 16 }
+    let storage: [UInt16]
+
+    /// Converts B [k, n] from Float32. `transposed`: the source is stored as [n, k] (a weight W
+    /// [out, in] with B = Wᵀ, the forward product of `Tensor.linear`); `ldb` is the source's row
+    /// stride (default: dense).
+    public init(_ b: UnsafePointer<Float>, k: Int, n: Int, ldb: Int? = nil, transposed: Bool = false) {
+        precondition(k >= 0 && n >= 0, "BF16Panels: negative size \(k) × \(n)")
+        self.k = k
+        self.n = n
+        let count = perplex_bf16_packed_b_count(k, n)
+        storage = [UInt16](unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
+            perplex_bf16_pack_b(b, ldb ?? (transposed ? k : n), transposed ? 1 : 0, k, n, buffer.baseAddress!)
+            initialized = Swift.max(count, 1)
+        }
+    }
+}
+
+/// Matrix products with bfloat16 inputs and Float32 sums: C [m, n] (+)= A [m, k] · B [k, n].
+public enum BF16GEMM {
+    /// Which kernel a product runs.
+    public enum Path: Sendable {
+        /// AVX-512 BF16 when `BF16Kernels.isAvailable`, else the reference.
+        case dispatched
+        /// The portable reference (the same bits, one multiply-add at a time).
+        case reference
+    }
+
+    /// C [m, n] (+)= A · B, C's rows `ldc` floats apart (default n). With `accumulate` each sum
+    /// starts from C's value, else from zero. `parallel` splits B's panels over the thread pool
+    /// (each thread writes its own columns of C, so the result does not depend on the threads).
+    public static func multiply(
+        _ a: BF16Rows, _ b: BF16Panels, into c: UnsafeMutablePointer<Float>, ldc: Int? = nil,
+        accumulate: Bool = false, parallel: Bool = true, path: Path = .dispatched
+    ) {
+        precondition(a.k == b.k, "BF16GEMM: inner sizes differ, A [\(a.m), \(a.k)] · B [\(b.k), \(b.n)]")
+        let ldc = ldc ?? b.n
+        precondition(ldc >= b.n, "BF16GEMM: ldc \(ldc) is narrower than n \(b.n)")
+        let panels = b.panels
+        guard a.m > 0, panels > 0 else { return }
+        a.storage.withUnsafeBufferPointer { ap in
+            b.storage.withUnsafeBufferPointer { bp in
+                func run(_ range: Range<Int>) {
+                    switch path {
+                    case .dispatched:
+                        perplex_bf16_gemm(
+                            ap.baseAddress, a.m, a.k, bp.baseAddress, b.n, range.lowerBound, range.upperBound, c, ldc,
+                            accumulate ? 1 : 0)
+                    case .reference:
+                        perplex_bf16_gemm_reference(
+                            ap.baseAddress, a.m, a.k, bp.baseAddress, b.n, range.lowerBound, range.upperBound, c, ldc,
+                            accumulate ? 1 : 0)
+                    }
+                }
+                let chunks = parallel ? Swift.min(panels, Parallel.threadCount) : 1
+                if chunks <= 1 {
+                    run(0..<panels)
+                } else {
+                    Parallel.forEach(chunks: chunks) { run(Parallel.range(of: $0, chunks: chunks, count: panels)) }
+                }
+            }
+        }
+    }
+
+    /// C [m, n] (+)= op(A) · op(B) from Float32 operands, as `BLAS.sgemm` takes them: op(A) [m, k]
+    /// (A stored [k, m] with `transA`), op(B) [k, n] (B stored [n, k] with `transB`), all dense.
+    /// `Tensor.linear`'s products: forward x·Wᵀ (transB), input gradient dY·W, weight gradient
+    /// dYᵀ·x (transA).
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        into c: UnsafeMutablePointer<Float>, accumulate: Bool = false, parallel: Bool = true, path: Path = .dispatched
+    ) {
+        multiply(
+            BF16Rows(a, m: m, k: k, transposed: transA), BF16Panels(b, k: k, n: n, transposed: transB), into: c,
+            accumulate: accumulate, parallel: parallel, path: path)
+    }
+}
