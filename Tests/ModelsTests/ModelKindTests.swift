@@ -179,6 +179,7 @@ import Testing
             case .finalNorm: config.finalNorm = true
             case .backpropSteps: config.backpropSteps = 1
             case .context: config.context = .previousSentence
+            case .adaptive: config.adaptiveSoftmax = AdaptiveSoftmaxConfig(cutoffs: [2])
             }
             #expect(throws: ModelConfigError.self, "\(option.flag) accepted by \(kind.rawValue)") { try config.validate() }
         }

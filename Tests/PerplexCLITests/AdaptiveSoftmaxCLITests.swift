@@ -5,7 +5,7 @@ import Testing
 /// train with it, the checkpoint carries it and evaluates and generates; bad values and kinds
 /// it does not fit are one-line errors.
 @Suite struct AdaptiveSoftmaxCLITests {
-    // The built-in corpus has 226 words.
+    // The built-in corpus of 200 sentences has about 200 words.
     static let tiny = [
         "--builtin-sentences", "200", "--epochs", "1", "--max-batches", "4", "--bptt", "6", "--log-interval", "2",
         "--batch-size", "4", "--emsize", "8", "--nhid", "12", "--nlayers", "1"
@@ -57,8 +57,9 @@ import Testing
         try expectError(["--adaptive", "--cutoffs", "60,20"], "--cutoffs must be strictly increasing, got 60 then 20")
         try expectError(["--adaptive", "--cutoffs", "20,20"], "strictly increasing")
         try expectError(["--adaptive", "--cutoffs", "0,20"], "--cutoffs must be positive, got 0")
-        try expectError(["--adaptive", "--cutoffs", "-5"], "--cutoffs must be positive, got -5")
-        try expectError(["--adaptive", "--cutoffs", "20,500"], "--cutoffs must be below the vocabulary size 226, got 500")
+        try expectError(["--adaptive", "--cutoffs=-5"], "--cutoffs must be positive, got -5")
+        try expectError(
+            ["--adaptive", "--cutoffs", "20,500", "--div-value", "2"], "--cutoffs must be below the vocabulary size")
         try expectError(["--adaptive", "--cutoffs", "20,x"], "--cutoffs must be comma-separated word ids")
         try expectError(["--adaptive"], "--adaptive needs --cutoffs")
         try expectError(["--cutoffs", "20"], "--cutoffs needs --adaptive")
