@@ -15,9 +15,17 @@ Training FLOPs per token are counted as 3 × forward, forward = 2·(Σ over laye
 for the LSTM (3h for GRU, h for plain RNNs); for the Transformer 2·(Σ over layers 4d² + 2·d·dff +
 2·d·(bptt+1)/2 for the attention scores and mix + d·V).
 
+With --adaptive --cutoffs A,B [--div-value D] it compares three sides instead: Perplex with the full
+softmax, Perplex with the adaptive softmax, and PyTorch's model with nn.AdaptiveLogSoftmaxWithLoss
+(scripts/torch_lm.py --adaptive), each round all three in turn (the order rotating), medians over
+rounds, training tokens/s only. Their valid and test files are cut to their first lines (about
+--eval-tokens tokens; train.txt holds every word, so the vocabulary is unchanged), since a 267k-word
+full-softmax validation pass would outlast the training being timed.
+
 usage: python3 scripts/bench_lm.py [--config small|medium|transformer] [--data DIR] [--threads 2]
                                    [--max-batches 100] [--rounds 1] [--model LSTM] [--reference PATH]
                                    [--perplex .build/release/perplex] [--peak-gflops G] [--json]
+                                   [--adaptive --cutoffs 2000,20000 --div-value 4 --eval-tokens 2000]
 """
 import argparse
 import json
@@ -58,7 +66,15 @@ def parse_args():
                    help="alternate the two sides this many times and report medians (the machine's speed moves)")
     p.add_argument("--peak-gflops", type=float, help="FMA peak to report against (default: perplex bench peak)")
     p.add_argument("--json", action="store_true", help="also print the results as one JSON line")
+    p.add_argument("--adaptive", action="store_true",
+                   help="compare Perplex full softmax, Perplex adaptive and PyTorch adaptive (training tokens/s)")
+    p.add_argument("--cutoffs", help="with --adaptive: the tail clusters' first word ids, e.g. 2000,20000")
+    p.add_argument("--div-value", type=float, default=4.0, help="with --adaptive: projection divisor (default 4)")
+    p.add_argument("--eval-tokens", type=int, default=2000,
+                   help="with --adaptive: about this many tokens of valid.txt and test.txt are kept")
     a = p.parse_args()
+    if a.adaptive != (a.cutoffs is not None):
+        p.error("--adaptive and --cutoffs go together")
     for name, value in CONFIGS.get(a.config, {}).items():
         setattr(a, name.replace("-", "_"), value)
     if a.model == "Transformer" and a.reference == p.get_default("reference"):
@@ -165,9 +181,103 @@ def one_round(a, shape):
             "peak_gflops": {"torch": torch_peak, "perplex": perplex_peak}}
 
 
+def light_copy(data, folder, tokens):
+    """`data` in `folder`: train.txt linked, valid.txt and test.txt cut to their first lines
+    holding about `tokens` tokens."""
+    os.symlink(os.path.abspath(os.path.join(data, "train.txt")), os.path.join(folder, "train.txt"))
+    for name in ("valid.txt", "test.txt"):
+        kept, count = [], 0
+        with open(os.path.join(data, name), encoding="utf8") as f:
+            for line in f:
+                if count >= tokens:
+                    break
+                kept.append(line)
+                count += len(line.split())
+        with open(os.path.join(folder, name), "w", encoding="utf8") as out:
+            out.writelines(kept)
+
+
+def perplex_train_speed(a, shape, extra):
+    with tempfile.TemporaryDirectory() as run_dir:
+        cmd = [a.perplex, "train", *shape, *extra, "--batch-size", str(a.batch_size), "--max-batches",
+               str(a.max_batches), "--log-interval", "1000000", "--save", run_dir]
+        env = {"OPENBLAS_NUM_THREADS": str(a.threads), "PERPLEX_THREADS": str(a.threads)}
+        out, wall, rss = peak_rss_mib(cmd, env=env)
+    match = re.search(r"\| training speed ([\d.]+) tokens/s", out)
+    if not match:
+        raise SystemExit("error: perplex train printed no training speed line")
+    return float(match.group(1)), rss, wall
+
+
+def adaptive_round(a, shape, k):
+    """The three sides once, in an order rotating with the round `k`: training tokens/s, peak RSS, wall."""
+    adaptive = ["--adaptive", "--cutoffs", a.cutoffs, "--div-value", str(a.div_value)]
+
+    def torch_side():
+        cmd = [sys.executable, str(ROOT / "scripts" / "torch_lm.py"), *shape, *adaptive, "--batch_size",
+               str(a.batch_size), "--threads", str(a.threads), "--max-batches", str(a.max_batches)]
+        out, wall, rss = peak_rss_mib(cmd)
+        final = [json.loads(line) for line in out.splitlines() if line.startswith("{") and '"final"' in line]
+        if not final:
+            raise SystemExit("error: scripts/torch_lm.py printed no final JSON line")
+        return final[-1]["train_tokens_per_s"], rss, wall
+
+    sides = {"perplex full": lambda: perplex_train_speed(a, shape, []),
+             "perplex adaptive": lambda: perplex_train_speed(a, shape, adaptive),
+             "torch adaptive": torch_side}
+    names = list(sides)
+    names = names[k % 3:] + names[: k % 3]
+    result = {}
+    for name in names:
+        speed, rss, wall = sides[name]()
+        result[name] = {"train_tokens_per_s": speed, "peak_rss_mib": rss, "wall_s": wall}
+    return result
+
+
+def adaptive_main(a):
+    with tempfile.TemporaryDirectory() as data:
+        light_copy(a.data, data, a.eval_tokens)
+        shape = ["--model", a.model, "--emsize", str(a.emsize), "--nhid", str(a.nhid), "--nlayers", str(a.nlayers),
+                 *(["--nhead", str(a.nhead)] if a.model == "Transformer" else []),
+                 "--lr", str(a.lr), "--clip", str(a.clip), "--dropout", str(a.dropout), "--bptt", str(a.bptt),
+                 "--seed", str(a.seed), "--epochs", "1", "--data", data]
+        rounds = []
+        for k in range(a.rounds):
+            r = adaptive_round(a, shape, k)
+            rounds.append(r)
+            print(f"round {k + 1}: " + ", ".join(f"{n} {v['train_tokens_per_s']:.0f}" for n, v in r.items())
+                  + " tokens/s", flush=True)
+    median = statistics.median
+    names = ("perplex full", "perplex adaptive", "torch adaptive")
+    result = {"model": f"{a.model} {a.nlayers}x{a.nhid} (emsize {a.emsize}, dropout {a.dropout})",
+              "vocab": vocabulary_size(a.data), "cutoffs": a.cutoffs, "div_value": a.div_value, "data": a.data,
+              "threads": a.threads, "rounds": a.rounds, "batches": a.max_batches, "batch_size": a.batch_size,
+              "bptt": a.bptt}
+    for key in ("train_tokens_per_s", "peak_rss_mib", "wall_s"):
+        result[key] = {n: round(median(r[n][key] for r in rounds), 1) for n in names}
+    ratio = lambda x, y: round(median(r[x]["train_tokens_per_s"] / r[y]["train_tokens_per_s"] for r in rounds), 3)
+    result["adaptive/full"] = ratio("perplex adaptive", "perplex full")
+    result["adaptive/torch adaptive"] = ratio("perplex adaptive", "torch adaptive")
+    print(f"{result['model']}, vocabulary {result['vocab']}, cutoffs {a.cutoffs}, div {a.div_value}; "
+          f"{a.max_batches} batches of {a.batch_size}x{a.bptt}, {a.threads} threads"
+          + (f"; medians of {a.rounds} rounds" if a.rounds > 1 else ""))
+    print(f"{'':24}{'Perplex full':>14}{'Perplex adapt.':>16}{'PyTorch adapt.':>16}")
+    for key, label in (("train_tokens_per_s", "train tokens/s"), ("peak_rss_mib", "peak RSS (MiB)"),
+                       ("wall_s", "process wall (s)")):
+        r = result[key]
+        print(f"{label:24}{r[names[0]]:>14.1f}{r[names[1]]:>16.1f}{r[names[2]]:>16.1f}")
+    print(f"Perplex adaptive / Perplex full: {result['adaptive/full']:.2f}x (acceptance ≥ 5); "
+          f"Perplex adaptive / PyTorch adaptive: {result['adaptive/torch adaptive']:.2f}x (acceptance ≥ 1.3)")
+    if a.json:
+        print(json.dumps(result))
+
+
 def main():
     a = parse_args()
     os.environ["BENCH_LM_THREADS"] = str(a.threads)
+    if a.adaptive:
+        adaptive_main(a)
+        return
     shape = ["--model", a.model, "--emsize", str(a.emsize), "--nhid", str(a.nhid), "--nlayers", str(a.nlayers),
              *(["--nhead", str(a.nhead)] if a.model == "Transformer" else []),
              "--lr", str(a.lr), "--clip", str(a.clip), "--dropout", str(a.dropout), "--bptt", str(a.bptt),

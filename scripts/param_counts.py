@@ -28,6 +28,11 @@ CONFIGS = [
     ModelConfig("RNN_TANH", 7596, 64, 128, 3, 2, context="previous-sentence"),
     ModelConfig("Transformer", 10000, 200, 200, 2, 2, tied=False),
     ModelConfig("Transformer", 33278, 256, 1024, 4, 8, tied=False),
+    # --adaptive: an nn.AdaptiveLogSoftmaxWithLoss decoder (cutoffs, div_value)
+    ModelConfig("LSTM", 10000, 200, 200, 2, 2, adaptiveSoftmax={"cutoffs": [2000, 6000], "divValue": 4.0}),
+    ModelConfig("GRU", 30000, 200, 200, 2, 2, adaptiveSoftmax={"cutoffs": [2000, 20000], "divValue": 4.0}),
+    ModelConfig("RNN_RELU", 5000, 64, 96, 1, 2, adaptiveSoftmax={"cutoffs": [100, 1000, 3000], "divValue": 2.0}),
+    ModelConfig("Transformer", 10000, 200, 200, 2, 2, adaptiveSoftmax={"cutoffs": [2000], "divValue": 4.0}),
     # the seeds' other models
     ModelConfig("NPLM", 10000, 200, 200, ngram=4),
     ModelConfig("NPLM", 8000, 16, 128, ngram=4, hiddenActivation="linear"),

@@ -25,6 +25,8 @@ KINDS = ("RNN_TANH", "RNN_RELU", "LSTM", "GRU", "Transformer", "NPLM", "GatedCNN
 # The recurrent kinds (recipe's RNNModel), the ones that take --context, and the context modes
 # (Perplex's SentenceContext; None: none).
 RECURRENT = ("RNN_TANH", "RNN_RELU", "LSTM", "GRU")
+# The kinds whose decoder may be an adaptive softmax (Perplex's --adaptive).
+ADAPTIVE = RECURRENT + ("Transformer",)
 CONTEXTS = (None, "none", "previous-sentence")
 # Kind-specific fields with their defaults (Perplex's ModelConfig.resolved()).
 KIND_DEFAULTS = {
@@ -66,6 +68,8 @@ class ModelConfig:
     finalNorm: bool = None  # Transformer: a LayerNorm after the last layer (today's recipe has one)
     backpropSteps: int = None  # NGRAM_RNN: steps the gradient runs through (default ngram - 1)
     context: str = None  # RNN kinds: "previous-sentence" (zoo.PreviousSentenceRNN); None or "none": the recipe's
+    # RNN kinds, Transformer: {"cutoffs": [...], "divValue": 4.0}, an nn.AdaptiveLogSoftmaxWithLoss decoder
+    adaptiveSoftmax: dict = None
 
     def resolved(self):
         """The kind's own fields filled with their defaults where None."""
@@ -153,6 +157,8 @@ class RNNModel(nn.Module):
         emb = self.drop(self.encoder(input))
         output, hidden = self.rnn(emb, hidden)
         output = self.drop(output)
+        if isinstance(self.decoder, nn.AdaptiveLogSoftmaxWithLoss):
+            return output.view(-1, output.size(-1)), hidden  # the decoder's input: see scores / loss_of
         decoded = self.decoder(output).view(-1, self.ntoken)
         return F.log_softmax(decoded, dim=1), hidden
 
@@ -209,8 +215,10 @@ class TransformerModel(nn.Module):
             self.src_mask = self.causal_mask(len(src))
         src = self.encoder(src) * math.sqrt(self.ninp)
         src = self.pos_encoder(src)
-        output = self.decoder(self.transformer_encoder(src, self.src_mask))
-        return F.log_softmax(output, dim=-1)
+        features = self.transformer_encoder(src, self.src_mask)
+        if isinstance(self.decoder, nn.AdaptiveLogSoftmaxWithLoss):
+            return features  # the decoder's input: see scores / loss_of
+        return F.log_softmax(self.decoder(features), dim=-1)
 
 
 # The kinds that carry no state between windows (each window read on its own).
@@ -219,7 +227,42 @@ STATELESS = (TransformerModel, zoo.GPT)
 
 def make_model(config, words=None):
     """The model for a ModelConfig (recipe init, on the current torch seed). A CharCNN spells its
-    words from `words` (else its `word_chars` buffer waits for a state dict)."""
+    words from `words` (else its `word_chars` buffer waits for a state dict). With `adaptiveSoftmax`
+    the decoder is an nn.AdaptiveLogSoftmaxWithLoss (PyTorch's init; no head bias), still named
+    `decoder`, and the model's forward returns the decoder's input (`scores`, `loss_of`)."""
+    adaptive = config.adaptiveSoftmax
+    if adaptive is None:
+        return make_plain_model(config, words)
+    if config.kind not in ADAPTIVE:
+        raise SystemExit(f"error: --adaptive does not apply to {config.kind} (only to {', '.join(ADAPTIVE)})")
+    if config.tied:
+        raise SystemExit("error: --adaptive does not fit --tied: PyTorch's AdaptiveLogSoftmaxWithLoss shares no weights")
+    if config.context not in (None, "none"):
+        raise SystemExit("error: the twin's --adaptive does not take --context")
+    model = make_plain_model(config, words)
+    features = config.emsize if config.kind == "Transformer" else config.nhid
+    model.decoder = nn.AdaptiveLogSoftmaxWithLoss(features, config.vocabularySize, list(adaptive["cutoffs"]),
+                                                  div_value=float(adaptive.get("divValue", 4.0)))
+    return model
+
+
+def is_adaptive(model):
+    return isinstance(getattr(model, "decoder", None), nn.AdaptiveLogSoftmaxWithLoss)
+
+
+def scores(model, output):
+    """What `step` returned as log-probabilities [N, V] (an adaptive decoder's full log_prob)."""
+    return model.decoder.log_prob(output) if is_adaptive(model) else output
+
+
+def loss_of(model, output, targets):
+    """The mean NLL of `targets` given `step`'s output (an adaptive decoder's own loss, computed
+    per cluster over the rows that need it)."""
+    return model.decoder(output, targets).loss if is_adaptive(model) else F.nll_loss(output, targets)
+
+
+def make_plain_model(config, words=None):
+    """make_model without the adaptive decoder."""
     if config.kind not in KINDS:
         raise SystemExit(f"error: unknown model kind '{config.kind}' (expected one of {', '.join(KINDS)})")
     c = config.resolved()
@@ -293,6 +336,7 @@ def evaluate_with_accuracy(model, data_source, bptt=35, batch_size=10):
         for i in range(0, data_source.size(0) - 1, bptt):
             data, targets = get_batch(data_source, i, bptt)
             output, hidden = step(model, data, hidden)
+            output = scores(model, output)
             total_loss += len(data) * F.nll_loss(output, targets).item()
             hits += (output.argmax(1) == targets).sum().item()
     return total_loss / (len(data_source) - 1), hits / ((len(data_source) - 1) * batch_size)
@@ -332,7 +376,7 @@ def train_epoch(model, train_data, lr, clip, bptt, batch_size, max_batches=0, wi
         if hidden is not None:
             hidden = repackage_hidden(hidden)
         output, hidden = step(model, data, hidden)
-        loss = F.nll_loss(output, targets)
+        loss = loss_of(model, output, targets)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
         with torch.no_grad():

@@ -49,6 +49,10 @@ def parse_args(argv=None):
     p.add_argument("--highway-layers", "--highway_layers", type=int, help="CharCNN: highway layers (default 1)")
     p.add_argument("--context", choices=["none", "previous-sentence"],
                    help="RNN kinds: the decoder also reads the previous sentence's mean embedding (default none)")
+    p.add_argument("--adaptive", action="store_true",
+                   help="RNN kinds, Transformer: nn.AdaptiveLogSoftmaxWithLoss as the decoder (needs --cutoffs)")
+    p.add_argument("--cutoffs", help="with --adaptive: first word id of each tail cluster, comma-separated")
+    p.add_argument("--div-value", "--div_value", type=float, help="with --adaptive: projection divisor (default 4)")
     p.add_argument("--curriculum", action="store_true", help="short windows first (perplex train --curriculum)")
     p.add_argument("--curriculum-start", "--curriculum_start", type=int, default=None, help="first window length (default 5)")
     p.add_argument("--curriculum-epochs", "--curriculum_epochs", type=int, default=1, help="epochs of growth (default 1)")
@@ -65,6 +69,10 @@ def parse_args(argv=None):
         p.error("--epochs and --max-batches must be non-negative")
     if not 0 <= a.dropout < 1:
         p.error("--dropout must be in [0, 1)")
+    if not a.adaptive and (a.cutoffs is not None or a.div_value is not None):
+        p.error("--cutoffs and --div-value need --adaptive")
+    if a.adaptive and a.cutoffs is None:
+        p.error("--adaptive needs --cutoffs")
     return a
 
 
@@ -78,7 +86,9 @@ def run(a, emit=print):
                             rnnLayers=a.rnn_layers, attentionWindow=a.attention_window, charEmsize=a.char_emsize,
                             maxFilterWidth=a.max_filter_width, featureMaps=a.feature_maps,
                             highwayLayers=a.highway_layers, backpropSteps=a.backprop_steps,
-                            context=a.context if a.context != "none" else None)
+                            context=a.context if a.context != "none" else None,
+                            adaptiveSoftmax={"cutoffs": [int(c) for c in a.cutoffs.split(",")],
+                                             "divValue": a.div_value or 4.0} if a.adaptive else None)
     device = torch.device(a.device)
     model = rt.make_model(config, corpus.words).to(device)
     train = rt.batchify(corpus.train, a.batch_size).to(device)

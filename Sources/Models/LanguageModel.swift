@@ -46,8 +46,11 @@ public protocol LanguageModel: Module {
     /// output dropout), and the state after the window.
     func features(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
         -> (features: Tensor, state: RecurrentState)
-    /// The output layer: logits = decoder(features), [seqLen·batch, vocabularySize].
+    /// The output layer: logits = decoder(features), [seqLen·batch, vocabularySize]. A model with
+    /// an adaptive softmax has none (it traps): read `decoderLoss` / `decoderScores` instead.
     var decoder: Linear { get }
+    /// The adaptive softmax that replaces the linear decoder (`--adaptive`), or nil (the default).
+    var adaptiveSoftmax: AdaptiveLogSoftmaxWithLoss? { get }
     /// For a model that carries no state between windows: the longest context generation re-reads
     /// at every step. Nil (the default) when the state carries the past and only the newest token is fed.
     var generationContext: Int? { get }
@@ -59,13 +62,71 @@ public protocol LanguageModel: Module {
 extension LanguageModel {
     public var generationContext: Int? { nil }
     public var forwardOutweighsScoring: Bool { false }
+    public var adaptiveSoftmax: AdaptiveLogSoftmaxWithLoss? { nil }
 
     /// Logits [seqLen·batch, vocabularySize] for every position, and the state after the window.
+    /// With an adaptive softmax they are its log-probabilities (softmax of them is the model's
+    /// distribution, as of logits).
     public func callAsFunction(_ input: [Int], seqLen: Int, batchSize: Int, state: RecurrentState)
         -> (logits: Tensor, state: RecurrentState)
     {
         let (features, next) = features(input, seqLen: seqLen, batchSize: batchSize, state: state)
-        return (decoder(features), next)
+        return (decoderScores(features), next)
+    }
+
+    /// The decoder's scores of every word, features [N, in] → [N, vocabularySize]: logits, or an
+    /// adaptive softmax's log-probabilities.
+    public func decoderScores(_ features: Tensor) -> Tensor {
+        adaptiveSoftmax.map { $0.logProbabilities(features) } ?? decoder(features)
+    }
+
+    /// The mean cross-entropy of `targets` given `features` [N, in] (rows whose target is
+    /// `ignoreIndex` do not count), the decoder and the loss as one op: the linear decoder's
+    /// logits, or the adaptive softmax's clusters, never get a buffer of their own.
+    public func decoderLoss(_ features: Tensor, targets: [Int], ignoreIndex: Int? = nil) -> Tensor {
+        if let adaptiveSoftmax { return adaptiveSoftmax.loss(features, targets: targets, ignoreIndex: ignoreIndex) }
+        return Tensor.linearCrossEntropy(
+            features, weight: decoder.weight, bias: decoder.bias, targets: targets, ignoreIndex: ignoreIndex)
+    }
+}
+
+/// The decoder of a kind that may have an adaptive softmax. Named `decoder` in the state dict
+/// either way (`decoder.weight` … or `decoder.head.weight` …); reflection does not see an enum, so
+/// the model lists `module` among its `children()`.
+enum VocabularyDecoder {
+    case linear(Linear)
+    case adaptive(AdaptiveLogSoftmaxWithLoss)
+
+    /// The adaptive softmax when the configuration asks for one, else `linear()`'s layer.
+    init(_ config: ModelConfig, inFeatures: Int, _ generator: RandomGenerator, linear: () -> Linear) {
+        guard let adaptive = config.adaptiveSoftmax else {
+            self = .linear(linear())
+            return
+        }
+        self = .adaptive(adaptive.make(inFeatures: inFeatures, vocabularySize: config.vocabularySize, generator: generator))
+    }
+
+    /// The module under the name `decoder`.
+    var module: Module {
+        switch self {
+        case .linear(let layer): layer
+        case .adaptive(let layer): layer
+        }
+    }
+
+    /// The linear layer; a model with an adaptive softmax has none, and asking is a bug.
+    var linearLayer: Linear {
+        switch self {
+        case .linear(let layer): layer
+        case .adaptive: preconditionFailure("an adaptive-softmax model has no linear decoder: use decoderScores / decoderLoss")
+        }
+    }
+
+    var adaptiveLayer: AdaptiveLogSoftmaxWithLoss? {
+        switch self {
+        case .linear: nil
+        case .adaptive(let layer): layer
+        }
     }
 }
 

@@ -63,6 +63,10 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// RNN_TANH, RNN_RELU, LSTM, GRU: what the decoder reads beside the recurrent output; nil
     /// (none) in configurations without a context, which then encode exactly as before the field existed.
     public var context: SentenceContext?
+    /// RNN_TANH, RNN_RELU, LSTM, GRU, Transformer: an adaptive softmax in place of the linear
+    /// decoder (`--adaptive`); nil (the linear decoder) in configurations without one, which then
+    /// encode exactly as before the field existed.
+    public var adaptiveSoftmax: AdaptiveSoftmaxConfig?
 
     public init(
         kind: ModelKind, vocabularySize: Int, emsize: Int = 200, nhid: Int = 200, nlayers: Int = 2,
@@ -71,7 +75,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         attentionWindow: Int? = nil, charEmsize: Int? = nil, maxFilterWidth: Int? = nil,
         featureMaps: Int? = nil, highwayLayers: Int? = nil, characters: Int? = nil, maxWordLength: Int? = nil,
         blockSize: Int? = nil, bias: Bool? = nil, finalNorm: Bool? = nil,
-        backpropSteps: Int? = nil, context: SentenceContext? = nil
+        backpropSteps: Int? = nil, context: SentenceContext? = nil, adaptiveSoftmax: AdaptiveSoftmaxConfig? = nil
     ) {
         self.kind = kind
         self.vocabularySize = vocabularySize
@@ -97,6 +101,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.finalNorm = finalNorm
         self.backpropSteps = backpropSteps
         self.context = context
+        self.adaptiveSoftmax = adaptiveSoftmax
     }
 }
 
@@ -166,6 +171,11 @@ extension ModelConfig {
             throw fail("\(option.flag) does not apply to \(kind.rawValue) (only to \(kinds.joined(separator: ", ")))")
         }
         if let problem = spec.problem(self) { throw fail(problem) }
+        if tied, adaptiveSoftmax != nil {
+            throw fail(
+                "--adaptive does not fit --tied: PyTorch's AdaptiveLogSoftmaxWithLoss shares no weights with the embedding (train with --adaptive alone, or --tied with the linear decoder)"
+            )
+        }
         if tied {
             switch spec.tying {
             case .unsupported(let why): throw fail(why)
@@ -240,5 +250,6 @@ extension ModelConfig {
         finalNorm = try c.decodeIfPresent(Bool.self, forKey: .finalNorm)
         backpropSteps = try c.decodeIfPresent(Int.self, forKey: .backpropSteps)
         context = try c.decodeIfPresent(SentenceContext.self, forKey: .context)
+        adaptiveSoftmax = try c.decodeIfPresent(AdaptiveSoftmaxConfig.self, forKey: .adaptiveSoftmax)
     }
 }

@@ -41,7 +41,7 @@ public enum ModelKind: String, CaseIterable, Codable, Sendable {
 /// The configuration fields only some kinds read (nil for the others), with their flags.
 public enum ModelOption: String, CaseIterable, Sendable {
     case nhead, ngram, hiddenActivation, kernelSize, rnnLayers, attentionWindow, charEmsize, maxFilterWidth, featureMaps
-    case highwayLayers, characters, maxWordLength, blockSize, bias, finalNorm, backpropSteps, context
+    case highwayLayers, characters, maxWordLength, blockSize, bias, finalNorm, backpropSteps, context, adaptive
 
     /// The flag that sets it (or, for what the data sets, a description).
     public var flag: String {
@@ -63,6 +63,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .finalNorm: "--final-norm"
         case .backpropSteps: "--backprop-steps"
         case .context: "--context"
+        case .adaptive: "--adaptive"
         }
     }
 
@@ -85,6 +86,7 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .finalNorm: c.finalNorm != nil
         case .backpropSteps: c.backpropSteps != nil
         case .context: c.context != nil
+        case .adaptive: c.adaptiveSoftmax != nil
         }
     }
 
@@ -109,6 +111,8 @@ public enum ModelOption: String, CaseIterable, Sendable {
         case .backpropSteps: c.backpropSteps = c.gradientSteps
         // Likewise only a context is spelled out: a plain model's configuration is unchanged.
         case .context: c.context = c.sentenceContext == .none ? nil : c.sentenceContext
+        // Nil is the linear decoder; there is nothing to fill in.
+        case .adaptive: break
         }
     }
 }
@@ -219,14 +223,30 @@ func memoryProblem(
 }
 
 /// The recipe's embedding and decoder tensors around a kind's own: `encoder.weight` [V, emsize]
-/// first; `decoder.weight` [V, decoderInput] (a second name of the embedding when tied) and
-/// `decoder.bias` [V] last.
+/// first; the decoder's (`decoderTensors`) last.
 func recipeTensors(_ c: ModelConfig, decoderInput: Int, between middle: [TensorDeclaration]) -> [TensorDeclaration] {
+    [TensorDeclaration("encoder.weight", [c.vocabularySize, c.emsize])] + middle + decoderTensors(c, input: decoderInput)
+}
+
+/// The decoder over the vocabulary reading `input` features: `decoder.weight` [V, input] (a second
+/// name of the embedding when tied) and `decoder.bias` [V]; with an adaptive softmax its
+/// `decoder.head.weight` and `decoder.tail.i.{0,1}.weight` instead.
+func decoderTensors(_ c: ModelConfig, input: Int) -> [TensorDeclaration] {
     let v = c.vocabularySize
-    return [TensorDeclaration("encoder.weight", [v, c.emsize])] + middle + [
-        TensorDeclaration("decoder.weight", [v, decoderInput], c.tied ? .tied : .parameter),
-        TensorDeclaration("decoder.bias", [v])
-    ]
+    guard let adaptive = c.adaptiveSoftmax else {
+        return [
+            TensorDeclaration("decoder.weight", [v, input], c.tied ? .tied : .parameter), TensorDeclaration("decoder.bias", [v])
+        ]
+    }
+    let bounds = adaptive.cutoffs + [v]
+    return [TensorDeclaration("decoder.head.weight", [adaptive.cutoffs[0] + adaptive.cutoffs.count, input])]
+        + adaptive.cutoffs.indices.flatMap { i in
+            let hidden = AdaptiveLogSoftmaxWithLoss.hiddenSize(inFeatures: input, divValue: adaptive.divValue, cluster: i)
+            return [
+                TensorDeclaration("decoder.tail.\(i).0.weight", [hidden, input]),
+                TensorDeclaration("decoder.tail.\(i).1.weight", [bounds[i + 1] - bounds[i], hidden])
+            ]
+        }
 }
 
 /// PyTorch's names and shapes of a stacked recurrent layer `prefix` with `gates` gate blocks

@@ -14,7 +14,7 @@ public final class RNNModel: Module, LanguageModel {
     let drop: Dropout
     let encoder: Embedding
     let rnn: RecurrentBase
-    public let decoder: Linear
+    let output: VocabularyDecoder
     /// The id of `<eos>` when the decoder reads the previous sentence (nil when it does not, or
     /// when the model was built without its vocabulary: then no sentence ever ends).
     let sentenceEnd: Int?
@@ -51,14 +51,25 @@ public final class RNNModel: Module, LanguageModel {
         }
         // The recipe's init_weights: U(±0.1) embedding and decoder, zero decoder bias.
         fillUniform(encoder.weight, bound: 0.1, generator)
-        if config.tied {
-            decoder = Linear(weight: encoder.weight, bias: Tensor.zeros([config.vocabularySize], requiresGrad: true))
-        } else {
-            decoder = Linear(config.nhid + contextWidth, config.vocabularySize, generator: generator)
+        // An adaptive softmax keeps PyTorch's own initialisation (the recipe's init_weights
+        // reaches only a Linear decoder).
+        output = VocabularyDecoder(config, inFeatures: config.nhid + contextWidth, generator) { [encoder, contextWidth] in
+            if config.tied {
+                return Linear(weight: encoder.weight, bias: Tensor.zeros([config.vocabularySize], requiresGrad: true))
+            }
+            let decoder = Linear(config.nhid + contextWidth, config.vocabularySize, generator: generator)
             fillUniform(decoder.weight, bound: 0.1, generator)
             decoder.bias?.pointer.update(repeating: 0, count: config.vocabularySize)
+            return decoder
         }
     }
+
+    override public func children() -> [(String, Module)] {
+        [("drop", drop), ("encoder", encoder), ("rnn", rnn), ("decoder", output.module)]
+    }
+
+    public var decoder: Linear { output.linearLayer }
+    public var adaptiveSoftmax: AdaptiveLogSoftmaxWithLoss? { output.adaptiveLayer }
 
     /// An LSTM (whose fused stack splits each layer over the cores) with more recurrent
     /// multiply-adds per token, Σ_l 4·nhid·(in_l + nhid), than the decoder's nhid·vocabulary (the
@@ -68,7 +79,15 @@ public final class RNNModel: Module, LanguageModel {
         let recurrent = (0..<config.nlayers).reduce(0) { sum, l in
             sum + 4 * config.nhid * ((l == 0 ? config.emsize : config.nhid) + config.nhid)
         }
-        return recurrent > (config.nhid + contextWidth) * config.vocabularySize
+        return recurrent > decoderMultiplyAdds
+    }
+
+    /// The decoder's multiply-adds per token: the linear layer's, or (adaptive) the head's and
+    /// every tail cluster's as `log_prob` runs them.
+    var decoderMultiplyAdds: Int {
+        let input = config.nhid + contextWidth
+        guard let adaptive = adaptiveSoftmax else { return input * config.vocabularySize }
+        return adaptive.parameterCount
     }
 
     public func initialState(batchSize: Int) -> RecurrentState {
@@ -122,8 +141,13 @@ public final class RNNModel: Module, LanguageModel {
 extension RNNModel {
     static func spec(_ cell: Cell) -> ModelKindSpec {
         ModelKindSpec(
-            options: [.context],
+            options: [.context, .adaptive],
             problem: { c in
+                if let problem = c.adaptiveSoftmax?.problem(
+                    inFeatures: c.nhid + c.sentenceContext.width(emsize: c.emsize), vocabularySize: c.vocabularySize)
+                {
+                    return problem
+                }
                 guard c.tied, c.sentenceContext != .none else { return nil }
                 return
                     "--tied does not fit --context \(c.sentenceContext.rawValue): the decoder reads nhid + emsize features (the output and the context), the embedding has emsize"

@@ -14,7 +14,7 @@ public final class TransformerModel: Module, LanguageModel {
     let positionalEncoding: PositionalEncoding
     let transformerEncoder: TransformerEncoder
     let encoder: Embedding
-    public let decoder: Linear
+    let output: VocabularyDecoder
     private var masks: [Int: Tensor] = [:]
 
     public init(_ config: ModelConfig, generator: RandomGenerator = .global) {
@@ -28,16 +28,24 @@ public final class TransformerModel: Module, LanguageModel {
                     dropout: config.dropout, generator: generator)
             }, norm: config.hasFinalNorm ? LayerNorm(config.emsize) : nil)
         encoder = Embedding(config.vocabularySize, config.emsize, generator: generator)
-        decoder = Linear(config.emsize, config.vocabularySize, generator: generator)
+        // The generator's draws stay in the order they had before the adaptive softmax existed.
+        let linear = config.adaptiveSoftmax == nil ? Linear(config.emsize, config.vocabularySize, generator: generator) : nil
         fillUniform(encoder.weight, bound: 0.1, generator)
-        fillUniform(decoder.weight, bound: 0.1, generator)
-        decoder.bias?.pointer.update(repeating: 0, count: config.vocabularySize)
+        output = VocabularyDecoder(config, inFeatures: config.emsize, generator) {
+            guard let linear else { preconditionFailure("a linear decoder was not drawn") }
+            fillUniform(linear.weight, bound: 0.1, generator)
+            linear.bias?.pointer.update(repeating: 0, count: config.vocabularySize)
+            return linear
+        }
     }
+
+    public var decoder: Linear { output.linearLayer }
+    public var adaptiveSoftmax: AdaptiveLogSoftmaxWithLoss? { output.adaptiveLayer }
 
     override public func children() -> [(String, Module)] {
         [
             ("pos_encoder", positionalEncoding), ("transformer_encoder", transformerEncoder),
-            ("encoder", encoder), ("decoder", decoder)
+            ("encoder", encoder), ("decoder", output.module)
         ]
     }
 
@@ -77,10 +85,13 @@ public final class TransformerEncoder: Module {
 
 extension TransformerModel {
     static let spec = ModelKindSpec(
-        options: [.nhead, .finalNorm],
+        options: [.nhead, .finalNorm, .adaptive],
         tying: .unsupported("--tied is not supported for the Transformer (as in the recipe)"),
         problem: { c in
             if let problem = ModelConfig.Limits.problem("--nhead", c.attentionHeads, 1...c.emsize) { return problem }
+            if let problem = c.adaptiveSoftmax?.problem(inFeatures: c.emsize, vocabularySize: c.vocabularySize) {
+                return problem
+            }
             return c.emsize % c.attentionHeads == 0
                 ? nil : "--emsize \(c.emsize) must be a multiple of --nhead \(c.attentionHeads)"
         },
@@ -108,6 +119,6 @@ extension TransformerModel {
                 ]
                 : []
             return [TensorDeclaration("pos_encoder.pe", [TransformerModel.positions, 1, d], .buffer)] + layers + norm
-                + [TensorDeclaration("encoder.weight", [v, d])] + linearTensors("decoder", input: d, output: v)
+                + [TensorDeclaration("encoder.weight", [v, d])] + decoderTensors(c, input: d)
         })
 }

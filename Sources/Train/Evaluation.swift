@@ -54,6 +54,17 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
     return withNoGrad {
         var state = model.initialState(batchSize: stream.batchSize)
         var sums = Evaluation.Sums()
+        if let adaptive = model.adaptiveSoftmax {
+            // The exact full-distribution score: log_prob's rows sum to one, so the cross-entropy
+            // of them as logits is −log p(target), and the top-1 hit reads the whole distribution.
+            for start in stream.windowStarts(bptt: bptt) {
+                let window = stream.batch(at: start, bptt: bptt)
+                let forward = model.features(window.input, seqLen: window.seqLen, batchSize: stream.batchSize, state: state)
+                sums.add(Tensor.crossEntropyTotals(logits: adaptive.logProbabilities(forward.features), targets: window.target))
+                state = forward.state
+            }
+            return sums
+        }
         // The weights stay put for the whole pass: pack the decoder once, and score its logits
         // chunk by chunk without storing them.
         let decoder = PackedLinear(weight: model.decoder.weight, bias: model.decoder.bias)

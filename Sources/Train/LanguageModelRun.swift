@@ -98,7 +98,12 @@ public struct LanguageModelRun {
             if !FileManager.default.fileExists(atPath: data.path) { return TextError.missingFile(data.path).description }
         case .corpus: break
         }
-        do { try model.fitted(words: ["w"]).validate() } catch { return "\(error)" }
+        var early = model.fitted(words: ["w"])
+        // The data fixes the vocabulary later (and the cutoffs are checked against it then).
+        if let last = early.adaptiveSoftmax?.cutoffs.max() {
+            early.vocabularySize = Swift.max(early.vocabularySize, Swift.min(last, ModelConfig.Limits.vocabulary - 1) + 1)
+        }
+        do { try early.validate() } catch { return "\(error)" }
         if training.iterations == nil, let block = model.resolved().blockSize, training.bptt > block {
             return "--bptt \(training.bptt) is longer than the block size \(block) (GPT reads at most --block-size tokens)"
         }

@@ -181,9 +181,8 @@ public final class Trainer {
                     let (features, next) = model.features(input, seqLen: seqLen, batchSize: options.batchSize, state: state)
                     state = next
                     // The decoder and the loss as one op: the logits never get a buffer of their own.
-                    let loss = Tensor.linearCrossEntropy(
-                        features, weight: model.decoder.weight, bias: model.decoder.bias,
-                        targets: scored.targets, ignoreIndex: FrequentTargetCurriculum.ignoredTarget)
+                    let loss = model.decoderLoss(
+                        features, targets: scored.targets, ignoreIndex: FrequentTargetCurriculum.ignoredTarget)
                     return scored.factor == 1 ? loss : loss * scored.factor
                 }
                 var value = Double(loss.item)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Models
 
 extension ModelKind: ExpressibleByArgument {}
@@ -78,6 +79,36 @@ struct ModelOptions: ParsableArguments {
             "RNN_TANH, RNN_RELU, LSTM, GRU: what the decoder reads beside the output: \(SentenceContext.spellings) (default none; previous-sentence: the previous sentence's mean word embedding, not with --tied)."
     )
     var context: SentenceContext?
+    @Flag(
+        help:
+            "RNN_TANH, RNN_RELU, LSTM, GRU, Transformer: an adaptive softmax (PyTorch's AdaptiveLogSoftmaxWithLoss) in place of the linear decoder; needs --cutoffs, not with --tied."
+    )
+    var adaptive = false
+    @Option(help: "With --adaptive: the first word id of each tail cluster, increasing, comma-separated (e.g. 2000,20000).")
+    var cutoffs: String?
+    @Option(
+        name: [.customLong("div-value"), .customLong("div_value")], parsing: .unconditional,
+        help: "With --adaptive: tail cluster i projects the features to features / D^(i+1) (default 4).")
+    var divValue: Float?
+
+    /// The adaptive softmax the flags ask for, or nil; flags given without `--adaptive` are refused.
+    func adaptiveSoftmax() throws(ModelConfigError) -> AdaptiveSoftmaxConfig? {
+        guard adaptive else {
+            if cutoffs != nil || divValue != nil {
+                throw ModelConfigError(description: "\(cutoffs != nil ? "--cutoffs" : "--div-value") needs --adaptive")
+            }
+            return nil
+        }
+        guard let cutoffs else { throw ModelConfigError(description: "--adaptive needs --cutoffs (e.g. --cutoffs 2000,20000)") }
+        var values: [Int] = []
+        for part in cutoffs.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                throw ModelConfigError(description: "--cutoffs must be comma-separated word ids, got '\(cutoffs)'")
+            }
+            values.append(value)
+        }
+        return AdaptiveSoftmaxConfig(cutoffs: values, divValue: divValue ?? 4)
+    }
 
     /// The configuration the flags give before the data fixes the vocabulary (see
     /// `ModelConfig.fitted(words:)`); not yet validated.
@@ -93,7 +124,8 @@ struct ModelOptions: ParsableArguments {
             dropout: dropout, tied: tied, ngram: ngram, hiddenActivation: hiddenAct, kernelSize: kernelSize,
             rnnLayers: rnnLayers, attentionWindow: attentionWindow, charEmsize: charEmsize,
             maxFilterWidth: maxFilterWidth, featureMaps: featureMaps, highwayLayers: highwayLayers, blockSize: blockSize,
-            bias: bias, finalNorm: finalNorm ? true : nil, backpropSteps: backpropSteps, context: context)
+            bias: bias, finalNorm: finalNorm ? true : nil, backpropSteps: backpropSteps, context: context,
+            adaptiveSoftmax: try adaptiveSoftmax())
     }
 
     /// The validated configuration for a vocabulary of `vocabularySize` words (and, for kinds that

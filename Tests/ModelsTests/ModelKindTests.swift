@@ -26,6 +26,7 @@ import Testing
         var testDescription: String {
             "\(config.kind.rawValue) \(config.emsize)/\(config.nhid)×\(config.nlayers)\(config.tied ? " tied" : "")"
                 + (config.context.map { " context \($0.rawValue)" } ?? "")
+                + (config.adaptiveSoftmax.map { " adaptive \($0.cutoffs)/\($0.divValue)" } ?? "")
         }
     }
 
@@ -47,6 +48,23 @@ import Testing
         Case(
             ModelConfig(kind: .rnnTanh, vocabularySize: 7596, emsize: 64, nhid: 128, nlayers: 3, context: .previousSentence),
             2_043_052),
+        // --adaptive: nn.AdaptiveLogSoftmaxWithLoss as the decoder.
+        Case(
+            ModelConfig(
+                kind: .lstm, vocabularySize: 10000, adaptiveSoftmax: AdaptiveSoftmaxConfig(cutoffs: [2000, 6000], divValue: 4)),
+            3_304_000),
+        Case(
+            ModelConfig(
+                kind: .gru, vocabularySize: 30000, adaptiveSoftmax: AdaptiveSoftmaxConfig(cutoffs: [2000, 20000], divValue: 4)),
+            7_915_200),
+        Case(
+            ModelConfig(
+                kind: .rnnRelu, vocabularySize: 5000, emsize: 64, nhid: 96, nlayers: 1,
+                adaptiveSoftmax: AdaptiveSoftmaxConfig(cutoffs: [100, 1000, 3000], divValue: 2)), 468_704),
+        Case(
+            ModelConfig(
+                kind: .transformer, vocabularySize: 10000, adaptiveSoftmax: AdaptiveSoftmaxConfig(cutoffs: [2000], divValue: 4)),
+            3_294_200),
         Case(.transformer, vocab: 10000, emsize: 200, nhid: 200, nlayers: 2, 4_494_000),
         Case(.transformer, vocab: 33278, emsize: 256, nhid: 1024, nlayers: 4, nhead: 8, 20_230_654),
         Case(ModelConfig(kind: .nplm, vocabularySize: 10000, ngram: 4), 4_130_200),
@@ -161,6 +179,7 @@ import Testing
             case .finalNorm: config.finalNorm = true
             case .backpropSteps: config.backpropSteps = 1
             case .context: config.context = .previousSentence
+            case .adaptive: config.adaptiveSoftmax = AdaptiveSoftmaxConfig(cutoffs: [2])
             }
             #expect(throws: ModelConfigError.self, "\(option.flag) accepted by \(kind.rawValue)") { try config.validate() }
         }

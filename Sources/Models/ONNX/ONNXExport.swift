@@ -44,13 +44,17 @@ public enum ONNXExport {
         problem(config.kind)
             ?? (config.sentenceContext == .none
                 ? nil : "ONNX export does not support --context \(config.sentenceContext.rawValue) models")
+            ?? (config.adaptiveSoftmax == nil
+                ? nil : "ONNX export does not support --adaptive models (its graph ends in a linear decoder)")
     }
 
     /// The ONNX model of `model`'s forward pass over one window (see the type's description).
     /// A kind that does not export is an `ONNXExportError` naming the kinds that do.
     public static func model(_ model: any LanguageModel) throws(ONNXExportError) -> ONNXModel {
         let kind = model.config.kind
-        if model.config.sentenceContext != .none { throw ONNXExportError(description: problem(model.config) ?? "") }
+        if model.config.sentenceContext != .none || model.config.adaptiveSoftmax != nil {
+            throw ONNXExportError(description: problem(model.config) ?? "")
+        }
         var graph = ONNXStateDictGraph(model, name: "perplex_\(kind.rawValue)")
         switch kind {
         case .rnnTanh: graph.recurrent(.tanh)

@@ -181,8 +181,7 @@ public final class IterationTrainer {
     func loss(_ batch: (input: [Int], target: [Int])) -> Tensor {
         let (features, _) = model.features(
             batch.input, seqLen: blockSize, batchSize: options.batchSize, state: model.initialState(batchSize: options.batchSize))
-        return Tensor.linearCrossEntropy(
-            features, weight: model.decoder.weight, bias: model.decoder.bias, targets: batch.target)
+        return model.decoderLoss(features, targets: batch.target)
     }
 
     func progress(_ iteration: Int, lr: Float, best: Double?) -> TrainingProgress {
