@@ -2,18 +2,29 @@
     import CMPI
     import Foundation
 
-    /// `Communicator` over MPI's world communicator (Open MPI). Only the main thread calls MPI.
-    /// Counts above Int32.max are split into several calls.
+    /// `Communicator` over MPI's world communicator (Open MPI). Counts above Int32.max are split
+    /// into several calls.
+    ///
+    /// Threads: MPI is initialised with `MPI_THREAD_SERIALIZED` — any thread may call MPI, never
+    /// two at once. `GradientAverager`'s communication thread makes the step's gradient
+    /// collectives while the main thread runs backward (which calls no MPI) and waits for them
+    /// before its own next call. Where the library grants less (`allowsCommunicationThread`
+    /// false) the averager makes its calls on the main thread, after backward.
     public final class MPICommunicator: Communicator {
         public let rank: Int
         public let size: Int
         public let localSize: Int
+        public let allowsCommunicationThread: Bool
         private let world = perplex_mpi_comm_world()
         private var finished = false
 
-        /// Initialises MPI; fails when `MPI_Init` does.
+        /// Initialises MPI; fails when `MPI_Init_thread` does.
         public init() throws(DistributedError) {
-            guard MPI_Init(nil, nil) == MPI_SUCCESS else { throw DistributedError(description: "MPI_Init failed") }
+            var provided: Int32 = 0
+            guard MPI_Init_thread(nil, nil, Int32(MPI_THREAD_SERIALIZED), &provided) == MPI_SUCCESS else {
+                throw DistributedError(description: "MPI_Init_thread failed")
+            }
+            allowsCommunicationThread = provided >= Int32(MPI_THREAD_SERIALIZED)
             var rank: Int32 = 0
             var size: Int32 = 0
             MPI_Comm_rank(world, &rank)
@@ -75,6 +86,34 @@
                 }
             }
             return result
+        }
+
+        public func allGather(
+            _ values: UnsafeBufferPointer<Float>, counts: [Int], into result: UnsafeMutableBufferPointer<Float>
+        ) {
+            gather(UnsafeRawPointer(values.baseAddress), counts, UnsafeMutableRawPointer(result.baseAddress), perplex_mpi_float())
+        }
+
+        public func allGather(
+            _ values: UnsafeBufferPointer<Int32>, counts: [Int], into result: UnsafeMutableBufferPointer<Int32>
+        ) {
+            gather(UnsafeRawPointer(values.baseAddress), counts, UnsafeMutableRawPointer(result.baseAddress), perplex_mpi_int32())
+        }
+
+        /// `MPI_Allgatherv` of `counts[r]` elements from each rank r (in one call: the counts
+        /// and offsets are 32-bit, so the total must stay below 2³¹ elements).
+        private func gather(_ send: UnsafeRawPointer?, _ counts: [Int], _ receive: UnsafeMutableRawPointer?, _ type: MPI_Datatype) {
+            precondition(counts.count == size && counts.reduce(0, +) < Int(Int32.max), "allGather: \(counts.reduce(0, +)) elements")
+            let sizes = counts.map { Int32($0) }
+            var offsets = [Int32](repeating: 0, count: size)
+            for r in 1..<Swift.max(1, size) { offsets[r] = offsets[r - 1] + sizes[r - 1] }
+            // MPI wants a valid address even for an empty buffer.
+            var empty: Int32 = 0
+            withUnsafeMutablePointer(to: &empty) { spare in
+                _ = MPI_Allgatherv(
+                    send ?? UnsafeRawPointer(spare), sizes[rank], type, receive ?? UnsafeMutableRawPointer(spare), sizes, offsets,
+                    type, world)
+            }
         }
 
         public func barrier() { MPI_Barrier(world) }
