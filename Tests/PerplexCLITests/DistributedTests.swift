@@ -87,7 +87,8 @@ struct DistributedTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let steps = ["--epochs", "1", "--max-batches", "20", "--batch-size", "10"]
         var runs: [URL] = []
-        for (name, flags) in [("both", []), ("neither", ["--no-overlap", "--no-sparse-embedding"]), ("sparse", ["--no-overlap"])] {
+        for (name, flags) in [("both", []), ("neither", ["--no-overlap", "--no-sparse-embedding"]), ("sparse", ["--no-overlap"])]
+        {
             let run = dir.appendingPathComponent(name)
             let result = try MPIRun.run(["-np", "2"], ["train", "--save", run.path] + steps + Self.small + flags)
             #expect(result.status == 0, "\(result.output)")
@@ -102,7 +103,9 @@ struct DistributedTests {
         let files = try runs.map { try SafeTensors.read(contentsOf: $0.appendingPathComponent("model.safetensors")).dictionary }
         for (name, tensor) in files[0] {
             for other in files.dropFirst() {
-                let same = other[name].map { o in o.shape == tensor.shape && (0..<tensor.count).allSatisfy { tensor.pointer[$0] == o.pointer[$0] } }
+                let same = other[name].map { o in
+                    o.shape == tensor.shape && (0..<tensor.count).allSatisfy { tensor.pointer[$0] == o.pointer[$0] }
+                }
                 #expect(same == true, "\(name) differs")
             }
         }

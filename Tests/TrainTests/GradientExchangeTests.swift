@@ -120,7 +120,9 @@ import Train
         let lock = NSLock()
         nonisolated(unsafe) var seen: [[Float]] = []
         world.run { communicator in
-            let (a, b) = (Tensor(shape: [2], repeating: 0, requiresGrad: true), Tensor(shape: [3], repeating: 0, requiresGrad: true))
+            let (a, b) = (
+                Tensor(shape: [2], repeating: 0, requiresGrad: true), Tensor(shape: [3], repeating: 0, requiresGrad: true)
+            )
             a.grad = Tensor(shape: [2], [1, Float(communicator.rank)])
             let averager = GradientAverager([a, b], communicator: communicator, bucketSize: 1, overlap: true)
             averager.parameterDone(a)

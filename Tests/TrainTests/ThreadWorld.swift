@@ -90,7 +90,9 @@ final class ThreadWorld: @unchecked Sendable {
             world.meet(rank, UnsafeRawPointer(values.baseAddress)) { slots in
                 var at = 0
                 for (r, slot) in slots.enumerated() {
-                    if counts[r] > 0 { (result.baseAddress! + at).update(from: slot!.assumingMemoryBound(to: T.self), count: counts[r]) }
+                    if counts[r] > 0 {
+                        (result.baseAddress! + at).update(from: slot!.assumingMemoryBound(to: T.self), count: counts[r])
+                    }
                     at += counts[r]
                 }
             }

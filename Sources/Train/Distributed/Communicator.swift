@@ -82,7 +82,9 @@ extension Communicator {
         guard size > 1 else { return [value] }
         var result = [Int32](repeating: 0, count: size)
         withUnsafePointer(to: value) { mine in
-            result.withUnsafeMutableBufferPointer { allGather(UnsafeBufferPointer(start: mine, count: 1), counts: Array(repeating: 1, count: size), into: $0) }
+            result.withUnsafeMutableBufferPointer {
+                allGather(UnsafeBufferPointer(start: mine, count: 1), counts: Array(repeating: 1, count: size), into: $0)
+            }
         }
         return result
     }

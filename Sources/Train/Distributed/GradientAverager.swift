@@ -216,13 +216,19 @@ private final class Statistics: @unchecked Sendable {
 
     func take() -> Int {
         lock.lock()
-        defer { bytes = 0; lock.unlock() }
+        defer {
+            bytes = 0
+            lock.unlock()
+        }
         return bytes
     }
 
     func takeSparse() -> Int {
         lock.lock()
-        defer { sparse = 0; lock.unlock() }
+        defer {
+            sparse = 0
+            lock.unlock()
+        }
         return sparse > 0 ? 1 : 0
     }
 }

@@ -52,17 +52,38 @@
             }
         }
 
+        /// Waits for `request`, polling: MPI's blocking calls spin on a core, which on a machine
+        /// whose cores all compute (the communication thread beside backward) takes the core from
+        /// backward. A poll moves what the sockets can take (the kernel keeps the link busy from
+        /// their buffers), so after a few quick polls the wait sleeps ~0.1 ms between them.
+        private func complete(_ request: inout MPI_Request?) {
+            var done: Int32 = 0
+            var polls = 0
+            while true {
+                MPI_Test(&request, &done, nil)
+                if done != 0 { return }
+                polls += 1
+                if polls > 16 { usleep(100) }
+            }
+        }
+
+        // Sums go through MPI_Iallreduce whose order of addition is fixed by the rank count and
+        // the length, so a bucket sums alike whichever thread sends it and when.
         public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {
             guard let base = values.baseAddress else { return }
             chunks(values.count) { start, n in
-                MPI_Allreduce(perplex_mpi_in_place(), base + start, n, perplex_mpi_float(), perplex_mpi_sum(), world)
+                var request: MPI_Request?
+                MPI_Iallreduce(perplex_mpi_in_place(), base + start, n, perplex_mpi_float(), perplex_mpi_sum(), world, &request)
+                complete(&request)
             }
         }
 
         public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {
             guard let base = values.baseAddress else { return }
             chunks(values.count) { start, n in
-                MPI_Allreduce(perplex_mpi_in_place(), base + start, n, perplex_mpi_double(), perplex_mpi_sum(), world)
+                var request: MPI_Request?
+                MPI_Iallreduce(perplex_mpi_in_place(), base + start, n, perplex_mpi_double(), perplex_mpi_sum(), world, &request)
+                complete(&request)
             }
         }
 
@@ -102,17 +123,21 @@
 
         /// `MPI_Allgatherv` of `counts[r]` elements from each rank r (in one call: the counts
         /// and offsets are 32-bit, so the total must stay below 2³¹ elements).
-        private func gather(_ send: UnsafeRawPointer?, _ counts: [Int], _ receive: UnsafeMutableRawPointer?, _ type: MPI_Datatype) {
-            precondition(counts.count == size && counts.reduce(0, +) < Int(Int32.max), "allGather: \(counts.reduce(0, +)) elements")
+        private func gather(_ send: UnsafeRawPointer?, _ counts: [Int], _ receive: UnsafeMutableRawPointer?, _ type: MPI_Datatype)
+        {
+            precondition(
+                counts.count == size && counts.reduce(0, +) < Int(Int32.max), "allGather: \(counts.reduce(0, +)) elements")
             let sizes = counts.map { Int32($0) }
             var offsets = [Int32](repeating: 0, count: size)
             for r in 1..<Swift.max(1, size) { offsets[r] = offsets[r - 1] + sizes[r - 1] }
             // MPI wants a valid address even for an empty buffer.
             var empty: Int32 = 0
             withUnsafeMutablePointer(to: &empty) { spare in
-                _ = MPI_Allgatherv(
+                var request: MPI_Request?
+                _ = MPI_Iallgatherv(
                     send ?? UnsafeRawPointer(spare), sizes[rank], type, receive ?? UnsafeMutableRawPointer(spare), sizes, offsets,
-                    type, world)
+                    type, world, &request)
+                complete(&request)
             }
         }
 
