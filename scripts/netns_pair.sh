@@ -62,7 +62,7 @@ for i in 0 1; do
     # A kernel without sch_netem (this project's machines: only pfifo, tbf, htb) gets the rate
     # alone, from a token bucket, and no added delay.
     if ! ip netns exec "${ns[$i]}" tc qdisc add dev "${veth[$i]}" root netem delay "$delay" rate "$rate" limit 10000 2>/dev/null; then
-        ip netns exec "${ns[$i]}" tc qdisc add dev "${veth[$i]}" root tbf rate "$rate" burst 64kb latency 50ms
+        ip netns exec "${ns[$i]}" tc qdisc add dev "${veth[$i]}" root tbf rate "$rate" burst "${NETNS_BURST:-64kb}" latency 50ms
         [ $i = 1 ] && echo "netns_pair.sh: no netem in this kernel: the link is shaped to $rate (tbf) without the $delay delay" >&2
     fi
 done
