@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN = .build/release/perplex
 
-.PHONY: setup setup-mpi build mpi run test lint example docs bench clean
+.PHONY: setup setup-mpi build mpi run test lint example docs bench clean netns-check
 
 setup:
 	@bash scripts/setup.sh
@@ -31,6 +31,11 @@ test: setup-mpi mpi lint
 	$(SWIFT) test -c release --skip ResidentMemoryTests
 	$(SWIFT) test -c release --filter ResidentMemoryTests
 	SWIFT="$(SWIFT)" bash scripts/example_check.sh
+
+# Two ranks in two network namespaces over a 1 Gbit/s link equal one process (root, iproute2; a
+# few seconds). Not part of `test`: CI machines may not allow network namespaces.
+netns-check: mpi
+	bash scripts/netns_check.sh
 
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel Sources Tests

@@ -7,3 +7,4 @@ static inline MPI_Datatype perplex_mpi_double(void) { return MPI_DOUBLE; }
 static inline MPI_Datatype perplex_mpi_byte(void) { return MPI_BYTE; }
 static inline MPI_Op perplex_mpi_sum(void) { return MPI_SUM; }
 static inline void *perplex_mpi_in_place(void) { return MPI_IN_PLACE; }
+static inline MPI_Datatype perplex_mpi_int32(void) { return MPI_INT32_T; }

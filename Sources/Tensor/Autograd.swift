@@ -63,7 +63,15 @@ extension Tensor {
     ///
     /// `gradient` defaults to 1 for a one-element tensor. The graph is freed afterwards, as in
     /// PyTorch without `retain_graph`.
-    public func backward(_ gradient: Tensor? = nil) {
+    ///
+    /// `leafDone`, when given, is called with each leaf as soon as its gradient from this pass is
+    /// final and accumulated into its `.grad` (a leaf that its consumers sent no gradient is
+    /// reported with `.grad` unchanged, one that no gradient path reaches may not be reported at
+    /// all) — while the rest of the pass goes on, so that data-parallel training can
+    /// send that gradient meanwhile (`GradientAverager`). Each contribution to a leaf is counted
+    /// before the pass; the leaf is done when its last one arrives. The sums are formed in the same
+    /// order as without it, so the gradients are the same bits. Without it nothing is counted.
+    public func backward(_ gradient: Tensor? = nil, leafDone: ((Tensor) -> Void)? = nil) {
         precondition(requiresGrad, "backward: tensor does not require grad")
         precondition(isLeaf || gradFn != nil, "backward: the graph was already freed by an earlier backward()")
         let seed =
@@ -81,22 +89,45 @@ extension Tensor {
             guard let profile else { return body() }
             return profile.timeBackward(name(), body)
         }
+        // Contributions still to come to each leaf (only when someone listens for finished leaves).
+        var pending: [ObjectIdentifier: Int] = [:]
+        if leafDone != nil {
+            for node in order {
+                for input in node.gradFn?.inputs ?? [] where input.requiresGrad && input.isLeaf {
+                    pending[ObjectIdentifier(input), default: 0] += 1
+                }
+            }
+        }
         withNoGrad {
             for node in order.reversed() {
                 guard var g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
                 if let fn = node.gradFn {
                     let inputGrads = timed(OpProfile.key(fn.name, g.shape)) { fn.backward(g) }
                     for (input, inputGrad) in zip(fn.inputs, inputGrads) {
-                        guard input.requiresGrad, let inputGrad else { continue }
-                        precondition(
-                            inputGrad.shape == input.shape,
-                            "\(fn.name) backward: gradient \(inputGrad.shape) for input \(input.shape)")
+                        guard input.requiresGrad else { continue }
                         let key = ObjectIdentifier(input)
-                        grads[key] = timed(OpProfile.accumulation) { grads[key].map { $0 + inputGrad } ?? inputGrad }
+                        if let inputGrad {
+                            precondition(
+                                inputGrad.shape == input.shape,
+                                "\(fn.name) backward: gradient \(inputGrad.shape) for input \(input.shape)")
+                            grads[key] = timed(OpProfile.accumulation) { grads[key].map { $0 + inputGrad } ?? inputGrad }
+                        }
+                        guard let leafDone, let left = pending[key] else { continue }
+                        if left > 1 {
+                            pending[key] = left - 1
+                            continue
+                        }
+                        // The last contribution: the leaf is final now, not when the walk reaches it.
+                        pending[key] = nil
+                        if var sum = grads.removeValue(forKey: key) {
+                            timed(OpProfile.accumulation) { input.accumulateGrad(&sum) }
+                        }
+                        leafDone(input)
                     }
                     node.gradFn = nil
                 } else if node.isLeaf {
                     timed(OpProfile.accumulation) { node.accumulateGrad(&g) }
+                    leafDone?(node)
                 }
             }
         }

@@ -26,6 +26,9 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     /// The optimizer (nil: the recipe's plain SGD; `.adamW` is its `--use-optimizer`). Optional
     /// so that config.json files written before it existed still read.
     public var optimizer: TrainOptimizer?
+    /// How ranks exchange gradients (nil: `GradientExchange()`, overlap and sparse embedding
+    /// rows). Optional so that config.json files written before it existed still read.
+    public var exchange: GradientExchange?
 
     public init() {}
 

@@ -30,8 +30,13 @@ public final class Trainer {
         public var trainTokensPerSecond: Double
         /// Tokens per second of the validation passes (the recipe's evaluate, batch `evalBatchSize`).
         public var validTokensPerSecond: Double = 0
-        /// Mean seconds per step spent averaging gradients across ranks (0 for one process).
+        /// Mean seconds per step spent averaging gradients across ranks after backward (0 for one
+        /// process; with overlap only what backward did not hide).
         public var allReduceSecondsPerStep: Double = 0
+        /// Bytes this rank sent into the gradient exchange of the last step, and the steps whose
+        /// embedding gradients travelled as rows (`GradientExchange`).
+        public var gradientBytesLastStep = 0
+        public var sparseEmbeddingSteps = 0
     }
 
     public let model: any LanguageModel
@@ -143,8 +148,12 @@ public final class Trainer {
             summary.epochsRun = start.epoch
         }
         var done = start?.batch ?? 0
-        let averager = GradientAverager(optimizer.parameters, communicator: communicator)
         let ranks = communicator.size
+        let exchange = options.exchange ?? GradientExchange()
+        let averager = GradientAverager(
+            optimizer.parameters, communicator: communicator,
+            sparseRows: exchange.sparseEmbedding ? model.embeddingWeights : [], overlap: exchange.overlap)
+        let leafDone = ranks > 1 && exchange.overlap ? averager.parameterDone : nil
         var steps = 0
         var trainTokens = 0
         var trainSeconds = 0.0
@@ -186,7 +195,8 @@ public final class Trainer {
                     return scored.factor == 1 ? loss : loss * scored.factor
                 }
                 var value = Double(loss.item)
-                profile.measure(.backward) { loss.backward() }
+                // With overlap, buckets of finished gradients travel while backward goes on.
+                profile.measure(.backward) { loss.backward(leafDone: leafDone) }
                 // Every rank must take the same branch: the loss and the stop request are agreed on
                 // with the gradients (the mean loss over ranks is the global batch's loss).
                 var stop = Interrupt.requested
@@ -280,6 +290,7 @@ public final class Trainer {
         summary.trainTokensPerSecond = trainSeconds > 0 ? Double(trainTokens) / trainSeconds : 0
         summary.validTokensPerSecond = validSeconds > 0 ? Double(validTokens) / validSeconds : 0
         summary.allReduceSecondsPerStep = averager.calls > 0 ? averager.seconds / Double(averager.calls) : 0
+        (summary.gradientBytesLastStep, summary.sparseEmbeddingSteps) = (averager.lastStepBytes, averager.sparseSteps)
         return summary
     }
 

@@ -107,6 +107,18 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Replace the run already in the --save folder (without it a folder holding a trained model is refused).")
     var overwrite = false
     @Option(name: .customLong("fail-rank-after"), parsing: .unconditional, help: .hidden) var failRankAfter: Int?
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Under mpirun: all-reduce each gradient bucket as soon as backward has finished it, while backward goes on (--no-overlap: all after backward). The result is the same."
+    )
+    var overlap = true
+    @Flag(
+        name: .customLong("sparse-embedding"), inversion: .prefixedNo,
+        help:
+            "Under mpirun: send the embedding's gradient as the rows that changed when that is smaller than the table (--no-sparse-embedding: always dense). The result is the same."
+    )
+    var sparseEmbedding = true
 
     /// The training options the flags give.
     func trainOptions() throws(TrainError) -> TrainOptions {
@@ -116,6 +128,8 @@ struct TrainCommand: ParsableCommand {
         options.iterations = iterationFlags.options(lr: lr, logInterval: logInterval)
         options.maxBatches = maxBatches
         options.optimizer = useOptimizer ? .adamW : nil
+        let exchange = GradientExchange(overlap: overlap, sparseEmbedding: sparseEmbedding)
+        options.exchange = exchange == GradientExchange() ? nil : exchange
         if curriculum {
             options.curriculum = Curriculum(start: curriculumStart ?? Swift.min(5, bptt), epochs: curriculumEpochs ?? 1)
         }
@@ -189,9 +203,10 @@ struct TrainCommand: ParsableCommand {
             if world.size > 1 {
                 print(
                     String(
-                        format: "| all-reduce %.2f ms/step (%.1f MB of gradients per rank)",
-                        summary.allReduceSecondsPerStep * 1000,
-                        Double(4 * result.model.parameterCount) / 1e6))
+                        format:
+                            "| all-reduce %.2f ms/step after backward (%.1f MB of gradients per rank, %.1f MB sent in the last step; embedding rows sparse in %d steps)",
+                        summary.allReduceSecondsPerStep * 1000, Double(4 * result.model.parameterCount) / 1e6,
+                        Double(summary.gradientBytesLastStep) / 1e6, summary.sparseEmbeddingSteps))
             }
             if let stages = result.profile { print(stages.table()) }
         }

@@ -80,6 +80,37 @@ struct DistributedTests {
         }
     }
 
+    /// Overlap and sparse embedding rows (both on by default, as in the test above) change when
+    /// and how the gradients travel, not one bit of the result: two ranks add a + b either way.
+    @Test func overlapAndSparseRowsChangeNoBit() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let steps = ["--epochs", "1", "--max-batches", "20", "--batch-size", "10"]
+        var runs: [URL] = []
+        for (name, flags) in [("both", []), ("neither", ["--no-overlap", "--no-sparse-embedding"]), ("sparse", ["--no-overlap"])]
+        {
+            let run = dir.appendingPathComponent(name)
+            let result = try MPIRun.run(["-np", "2"], ["train", "--save", run.path] + steps + Self.small + flags)
+            #expect(result.status == 0, "\(result.output)")
+            let sparse = name == "neither" ? "embedding rows sparse in 0 steps" : "embedding rows sparse in 20 steps"
+            #expect(result.output.contains(sparse), "\(result.output)")
+            runs.append(run)
+        }
+        let curves = try runs.map { try losses($0) }
+        #expect(curves[0].batches.count == 20)
+        #expect(curves[0].batches == curves[1].batches && curves[0].batches == curves[2].batches)
+        #expect(curves[0].test == curves[1].test && curves[0].test == curves[2].test)
+        let files = try runs.map { try SafeTensors.read(contentsOf: $0.appendingPathComponent("model.safetensors")).dictionary }
+        for (name, tensor) in files[0] {
+            for other in files.dropFirst() {
+                let same = other[name].map { o in
+                    o.shape == tensor.shape && (0..<tensor.count).allSatisfy { tensor.pointer[$0] == o.pointer[$0] }
+                }
+                #expect(same == true, "\(name) differs")
+            }
+        }
+    }
+
     /// With dropout every rank draws its own masks, from streams fixed by the seed and the rank.
     @Test func runsWithDropoutAreReproducible() throws {
         let dir = try CLI.temporaryDirectory()

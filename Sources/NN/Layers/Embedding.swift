@@ -13,3 +13,21 @@ public final class Embedding: Module {
         Tensor.embedding(weight, indices: indices, shape: shape)
     }
 }
+
+extension Module {
+    /// The weights of every `Embedding` in this module's tree, once each: tables whose gradient
+    /// has a row per word, non-zero only for the words of the batch (data-parallel training may
+    /// send just those rows).
+    public var embeddingWeights: [Tensor] {
+        var seen = Set<ObjectIdentifier>()
+        var result: [Tensor] = []
+        func walk(_ module: Module) {
+            if let embedding = module as? Embedding, seen.insert(ObjectIdentifier(embedding.weight)).inserted {
+                result.append(embedding.weight)
+            }
+            for (_, child) in module.children() { walk(child) }
+        }
+        walk(self)
+        return result
+    }
+}

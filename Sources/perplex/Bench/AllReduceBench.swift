@@ -15,6 +15,11 @@ struct AllReduceBench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Vocabulary size.") var vocab = 10_000
     @Option(parsing: .unconditional, help: "Timed repetitions (the median is reported).") var repeats = 20
     @Option(parsing: .unconditional, help: "Floats per all-reduce bucket (default: GradientAverager's).") var bucket: Int?
+    @Option(
+        parsing: .unconditional,
+        help: "Embedding rows with a gradient on each rank, for the sparse-row timing (ptb-small, batch 20 × bptt 35: about 356)."
+    )
+    var touchedRows = 356
 
     func run() throws {
         let world: any Communicator
@@ -32,15 +37,33 @@ struct AllReduceBench: ParsableCommand {
             let buffer = UnsafeMutableBufferPointer(start: flat.pointer, count: flat.count)
             let averaging = slowestMedian(world) { averager.average() }
             let raw = slowestMedian(world) { world.allReduceSum(buffer) }
+            // The embedding's gradient as a step leaves it: zero but for `touchedRows` rows (the
+            // same on every rank here, spread over the table), sent as rows.
+            let sparse = GradientAverager(
+                model.parameters(), communicator: world, bucketSize: bucket.map { max(1, $0) } ?? 1 << 20,
+                sparseRows: model.embeddingWeights)
+            let rows = min(max(0, touchedRows), vocab)
+            let refill = {
+                for table in model.embeddingWeights {
+                    guard let grad = table.grad else { continue }
+                    let width = table.shape[1]
+                    grad.pointer.update(repeating: 0, count: grad.count)
+                    for n in 0..<rows { (grad.pointer + (n * vocab / max(1, rows)) * width).update(repeating: 0.5, count: width) }
+                }
+            }
+            let sparseAveraging = slowestMedian(world) {
+                refill()
+                sparse.average()
+            }
             let bytes = Double(averager.bytesPerStep)
             let moved = 2 * Double(world.size - 1) / Double(world.size) * bytes
             if world.isRoot {
                 print(
                     String(
                         format:
-                            "LSTM 2×%d, vocab %d: %d parameters, %.1f MB, %d ranks: gradient averaging %.2f ms, one flat all-reduce %.2f ms (bus %.2f GB/s)",
+                            "LSTM 2×%d, vocab %d: %d parameters, %.1f MB, %d ranks: gradient averaging %.2f ms, one flat all-reduce %.2f ms (bus %.2f GB/s); with %d embedding rows sent as rows %.2f ms (%.1f MB sent)",
                         size, vocab, model.parameterCount, bytes / 1e6, world.size, averaging * 1e3, raw * 1e3,
-                        raw > 0 ? moved / raw / 1e9 : 0))
+                        raw > 0 ? moved / raw / 1e9 : 0, rows, sparseAveraging * 1e3, Double(sparse.lastStepBytes) / 1e6))
             }
         }
         world.finish()
