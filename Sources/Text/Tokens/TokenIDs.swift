@@ -55,9 +55,10 @@ public struct TokenIDs: RandomAccessCollection, Sendable, Equatable, Expressible
         storage = Storage(base: UnsafePointer(buffer.baseAddress), count: count) { buffer.deallocate() }
     }
 
-    /// `count` ids at `base`, kept alive (and released) by `release`: a file mapping's `munmap`.
-    init(base: UnsafePointer<Int32>, count: Int, release: @escaping () -> Void) {
-        storage = Storage(base: base, count: count, release: release)
+    /// `count` ids at `base`, inside memory that `owner` keeps alive (a `MappedFile` of a token
+    /// cache): no copy is made; the ids must not change while this value lives.
+    public init(mapping base: UnsafePointer<Int32>, count: Int, keeping owner: AnyObject & Sendable) {
+        storage = Storage(base: base, count: count) { withExtendedLifetime(owner) {} }
     }
 
     /// The ids as stored, for bulk reads (writing a cache file, counting).

@@ -156,7 +156,10 @@ public struct WordStreamEncoder {
                 nextReport = i + Self.progressInterval
             }
         }
-        progress?(EncodingProgress(path: source, bytesDone: n, bytes: n, tokens: out.count, words: vocabulary.count))
+        // The closing report only for a file long enough to have had reports along the way.
+        if n >= Self.progressInterval {
+            progress?(EncodingProgress(path: source, bytesDone: n, bytes: n, tokens: out.count, words: vocabulary.count))
+        }
         return (out.finish(), words)
     }
 
