@@ -21,6 +21,11 @@ public struct CorpusReading: Sendable {
     /// notice, never the run. `say` gets what the vocabulary limit mapped to `<unk>`.
     public func read(_ directory: String, say: (String) -> Void) throws(TrainError) -> Corpus {
         let notice = self.notice ?? { _ in }
+        let start = ContinuousClock.now
+        func seconds() -> Double {
+            let elapsed = (ContinuousClock.now - start).components
+            return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        }
         var cachePath: String?
         var sources: [TokenCache.Source]?
         if tokenCache, let hashed = TokenCache.sources(of: directory) {
@@ -30,7 +35,9 @@ public struct CorpusReading: Sendable {
                 cachePath = path
                 switch TokenCache.load(path, sources: hashed, limit: limit) {
                 case .success(let corpus):
-                    notice("| token cache \(path): \(corpus.vocabulary.count) words, \(corpus.train.count) training tokens")
+                    notice(
+                        "| token cache \(path): \(corpus.vocabulary.count) words, \(corpus.train.count) training tokens, read in "
+                            + String(format: "%.2f s", seconds()))
                     return limited(corpus, say: say, mapped: false)
                 case .failure(.missing): break
                 case .failure(let refusal): notice("| \(refusal): rebuilding \(path)")
@@ -39,7 +46,6 @@ public struct CorpusReading: Sendable {
                 notice("| no writable folder for the token cache of \(directory) (nor ~/.cache/perplex): not cached")
             }
         }
-        let start = ContinuousClock.now
         var corpus: Corpus
         do {
             corpus = try Corpus(directory: directory) { progress in
@@ -49,13 +55,10 @@ public struct CorpusReading: Sendable {
                 )
             }
         } catch { throw TrainError(description: "\(error)") }
-        let seconds =
-            Double((ContinuousClock.now - start).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - start).components.seconds)
         notice(
             String(
                 format: "| encoded %d tokens, %d words in %.1f s", corpus.train.count + corpus.valid.count + corpus.test.count,
-                corpus.vocabulary.count, seconds))
+                corpus.vocabulary.count, seconds()))
         corpus = limited(corpus, say: say, mapped: true)
         if let cachePath, let sources {
             do {

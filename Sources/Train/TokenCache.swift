@@ -39,12 +39,27 @@ public enum TokenCache {
         return folderProblem(fallback) == nil ? fallback : nil
     }
 
-    /// The sizes and hashes of the split files (mapped; nil when one cannot be read).
+    /// The sizes and hashes of the split files (nil when one cannot be read). Read in chunks,
+    /// not mapped, so that hashing 500 MB of text adds nothing to the run's resident memory.
     public static func sources(of directory: String) -> [Source]? {
         var sources: [Source] = []
+        let chunk = 16 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 8)
+        defer { buffer.deallocate() }
         for name in Corpus.splitNames {
-            guard let file = MappedFile((directory as NSString).appendingPathComponent(name)) else { return nil }
-            sources.append(Source(size: UInt64(file.bytes.count), hash: ContentHash.hash(file.bytes)))
+            let fd = open((directory as NSString).appendingPathComponent(name), O_RDONLY)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            // Each chunk's hash chained into the next: the whole file's content, in bounded memory.
+            var (size, hash): (UInt64, UInt64) = (0, 0)
+            while true {
+                let read = Foundation.read(fd, buffer.baseAddress, chunk)
+                if read < 0 { return nil }
+                if read == 0 { break }
+                hash = ContentHash.hash(UnsafeRawBufferPointer(rebasing: buffer[0..<read]), seed: hash)
+                size += UInt64(read)
+            }
+            sources.append(Source(size: size, hash: hash))
         }
         return sources
     }
@@ -111,6 +126,9 @@ public enum TokenCache {
             let valid = split.withUnsafeInt32s { ids in ids.allSatisfy { $0 >= 0 && Int($0) < wordCount } }
             guard valid else { return .failure(.corrupt("an id beyond the vocabulary")) }
         }
+        // Checking touched every page; let them go from this process' resident set (they stay in
+        // the page cache, and training maps each back as its columns are read).
+        file.release()
         return .success(Corpus(vocabulary: Vocabulary(words: words), train: splits[0], valid: splits[1], test: splits[2]))
     }
 

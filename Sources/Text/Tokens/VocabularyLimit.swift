@@ -32,6 +32,10 @@ public struct VocabularyLimit: Sendable, Equatable, Hashable {
         public var tokens: Int
         /// Whether `<unk>` was added to the vocabulary.
         public var addedUnknown: Bool
+
+        public init(words: Int, tokens: Int, addedUnknown: Bool) {
+            (self.words, self.tokens, self.addedUnknown) = (words, tokens, addedUnknown)
+        }
     }
 
     /// `corpus` with the words this limit leaves out read as `<unk>`, and what was mapped.
