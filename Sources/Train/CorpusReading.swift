@@ -10,6 +10,10 @@ public struct CorpusReading: Sendable {
     public var tokenCache = true
     /// Progress lines while encoding and one-line cache notices.
     public var notice: (@Sendable (String) -> Void)?
+    /// Below this many bytes of text the routine lines (cache read, encoded, cache written) are
+    /// not given, so a small corpus trains with a quiet stderr; a cache rebuilt or not written is
+    /// always said.
+    public var routineNoticesFrom = WordStreamEncoder.progressInterval
 
     public init(limit: VocabularyLimit = VocabularyLimit(), tokenCache: Bool = true, notice: (@Sendable (String) -> Void)? = nil)
     {
@@ -21,6 +25,7 @@ public struct CorpusReading: Sendable {
     /// notice, never the run. `say` gets what the vocabulary limit mapped to `<unk>`.
     public func read(_ directory: String, say: (String) -> Void) throws(TrainError) -> Corpus {
         let notice = self.notice ?? { _ in }
+        var routine: (String) -> Void = notice
         let start = ContinuousClock.now
         func seconds() -> Double {
             let elapsed = (ContinuousClock.now - start).components
@@ -30,12 +35,13 @@ public struct CorpusReading: Sendable {
         var sources: [TokenCache.Source]?
         if tokenCache, let hashed = TokenCache.sources(of: directory) {
             sources = hashed
+            if hashed.reduce(0, { $0 + Int($1.size) }) < routineNoticesFrom { routine = { _ in } }
             if let folder = TokenCache.folder(for: directory) {
                 let path = (folder as NSString).appendingPathComponent(TokenCache.fileName(limit))
                 cachePath = path
                 switch TokenCache.load(path, sources: hashed, limit: limit) {
                 case .success(let corpus):
-                    notice(
+                    routine(
                         "| token cache \(path): \(corpus.vocabulary.count) words, \(corpus.train.count) training tokens, read in "
                             + String(format: "%.2f s", seconds()))
                     return limited(corpus, say: say, mapped: false)
@@ -55,7 +61,7 @@ public struct CorpusReading: Sendable {
                 )
             }
         } catch { throw TrainError(description: "\(error)") }
-        notice(
+        routine(
             String(
                 format: "| encoded %d tokens, %d words in %.1f s", corpus.train.count + corpus.valid.count + corpus.test.count,
                 corpus.vocabulary.count, seconds()))
@@ -63,7 +69,7 @@ public struct CorpusReading: Sendable {
         if let cachePath, let sources {
             do {
                 try TokenCache.write(corpus, sources: sources, limit: limit, to: cachePath)
-                notice("| token cache written: \(cachePath)")
+                routine("| token cache written: \(cachePath)")
             } catch { notice("| token cache not written (\(error)); the next run encodes again") }
         }
         return corpus

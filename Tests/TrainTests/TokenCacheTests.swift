@@ -26,7 +26,8 @@ import Train
     /// Reads `dir` with `limit`, returning the corpus and the notices.
     static func read(_ dir: String, limit: VocabularyLimit = VocabularyLimit()) throws -> (Corpus, [String]) {
         let notices = Notices()
-        let reading = CorpusReading(limit: limit, tokenCache: true, notice: { notices.add($0) })
+        var reading = CorpusReading(limit: limit, tokenCache: true, notice: { notices.add($0) })
+        reading.routineNoticesFrom = 0
         let corpus = try reading.read(dir, say: { _ in })
         return (corpus, notices.all)
     }
@@ -107,6 +108,19 @@ import Train
         let (five, renamed) = try Self.read(dir, limit: VocabularyLimit(maxWords: 5))
         #expect(renamed.contains { $0.contains("stale (another vocabulary limit)") }, "\(renamed)")
         #expect(five.vocabulary.count == 5)
+    }
+
+    @Test func aSmallCorpusReadsQuietlyUntilTheCacheIsBad() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let notices = Notices()
+        let reading = CorpusReading(notice: { notices.add($0) })
+        _ = try reading.read(dir, say: { _ in })
+        _ = try reading.read(dir, say: { _ in })
+        #expect(notices.all.isEmpty, "\(notices.all)")
+        try Data("junk".utf8).write(to: URL(fileURLWithPath: Self.cacheFile(dir)))
+        _ = try reading.read(dir, say: { _ in })
+        #expect(notices.all.count == 1 && notices.all[0].contains("corrupt"), "\(notices.all)")
     }
 
     @Test func offTurnsItOff() throws {
