@@ -107,7 +107,7 @@ public enum TokenCache {
             parts.append(ContentHash.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 4 * count)])))
             start += 4 * count
         }
-        guard parts.withUnsafeBytes { ContentHash.hash($0) } == u64(bytes.count - 8) else {
+        guard parts.withUnsafeBytes({ ContentHash.hash($0) }) == u64(bytes.count - 8) else {
             return .failure(.corrupt("its hash does not match"))
         }
         let words = bytes[headerSize..<(headerSize + wordBytes)].split(
