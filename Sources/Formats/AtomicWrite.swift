@@ -68,22 +68,37 @@ func parentFolder(of path: String) -> String {
 /// stages files in a directory it leaves behind in /tmp, and copies across file systems. A failure
 /// is a `FileWriteError` naming the path and the reason.
 public func writeAtomically(_ data: Data, to url: URL) throws {
+    try writeAtomically(to: url) { write in try data.withUnsafeBytes { try write($0) } }
+}
+
+/// `writeAtomically(_:to:)` for a file written in pieces: `body` calls `write` with each piece in
+/// order (a large file need not be one `Data` in memory). A failure of a write, or an error
+/// `body` throws, leaves the old file as it was.
+public func writeAtomically(
+    to url: URL, _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+) throws {
     let directory = url.deletingLastPathComponent().path
     let temporary = (directory as NSString).appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw FileWriteError.naming(url.path, errno: errno) }
-    var ok = true
+    struct Failed: Error { let code: Int32 }
     var failure: Int32 = 0
-    data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-        var offset = 0
-        while ok && offset < raw.count {
-            let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if written <= 0 {
-                (ok, failure) = (false, errno)
-            } else {
+    var ok = true
+    do {
+        try body { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 { throw Failed(code: errno) }
                 offset += written
             }
         }
+    } catch let error as Failed {
+        (ok, failure) = (false, error.code)
+    } catch {
+        close(fd)
+        unlink(temporary)
+        throw error
     }
     if ok && fsync(fd) != 0 { (ok, failure) = (false, errno) }
     close(fd)

@@ -2,35 +2,42 @@ import Foundation
 
 /// Token ids of train/valid/test text over one vocabulary, as the word-LM recipe reads them:
 /// whitespace-separated words, `<eos>` after every line, ids in first-seen order over train,
-/// then valid, then test.
+/// then valid, then test. The splits are 32-bit ids (`TokenIDs`), in memory or memory-mapped from
+/// a token cache.
 public struct Corpus: Sendable {
     public var vocabulary: Vocabulary
-    public var train: [Int]
-    public var valid: [Int]
-    public var test: [Int]
+    public var train: TokenIDs
+    public var valid: TokenIDs
+    public var test: TokenIDs
 
-    public init(vocabulary: Vocabulary, train: [Int], valid: [Int], test: [Int]) {
+    public init(vocabulary: Vocabulary, train: TokenIDs, valid: TokenIDs, test: TokenIDs) {
         self.vocabulary = vocabulary
         self.train = train
         self.valid = valid
         self.test = test
     }
 
-    /// Reads `train.txt`, `valid.txt` and `test.txt` from `directory`.
-    public init(directory: String) throws(TextError) {
+    public init(vocabulary: Vocabulary, train: [Int], valid: [Int], test: [Int]) {
+        self.init(vocabulary: vocabulary, train: TokenIDs(train), valid: TokenIDs(valid), test: TokenIDs(test))
+    }
+
+    /// The split files of a corpus folder, in the order their words get ids.
+    public static let splitNames = ["train.txt", "valid.txt", "test.txt"]
+
+    /// Reads `train.txt`, `valid.txt` and `test.txt` from `directory`, streaming each file's bytes
+    /// (`WordStreamEncoder`); `progress` hears how far encoding has come.
+    public init(directory: String, progress: ((EncodingProgress) -> Void)? = nil) throws(TextError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .missingDirectory(directory)
         }
-        var vocabulary = Vocabulary()
-        var splits: [[Int]] = []
-        for name in ["train.txt", "valid.txt", "test.txt"] {
+        var encoder = WordStreamEncoder()
+        var splits: [TokenIDs] = []
+        for name in Self.splitNames {
             let path = (directory as NSString).appendingPathComponent(name)
-            let ids = Self.tokenize(try Self.read(path), adding: &vocabulary)
-            guard ids.count > ids.filter({ $0 == vocabulary.id(of: Vocabulary.eos) }).count else { throw .empty(path) }
-            splits.append(ids)
+            splits.append(try encoder.encodeFile(path, progress: progress))
         }
-        self.init(vocabulary: vocabulary, train: splits[0], valid: splits[1], test: splits[2])
+        self.init(vocabulary: encoder.vocabulary, train: splits[0], valid: splits[1], test: splits[2])
     }
 
     /// The contents of a UTF-8 text file (`TextFile.read`: without a byte-order mark); a missing or

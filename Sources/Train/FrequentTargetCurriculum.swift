@@ -98,7 +98,7 @@ public struct FrequentTargetCurriculum: Equatable, Sendable, CustomStringConvert
 
     /// The ids of the `count` most frequent tokens of `tokens` (ids in 0..<`vocabularySize`; others
     /// are not counted), most frequent first, ties to the smaller id; fewer when fewer ids occur.
-    public static func mostFrequentWords(_ count: Int, in tokens: [Int], vocabularySize: Int) -> [Int] {
+    public static func mostFrequentWords(_ count: Int, in tokens: some Collection<Int>, vocabularySize: Int) -> [Int] {
         var counts = [Int](repeating: 0, count: Swift.max(0, vocabularySize))
         for t in tokens where t >= 0 && t < counts.count { counts[t] += 1 }
         let occurring = counts.indices.filter { counts[$0] > 0 }

@@ -47,6 +47,8 @@ public struct LanguageModelRun {
     public var profile = false
     /// Replace a trained run already in the `save` folder (otherwise refused).
     public var overwrite = false
+    /// How a corpus folder is read: vocabulary limit, token cache, progress (`CorpusReading`).
+    public var corpusReading = CorpusReading()
     /// Called on every rank after each optimizer step with the steps so far (tests make a rank fail with it).
     public var afterStep: ((Int) -> Void)?
 
@@ -78,6 +80,12 @@ public struct LanguageModelRun {
     /// Returns a one-line problem or nil.
     public func problem() -> String? {
         if let problem = training.problem() { return problem }
+        if let problem = corpusReading.limit.problem { return problem }
+        if !corpusReading.limit.isNone, case .directory = data {
+        } else if !corpusReading.limit.isNone {
+            return
+                "--max-vocab and --min-count read a --data folder with the word tokenizer (no --tokenizer, not the built-in corpus)"
+        }
         switch data {
         case .builtIn(let sentences):
             // The grammar generates every sentence up front.
@@ -377,7 +385,7 @@ public struct LanguageModelRun {
     ) {
         switch data {
         case .directory(let path):
-            do { return (try Corpus(directory: path), nil, nil, nil) } catch { throw TrainError(description: "\(error)") }
+            return (try corpusReading.read(path, say: say), nil, nil, nil)
         case .corpus(let corpus): return (corpus, nil, nil, nil)
         case .tokenized(let data):
             let (corpus, tokenizer, hasTest, charactersPerToken) = try data.read()

@@ -3,6 +3,7 @@ import Formats
 import Foundation
 import Models
 import Tensor
+import Text
 import Train
 
 /// `perplex train`: the word-level LM recipe (PyTorch's word_language_model main.py).
@@ -119,6 +120,22 @@ struct TrainCommand: ParsableCommand {
             "Under mpirun: send the embedding's gradient as the rows that changed when that is smaller than the table (--no-sparse-embedding: always dense). The result is the same."
     )
     var sparseEmbedding = true
+    @Option(
+        name: [.customLong("max-vocab"), .customLong("max_vocab")], parsing: .unconditional,
+        help:
+            "Keep the N most frequent training words (<eos> and <unk> counted); the rest read as <unk> (added when the corpus lacks it). Word tokenizer only."
+    )
+    var maxVocab: Int?
+    @Option(
+        name: [.customLong("min-count"), .customLong("min_count")], parsing: .unconditional,
+        help: "Keep the words seen at least C times in train.txt; the rest read as <unk>. Word tokenizer only.")
+    var minCount: Int?
+    @Flag(
+        name: [.customLong("no-token-cache"), .customLong("no_token_cache")],
+        help:
+            "Encode the text every run (by default the encoded splits are cached in DIR/.perplex, or ~/.cache/perplex when DIR is not writable, and memory-mapped by later runs)."
+    )
+    var noTokenCache = false
 
     /// The training options the flags give.
     func trainOptions() throws(TrainError) -> TrainOptions {
@@ -156,6 +173,9 @@ struct TrainCommand: ParsableCommand {
         run.onnxExport = onnxExport
         run.profile = profile
         run.overwrite = overwrite
+        run.corpusReading = CorpusReading(
+            limit: VocabularyLimit(maxWords: maxVocab, minCount: minCount), tokenCache: !noTokenCache,
+            notice: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
         return run
     }
 

@@ -26,6 +26,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: missing) }
         try expectError(["train", "--data", missing.path] + tiny, "file not found")
         try expectError(["train", "--bptt", "0"] + tiny, "--bptt must be at least 1")
+        try expectError(["train", "--data", short.path, "--max-vocab", "1"] + tiny, "--max-vocab must be at least 2")
+        try expectError(["train", "--data", short.path, "--min-count", "0"] + tiny, "--min-count must be at least 1")
+        try expectError(["train", "--max-vocab", "100"] + tiny, "--max-vocab and --min-count read a --data folder")
+        try expectError(
+            ["train", "--data", short.path, "--tokenizer", "char", "--min-count", "2"] + tiny, "with the word tokenizer")
         try expectError(["train", "--tied", "--emsize", "8", "--nhid", "16"], "--tied needs --nhid equal to --emsize")
         try expectError(["train", "--model", "CNN"] + tiny, "CNN")
         try expectError(

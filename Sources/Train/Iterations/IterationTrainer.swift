@@ -45,7 +45,7 @@ public final class IterationTrainer {
         }
         if let problem = options.problem() { throw TrainError(description: problem) }
         let blockSize = model.config.blockSize ?? options.bptt
-        func windows(_ tokens: [Int], _ name: String) throws(TrainError) -> RandomWindows {
+        func windows(_ tokens: TokenIDs, _ name: String) throws(TrainError) -> RandomWindows {
             guard let windows = RandomWindows(tokens, blockSize: blockSize, batchSize: options.batchSize) else {
                 throw TrainError(
                     description:
