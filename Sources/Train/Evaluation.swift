@@ -57,10 +57,19 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
         if let adaptive = model.adaptiveSoftmax {
             // The exact full-distribution score: log_prob's rows sum to one, so the cross-entropy
             // of them as logits is −log p(target), and the top-1 hit reads the whole distribution.
+            // A few rows at a time: at WikiText-103's 267k words one window's log_prob is 375 MB.
+            let rowsAtOnce = Swift.max(1, (1 << 22) / Swift.max(1, model.config.vocabularySize))
             for start in stream.windowStarts(bptt: bptt) {
                 let window = stream.batch(at: start, bptt: bptt)
                 let forward = model.features(window.input, seqLen: window.seqLen, batchSize: stream.batchSize, state: state)
-                sums.add(Tensor.crossEntropyTotals(logits: adaptive.logProbabilities(forward.features), targets: window.target))
+                let features = forward.features
+                for first in stride(from: 0, to: window.target.count, by: rowsAtOnce) {
+                    let rows = first..<Swift.min(first + rowsAtOnce, window.target.count)
+                    sums.add(
+                        Tensor.crossEntropyTotals(
+                            logits: adaptive.logProbabilities(features.slice(axis: 0, rows)),
+                            targets: Array(window.target[rows])))
+                }
                 state = forward.state
             }
             return sums
