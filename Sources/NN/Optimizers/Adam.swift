@@ -107,7 +107,9 @@ public final class Adam: Optimizer {
             while i + 8 <= count {
                 var (xs, ms, vs) = (load(x + i), load(m + i), load(v + i))
                 update(&xs, load(g + i), &ms, &vs)
-                (store(xs, x + i), store(ms, m + i), store(vs, v + i))
+                store(xs, x + i)
+                store(ms, m + i)
+                store(vs, v + i)
                 i += 8
             }
             while i < count {
