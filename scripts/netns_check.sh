@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${PERPLEX_MPI_BINARY:-.build-mpi/release/perplex}")
-"$bin" --version | grep -q "Open MPI" || { echo "netns_check.sh: $bin is not an MPI build (make mpi)" >&2; exit 1; }
+[[ $("$bin" --version) == *"Open MPI"* ]] || { echo "netns_check.sh: $bin is not an MPI build (make mpi)" >&2; exit 1; }
 out=$(mktemp -d /tmp/netns_check.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 small=(--builtin-sentences 1500 --emsize 32 --nhid 32 --bptt 10 --dropout 0 --log-interval 1 --epochs 1 --max-batches 50)

@@ -15,10 +15,10 @@ data=${1:-/work/shared/data/ptb-small}
 batch=${2:-20}
 steps=${3:-60}
 repeats=${4:-3}
-bin=${PERPLEX_MPI_BINARY:-.build-mpi/release/perplex}
+bin=$(realpath "${PERPLEX_MPI_BINARY:-.build-mpi/release/perplex}")
 threads=${THREADS:-1}
 [ -x "$bin" ] || { echo "netns_step_times.sh: no $bin (make mpi)" >&2; exit 1; }
-"$bin" --version | grep -q "Open MPI" || { echo "netns_step_times.sh: $bin is not an MPI build" >&2; exit 1; }
+[[ $("$bin" --version) == *"Open MPI"* ]] || { echo "netns_step_times.sh: $bin is not an MPI build" >&2; exit 1; }
 out=$(mktemp -d /tmp/netns_steps.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
@@ -60,7 +60,7 @@ run_one() {
         stages[$name]+="$(stage_ms "$log") "
     else
         MPIRUN_OPTIONS="-x PERPLEX_THREADS=$threads" scripts/netns_pair.sh --rate "${RATE:-1gbit}" --delay "${DELAY:-0.5ms}" \
-            --mpirun -- "$(pwd)/$bin" train "${model[@]}" --save "$out/run-$name" "$@" >"$log" 2>&1
+            --mpirun -- "$bin" train "${model[@]}" --save "$out/run-$name" "$@" >"$log" 2>&1
         times[$name]+="$(step_ms 2 "$log") "
         stages[$name]+="$(stage_ms "$log") "
         grep -o 'all-reduce [0-9.]* ms/step[^)]*)' "$log" >"$out/$name.allreduce" || true
