@@ -6,10 +6,7 @@ import Testing
 /// it does not fit are one-line errors.
 @Suite struct AdaptiveSoftmaxCLITests {
     // The built-in corpus of 200 sentences has about 200 words.
-    static let tiny = [
-        "--builtin-sentences", "200", "--epochs", "1", "--max-batches", "4", "--bptt", "6", "--log-interval", "2",
-        "--batch-size", "4", "--emsize", "8", "--nhid", "12", "--nlayers", "1"
-    ]
+    static let tiny = SentenceContextCLITests.tiny
 
     @Test(arguments: ["LSTM", "Transformer"])
     func trainEvaluateGenerate(kind: String) throws {
