@@ -22,9 +22,15 @@ rounds, training tokens/s only. Their valid and test files are cut to their firs
 --eval-tokens tokens; train.txt holds every word, so the vocabulary is unchanged), since a 267k-word
 full-softmax validation pass would outlast the training being timed.
 
+With --precision bf16 Perplex trains with bfloat16 products (`perplex train --precision bf16`) and
+each round times three sides: PyTorch in Float32 (what its users run by default), the same PyTorch
+script under torch.autocast("cpu", dtype=torch.bfloat16) (scripts/torch_autocast.py), and Perplex.
+Validation is compared with PyTorch in Float32.
+
 usage: python3 scripts/bench_lm.py [--config small|medium|transformer] [--data DIR] [--threads 2]
                                    [--max-batches 100] [--rounds 1] [--model LSTM] [--reference PATH]
                                    [--perplex .build/release/perplex] [--peak-gflops G] [--json]
+                                   [--precision fp32|bf16]
                                    [--adaptive --cutoffs 2000,20000 --div-value 4 --eval-tokens 2000]
 """
 import argparse
@@ -66,6 +72,8 @@ def parse_args():
                    help="alternate the two sides this many times and report medians (the machine's speed moves)")
     p.add_argument("--peak-gflops", type=float, help="FMA peak to report against (default: perplex bench peak)")
     p.add_argument("--json", action="store_true", help="also print the results as one JSON line")
+    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                   help="bf16: Perplex with --precision bf16 against PyTorch in Float32 and under bf16 autocast")
     p.add_argument("--adaptive", action="store_true",
                    help="compare Perplex full softmax, Perplex adaptive and PyTorch adaptive (training tokens/s)")
     p.add_argument("--cutoffs", help="with --adaptive: the tail clusters' first word ids, e.g. 2000,20000")
@@ -160,10 +168,18 @@ def one_round(a, shape):
     if not final:
         raise SystemExit("error: the PyTorch reference printed no final JSON line")
     torch_train = final[-1]["train_tokens_per_s"]
+    train = {"torch": torch_train}
+    if a.precision == "bf16":
+        out, _, _ = peak_rss_mib([sys.executable, str(ROOT / "scripts" / "torch_autocast.py"), *torch_cmd[1:]])
+        final = [json.loads(line) for line in out.splitlines() if line.startswith("{") and '"final"' in line]
+        if not final:
+            raise SystemExit("error: the PyTorch reference under autocast printed no final JSON line")
+        train["torch_bf16"] = final[-1]["train_tokens_per_s"]
 
     with tempfile.TemporaryDirectory() as run_dir:
         perplex_cmd = [a.perplex, "train", *shape, "--batch-size", str(a.batch_size), "--max-batches",
-                       str(a.max_batches), "--log-interval", "1000000", "--save", run_dir]
+                       str(a.max_batches), "--log-interval", "1000000", "--save", run_dir,
+                       "--precision", a.precision]
         threads = {"OPENBLAS_NUM_THREADS": str(a.threads)}
         perplex_peak = a.peak_gflops or measured_peak(a.perplex)
         out, perplex_wall, perplex_rss = peak_rss_mib(perplex_cmd, env=threads)
@@ -174,7 +190,7 @@ def one_round(a, shape):
                     "--text", os.path.join(a.data, "valid.txt"), "--bptt", str(a.bptt), "--threads", str(a.threads)]
         out, _, _ = peak_rss_mib(eval_cmd)
         torch_eval = json.loads(out.strip().splitlines()[-1])["torch"]["tokens_per_s"]
-    return {"train_tokens_per_s": {"torch": torch_train, "perplex": float(speeds["training"])},
+    return {"train_tokens_per_s": {**train, "perplex": float(speeds["training"])},
             "eval_tokens_per_s": {"torch": torch_eval, "perplex": float(speeds["validation"])},
             "peak_rss_mib": {"torch": torch_rss, "perplex": perplex_rss},
             "wall_s": {"torch": torch_wall, "perplex": perplex_wall},
@@ -289,24 +305,32 @@ def main():
         rounds.append(r)
         if a.rounds > 1:
             t, e, pk = r["train_tokens_per_s"], r["eval_tokens_per_s"], r["peak_gflops"]
+            bf16 = (f", PyTorch bf16 autocast {t['torch_bf16']:.0f} ({t['perplex'] / t['torch_bf16']:.3f})"
+                    if "torch_bf16" in t else "")
             print(f"round {k + 1}: training {t['torch']:.0f} → {t['perplex']:.0f} tokens/s "
-                  f"({t['perplex'] / t['torch']:.3f}), validation {e['torch']:.0f} → {e['perplex']:.0f} "
+                  f"({t['perplex'] / t['torch']:.3f}){bf16}, validation {e['torch']:.0f} → {e['perplex']:.0f} "
                   f"({e['perplex'] / e['torch']:.3f}); peak before each {pk['torch']:.0f} / {pk['perplex']:.0f} GFLOP/s",
                   flush=True)
     median = statistics.median
     result = {"model": f"{a.model} {a.nlayers}x{a.nhid} (emsize {a.emsize}, dropout {a.dropout})",
               "train_flops_per_token": flops, "data": a.data, "threads": a.threads, "rounds": a.rounds,
-              "batches": a.max_batches, "batch_size": a.batch_size, "bptt": a.bptt}
+              "batches": a.max_batches, "batch_size": a.batch_size, "bptt": a.bptt, "precision": a.precision}
     for key in ("train_tokens_per_s", "eval_tokens_per_s", "peak_rss_mib", "wall_s", "peak_gflops"):
         result[key] = {side: round(median(r[key][side] for r in rounds), 1) for side in ("torch", "perplex")}
     for key in ("train_tokens_per_s", "eval_tokens_per_s", "peak_rss_mib"):
         # The median of each round's ratio: both sides of a round ran minutes apart at most.
         result[key]["perplex/torch"] = round(median(r[key]["perplex"] / r[key]["torch"] for r in rounds), 3)
+    if a.precision == "bf16":
+        t = result["train_tokens_per_s"]
+        t["torch_bf16"] = round(median(r["train_tokens_per_s"]["torch_bf16"] for r in rounds), 1)
+        t["perplex/torch_bf16"] = round(
+            median(r["train_tokens_per_s"]["perplex"] / r["train_tokens_per_s"]["torch_bf16"] for r in rounds), 3)
     # The machine's peak is the highest reading: a low one means it was slowed at that moment
     # (each side's rate then often beats the reading it followed).
     peak = max(max(r["peak_gflops"].values()) for r in rounds)
     result["machine_peak_gflops"] = round(peak, 1)
     print(f"{result['model']}, {a.max_batches} batches of {a.batch_size}x{a.bptt}, {a.threads} threads, {a.data}"
+          + (", Perplex with --precision bf16" if a.precision == "bf16" else "")
           + (f"; medians of {a.rounds} rounds" if a.rounds > 1 else ""))
     print(f"{'':24}{'PyTorch':>12}{'Perplex':>12}{'Perplex/PyTorch':>18}")
     for key, label in (("train_tokens_per_s", "train tokens/s"), ("eval_tokens_per_s", "valid pass tokens/s"),
@@ -321,6 +345,10 @@ def main():
             print(f"{'  % of peak':24}{100 * g['torch'] / peak:>11.1f}%{100 * g['perplex'] / peak:>11.1f}%"
                   f"   (of {peak:.0f} GFLOP/s, the highest reading; medians before each side "
                   f"{pk['torch']:.0f} / {pk['perplex']:.0f}; {flops / 1e6:.2f} MFLOP per token)")
+    if a.precision == "bf16":
+        t = result["train_tokens_per_s"]
+        print(f"{'train tokens/s, PyTorch bf16 autocast':40}{t['torch_bf16']:>12.1f}   Perplex/PyTorch bf16 "
+              f"{t['perplex/torch_bf16']:.3f}")
     w = result["wall_s"]
     print(f"{'process wall (s)':24}{w['torch']:>12.1f}{w['perplex']:>12.1f}")
     if a.json:

@@ -98,6 +98,7 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
         BLAS.maxThreads = 1
         defer { BLAS.maxThreads = savedThreads }
         var pending: PackedLinear.Scoring?
+        let precision = Tensor.matrixPrecision
         let starts = Array(stream.windowStarts(bptt: bptt))
         for w in 0...starts.count {
             let window = w < starts.count ? stream.batch(at: starts[w], bptt: bptt) : nil
@@ -109,9 +110,11 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
                     return
                 }
                 guard let window else { return }
-                // Grad mode is per thread: this may run on a pool worker.
-                forward = withNoGrad {
-                    model.features(window.input, seqLen: window.seqLen, batchSize: stream.batchSize, state: state)
+                // Grad mode and the products' precision are per thread or task: this may run on a pool worker.
+                forward = precision.apply {
+                    withNoGrad {
+                        model.features(window.input, seqLen: window.seqLen, batchSize: stream.batchSize, state: state)
+                    }
                 }
             }
             if let totals = scoring?.totals() { sums.add(totals) }

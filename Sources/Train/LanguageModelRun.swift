@@ -160,11 +160,17 @@ public struct LanguageModelRun {
 
     /// Trains and tests. Rank 0 of `world` alone reports and writes the run folder; `reporter`
     /// (the console, say) is told what the run folder records.
+    /// Training and testing run with the products in `training.precision`.
     public func run(in world: any Communicator = SingleProcess(), reporter: (any TrainingReporter)? = nil) throws(TrainError)
         -> Result
     {
+        try (training.precision ?? .float32).apply { () throws(TrainError) in try runAsked(in: world, reporter: reporter) }
+    }
+
+    func runAsked(in world: any Communicator, reporter: (any TrainingReporter)?) throws(TrainError) -> Result {
         if let problem = problem() { throw TrainError(description: problem) }
         let say: (String) -> Void = { message in if world.isRoot { reporter?.notice(message) } }
+        if let fallback = training.precision?.fallback { say(fallback) }
         let (corpus, floor, tokenizer, testCharactersPerToken) = try readCorpus(say: say)
 
         RandomGenerator.global.seed(training.seed)

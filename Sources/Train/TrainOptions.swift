@@ -1,3 +1,4 @@
+import Tensor
 import Text
 
 /// The recipe's training hyper-parameters (`main.py` flags), with its defaults.
@@ -29,6 +30,9 @@ public struct TrainOptions: Codable, Equatable, Sendable {
     /// How ranks exchange gradients (nil: `GradientExchange()`, overlap and sparse embedding
     /// rows). Optional so that config.json files written before it existed still read.
     public var exchange: GradientExchange?
+    /// The matrix products' input precision (`--precision`; nil: Float32). Optional so that
+    /// config.json files written before it existed still read.
+    public var precision: MatrixPrecision?
 
     public init() {}
 

@@ -16,6 +16,7 @@ struct EvaluateCommand: ParsableCommand {
     )
     var text: String?
     @OptionGroup var torch: TorchDataOption
+    @OptionGroup var precisionOption: PrecisionOption
     @Option(name: [.customLong("batch-size"), .customLong("batch_size")], parsing: .unconditional, help: "Evaluation batch size.")
     var batchSize = 10
     @Option(parsing: .unconditional, help: "Sequence length (default: 35; a GPT's block size).") var bptt: Int?
@@ -28,7 +29,9 @@ struct EvaluateCommand: ParsableCommand {
     /// The word `--unk` reads unknown words as (the recipe's PTB text has it).
     static let unknownWord = "<unk>"
 
-    func run() throws {
+    func run() throws { try precisionOption.apply(runAsked) }
+
+    func runAsked() throws {
         guard batchSize > 0, bptt ?? 1 > 0 else { throw fail("--batch-size and --bptt must be positive") }
         guard batchSize <= BatchedStream.maxBatchSize else {
             throw fail("--batch-size must be at most \(BatchedStream.maxBatchSize), got \(batchSize)")

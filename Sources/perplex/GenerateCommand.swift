@@ -23,6 +23,7 @@ struct GenerateCommand: ParsableCommand {
             """)
     var checkpoint: String?
     @OptionGroup var torch: TorchDataOption
+    @OptionGroup var precisionOption: PrecisionOption
     @Option(
         help: ArgumentHelp(
             "Write the text to this file (the recipe's default is generated.txt; ours is stdout).", valueName: "file"))
@@ -57,7 +58,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Use the best device available (this build has none but the CPU: says so and generates there).")
     var accel = false
 
-    func run() throws {
+    func run() throws { try precisionOption.apply(runAsked) }
+
+    func runAsked() throws {
         guard words >= 0 else { throw fail("--words must be non-negative") }
         let sampling = Sampling(temperature: temperature ?? 1, topK: topK, topP: topP)
         if let problem = sampling.problem { throw fail(problem) }

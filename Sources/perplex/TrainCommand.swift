@@ -34,6 +34,7 @@ struct TrainCommand: ParsableCommand {
     var tokenizer: String?
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var iterationFlags: IterationFlags
+    @OptionGroup var precisionOption: PrecisionOption
     @Option(
         name: [.customLong("lr"), .customLong("learning-rate"), .customLong("learning_rate")], parsing: .unconditional,
         help: "Initial learning rate (default 20; with --max-iters the peak, default 6e-4).")
@@ -144,6 +145,7 @@ struct TrainCommand: ParsableCommand {
         (options.bptt, options.seed, options.logInterval, options.dryRun) = (bptt, seed, logInterval ?? 200, dryRun)
         options.iterations = iterationFlags.options(lr: lr, logInterval: logInterval)
         options.maxBatches = maxBatches
+        options.precision = precisionOption.precision
         options.optimizer = useOptimizer ? .adamW : nil
         let exchange = GradientExchange(overlap: overlap, sparseEmbedding: sparseEmbedding)
         options.exchange = exchange == GradientExchange() ? nil : exchange

@@ -76,3 +76,34 @@ import Testing
         }
     }
 }
+
+/// Evaluation's decoder scoring (`PackedLinear`, weight packed once per pass) in bfloat16 scores
+/// the logits `linear` computes in bfloat16: the same products bit for bit, so the totals agree
+/// up to the order the exponentials are summed in.
+@Suite struct BF16ScoringTests {
+    @Test(arguments: [(37, 64, 1000), (5, 33, 17)])
+    func scoringMatchesTheLinearLogits(shape: (rows: Int, inF: Int, classes: Int)) {
+        let (rows, inF, classes) = shape
+        let x = BF16LinearTests.random([rows, inF], seed: 21)
+        let w = BF16LinearTests.random([classes, inF], seed: 22)
+        let b = BF16LinearTests.random([classes], seed: 23)
+        let targets = (0..<rows).map { ($0 * 7919) % classes }
+        func totals(_ precision: MatrixPrecision) -> (packed: (loss: Double, hits: Int, count: Int), logits: Double) {
+            precision.apply {
+                let packed = PackedLinear(weight: w, bias: b).crossEntropyTotals(x, targets: targets)
+                let logits = Tensor.linear(x, weight: w, bias: b)
+                return (packed, Tensor.crossEntropyTotals(logits: logits, targets: targets).loss)
+            }
+        }
+        let bf16 = totals(.bfloat16)
+        let fp32 = totals(.float32)
+        #expect(bf16.packed.count == rows)
+        #expect(abs(bf16.packed.loss - bf16.logits) <= 1e-4 * abs(bf16.logits))
+        if BF16Kernels.isAvailable {
+            #expect(bf16.packed.loss != fp32.packed.loss, "the bfloat16 products did not run")
+            #expect(abs(bf16.packed.loss - fp32.packed.loss) <= 0.01 * abs(fp32.packed.loss))
+        } else {
+            #expect(bf16.packed.loss == fp32.packed.loss)
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import CBF16
 import Foundation
 
 /// A linear layer's weight packed once for the many products of an evaluation pass, with the
@@ -8,7 +9,10 @@ import Foundation
 /// time for a block of rows, reduced to per-row maxima and sums of exponentials while they are in
 /// L2, and merged at the end; the weight is packed once per pass instead of once per window.
 public struct PackedLinear {
-    let packed: PackedMatrix
+    /// The weight for Float32 products, or nil when the products run in bfloat16.
+    let packed: PackedMatrix?
+    /// The weight in bfloat16 panels, when `Tensor.matrixPrecision` asked for them at `init`.
+    let packedBF16: BF16Panels?
     /// Kept alive (and read) while the packed copy is in use.
     let bias: Tensor?
     public let inFeatures: Int
@@ -18,8 +22,9 @@ public struct PackedLinear {
     /// order, so the totals do not depend on how many threads ran them.
     static let panelsPerChunk = 16
 
-    /// Packs `weight` [out, in] (PyTorch's Linear layout) with `bias` [out] or nil. The tensors must
-    /// not change while this is in use (an evaluation pass).
+    /// Packs `weight` [out, in] (PyTorch's Linear layout) with `bias` [out] or nil, in bfloat16
+    /// when `Tensor.matrixPrecision` says so (and the kernels are there). The tensors must not
+    /// change while this is in use (an evaluation pass).
     public init(weight: Tensor, bias: Tensor?) {
         precondition(weight.rank == 2, "PackedLinear: weight must be [out, in], got \(weight.shape)")
         if let bias {
@@ -27,9 +32,18 @@ public struct PackedLinear {
                 bias.shape == [weight.shape[0]], "PackedLinear: bias \(bias.shape) does not match weight \(weight.shape)")
         }
         (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
-        packed = PackedMatrix(weight.pointer, k: inFeatures, n: outFeatures, transposed: true, parallel: true)
+        if Tensor.productsInBF16 {
+            packed = nil
+            packedBF16 = BF16Panels(weight.pointer, k: inFeatures, n: outFeatures, transposed: true)
+        } else {
+            packed = PackedMatrix(weight.pointer, k: inFeatures, n: outFeatures, transposed: true, parallel: true)
+            packedBF16 = nil
+        }
         self.bias = bias
     }
+
+    /// Column panels of 16 (both kernels' width).
+    var panels: Int { (outFeatures + PackedMatrix.panelWidth - 1) / PackedMatrix.panelWidth }
 
     /// Summed cross-entropy and top-1 hits of the logits `input`·Wᵀ + b ([N, out], never stored)
     /// against `targets` (N of them), over the rows whose target is not `ignoreIndex`: the same
@@ -64,6 +78,8 @@ public struct PackedLinear {
         let rows: Int
         /// Units of work for `run(chunk:)`.
         public let chunks: Int
+        /// The input in bfloat16 (converted once for every chunk) when the weight is.
+        let inputBF16: BF16Rows?
         let maxima: UnsafeMutablePointer<Float>
         let sums: UnsafeMutablePointer<Float>
         let targetLogits: UnsafeMutablePointer<Float>
@@ -71,7 +87,8 @@ public struct PackedLinear {
         init(_ decoder: PackedLinear, _ input: Tensor, _ targets: [Int], _ ignoreIndex: Int?) {
             (self.decoder, self.input, self.targets, self.ignoreIndex) = (decoder, input, targets, ignoreIndex)
             rows = input.shape[0]
-            chunks = rows == 0 ? 0 : (decoder.packed.panels + PackedLinear.panelsPerChunk - 1) / PackedLinear.panelsPerChunk
+            inputBF16 = decoder.packedBF16 == nil ? nil : BF16Rows(input.pointer, m: rows, k: decoder.inFeatures)
+            chunks = rows == 0 ? 0 : (decoder.panels + PackedLinear.panelsPerChunk - 1) / PackedLinear.panelsPerChunk
             maxima = .allocate(capacity: Swift.max(1, chunks * rows))
             sums = .allocate(capacity: Swift.max(1, chunks * rows))
             targetLogits = .allocate(capacity: Swift.max(1, rows))
@@ -90,10 +107,10 @@ public struct PackedLinear {
         /// sums (and the target logits whose columns it holds).
         public func run(chunk: Int) {
             let per = PackedLinear.panelsPerChunk
-            let panels = (chunk * per)..<Swift.min(decoder.packed.panels, (chunk + 1) * per)
+            let panels = (chunk * per)..<Swift.min(decoder.panels, (chunk + 1) * per)
             targets.withUnsafeBufferPointer { targets in
                 decoder.foldLogits(
-                    input.pointer, rows: rows, panels: panels, targets: targets, ignoreIndex: ignoreIndex,
+                    input.pointer, inputBF16, rows: rows, panels: panels, targets: targets, ignoreIndex: ignoreIndex,
                     maxima: maxima + chunk * rows, sums: sums + chunk * rows, targetLogits: targetLogits)
             }
         }
@@ -126,7 +143,7 @@ public struct PackedLinear {
     /// scratch buffer that stays in L2 (the block of A beside it, as in `multiplyParallel`), and
     /// are reduced from there.
     fileprivate func foldLogits(
-        _ a: UnsafePointer<Float>, rows n: Int, panels: Range<Int>, targets: UnsafeBufferPointer<Int>,
+        _ a: UnsafePointer<Float>, _ aBF16: BF16Rows?, rows n: Int, panels: Range<Int>, targets: UnsafeBufferPointer<Int>,
         ignoreIndex: Int?, maxima: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>,
         targetLogits: UnsafeMutablePointer<Float>
     ) {
@@ -138,9 +155,13 @@ public struct PackedLinear {
         var r0 = 0
         while r0 < n {
             let rows = r0..<Swift.min(n, r0 + blockRows)
-            packed.multiply(
-                a, rows: rows, lda: inFeatures, panels: panels, into: scratch - r0 * columns, ldc: columns,
-                firstColumn: firstColumn, accumulate: false, bias: bias.map { UnsafePointer($0.pointer) })
+            if let packed {
+                packed.multiply(
+                    a, rows: rows, lda: inFeatures, panels: panels, into: scratch - r0 * columns, ldc: columns,
+                    firstColumn: firstColumn, accumulate: false, bias: bias.map { UnsafePointer($0.pointer) })
+            } else if let packedBF16, let aBF16 {
+                foldBF16Product(aBF16, packedBF16, rows: rows, panels: panels, into: scratch, columns: columns)
+            }
             for r in rows {
                 let row = scratch + (r - r0) * columns
                 let t = targets[r]
@@ -151,6 +172,26 @@ public struct PackedLinear {
                 sums[r] = Float(Tensor.expShiftedRow(row, row, columns: columns, shift: rowMax.finiteOrZero))
             }
             r0 = rows.upperBound
+        }
+    }
+
+    /// scratch [rows, columns] = A[rows]·Wᵀ (+ b) over `panels`, in bfloat16 with Float32 sums.
+    private func foldBF16Product(
+        _ a: BF16Rows, _ w: BF16Panels, rows: Range<Int>, panels: Range<Int>, into scratch: UnsafeMutablePointer<Float>,
+        columns: Int
+    ) {
+        let firstColumn = panels.lowerBound * PackedMatrix.panelWidth
+        if let bias {
+            for r in 0..<rows.count { (scratch + r * columns).update(from: bias.pointer + firstColumn, count: columns) }
+        }
+        let kp = perplex_bf16_padded_k(inFeatures)
+        a.storage.withUnsafeBufferPointer { ap in
+            w.storage.withUnsafeBufferPointer { bp in
+                // The kernel writes panel p's columns at 16p: shift C so that firstColumn lands on scratch.
+                perplex_bf16_gemm(
+                    ap.baseAddress! + rows.lowerBound * kp, rows.count, inFeatures, bp.baseAddress, outFeatures,
+                    panels.lowerBound, panels.upperBound, scratch - firstColumn, columns, bias == nil ? 0 : 1)
+            }
         }
     }
 }
