@@ -2,6 +2,11 @@ extension Tensor {
     /// One GRU layer over a whole sequence, fused: per step one sgemm h·W_hhᵀ + b_hh, then one
     /// SIMD pass for the gate math; backward is back-propagation through time by hand.
     ///
+    /// Under `Tensor.matrixPrecision` = bfloat16 (read when called; the backward runs as the
+    /// forward did) the products h·W_hhᵀ, dH·W_hh and dW_hh take bfloat16 inputs (W_hh packed once
+    /// for the forward and once for the backward) and add in Float32, each sum starting from the
+    /// bias (forward) or from the Float32 part of dh (backward); the gate math stays Float32.
+    ///
     /// - `inputProjection` [seqLen, batch, 3·hidden]: x·W_ihᵀ + b_ih, gates r, z, n.
     /// - `weightHH` [3·hidden, hidden], `biasHH` [3·hidden], `h0` [batch, hidden].
     /// - Returns the hidden states [seqLen, batch, hidden], where
@@ -21,11 +26,16 @@ extension Tensor {
         let hiddenN = TensorStorage(uninitializedCount: steps * stepState)  // W_hn h + b_hn
         let out = TensorStorage(uninitializedCount: steps * stepState)
         let hp = TensorStorage(uninitializedCount: stepGates)
-        let packedW = PackedMatrix(w.pointer, k: hs, n: g3, transposed: true)
+        let bf16 = productsInBF16
+        let packedW = RecurrentWeight(w.pointer, k: hs, n: g3, transposed: true, bf16: bf16)
+        // The step's h_{t-1} in bfloat16, for the product in that precision.
+        let hRounded = bf16 ? BF16RowBuffer(rows: batch, k: hs) : nil
         for t in 0..<steps {
             let hPrev = t == 0 ? h0.pointer : out.pointer + (t - 1) * stepState
-            for r in 0..<batch { (hp.pointer + r * g3).update(from: b.pointer, count: g3) }
-            packedW.multiply(hPrev, m: batch, lda: hs, into: hp.pointer, accumulate: true)
+            hRounded?.convert(hPrev, ld: hs, rows: 0..<batch, columns: 0..<hs)
+            packedW.multiply(
+                hPrev, lda: hs, rounded: hRounded?.pointer, m: batch, into: hp.pointer, accumulate: false,
+                bias: b.pointer)
             let x = xp.pointer + t * stepGates
             let a = acts.pointer + t * stepGates
             let hn = hiddenN.pointer + t * stepState
@@ -50,7 +60,8 @@ extension Tensor {
             let dx = Tensor(uninitializedShape: [steps, batch, g3])
             let dHidden = Tensor(uninitializedShape: [steps, batch, g3])
             let dh = Tensor.zeros([batch, hs])
-            let packedW = PackedMatrix(w.pointer, k: g3, n: hs, transposed: false)
+            let packedW = RecurrentWeight(w.pointer, k: g3, n: hs, transposed: false, bf16: bf16)
+            let dRounded = bf16 ? BF16RowBuffer(rows: batch, k: g3) : nil
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let a = acts.pointer + t * stepGates
                 let hn = hiddenN.pointer + t * stepState
@@ -78,14 +89,16 @@ extension Tensor {
                     RowLoop.store(dhv * zv, dh.pointer + s, n)
                 }
                 if t > 0 || h0.requiresGrad {
-                    packedW.multiply(dht, m: batch, lda: g3, into: dh.pointer, accumulate: true)
+                    dRounded?.convert(dht, ld: g3, rows: 0..<batch, columns: 0..<g3)
+                    packedW.multiply(
+                        dht, lda: g3, rounded: dRounded?.pointer, m: batch, into: dh.pointer, accumulate: true)
                 }
             }
             let gw =
                 w.requiresGrad
                 ? RowLoop.recurrentWeightGradient(
                     dHidden.pointer, gates: g3, first: h0.pointer, states: out.pointer,
-                    steps: steps, batch: batch, hidden: hs)
+                    steps: steps, batch: batch, hidden: hs, bf16: bf16)
                 : nil
             let gb = b.requiresGrad ? dHidden.reshaped([steps * batch, g3]).sum(axis: 0) : nil
             return [dx, gw, gb, h0.requiresGrad ? dh : nil]

@@ -10,6 +10,11 @@ extension Tensor {
     /// The two results have separate backward functions; backward is linear in the upstream
     /// gradient, so their contributions add up to the joint gradient (and the cell's runs only
     /// when the final cell is used, which truncated BPTT training does not do).
+    ///
+    /// Under `Tensor.matrixPrecision` = bfloat16 (read when called; the backward runs as the
+    /// forward did) the products h·W_hhᵀ, dG·W_hh and dW_hh take bfloat16 inputs (W_hh packed once
+    /// for the forward and once for the backward) and add in Float32, each forward sum starting
+    /// from the input projection; the cell state and the gate math stay Float32.
     public static func lstmSequence(inputProjection xp: Tensor, weightHH w: Tensor, h0: Tensor, c0: Tensor)
         -> (output: Tensor, cell: Tensor)
     {
@@ -28,12 +33,16 @@ extension Tensor {
         let tanhCells = TensorStorage(uninitializedCount: steps * stepState)
         let out = TensorStorage(uninitializedCount: steps * stepState)
         acts.pointer.update(from: xp.pointer, count: steps * stepGates)
-        let packedW = PackedMatrix(w.pointer, k: hs, n: g4, transposed: true)
+        let bf16 = productsInBF16
+        let packedW = RecurrentWeight(w.pointer, k: hs, n: g4, transposed: true, bf16: bf16)
+        // The step's h_{t-1} in bfloat16, for the product in that precision.
+        let hRounded = bf16 ? BF16RowBuffer(rows: batch, k: hs) : nil
         for t in 0..<steps {
             let a = acts.pointer + t * stepGates
             let hPrev = t == 0 ? h0.pointer : out.pointer + (t - 1) * stepState
             let cPrev = t == 0 ? c0.pointer : cells.pointer + (t - 1) * stepState
-            packedW.multiply(hPrev, m: batch, lda: hs, into: a, accumulate: true)
+            hRounded?.convert(hPrev, ld: hs, rows: 0..<batch, columns: 0..<hs)
+            packedW.multiply(hPrev, lda: hs, rounded: hRounded?.pointer, m: batch, into: a, accumulate: true)
             let (c, tc, h) = (cells.pointer + t * stepState, tanhCells.pointer + t * stepState, out.pointer + t * stepState)
             RowLoop.forEach(rows: batch, width: hs) { r, j, n in
                 let ga = a + r * g4 + j
@@ -61,7 +70,8 @@ extension Tensor {
             let dGates = Tensor(uninitializedShape: [steps, batch, g4])
             let dh = Tensor.zeros([batch, hs])
             let dc = gCell?.copy() ?? Tensor.zeros([batch, hs])
-            let packedW = PackedMatrix(w.pointer, k: g4, n: hs, transposed: false)
+            let packedW = RecurrentWeight(w.pointer, k: g4, n: hs, transposed: false, bf16: bf16)
+            let dRounded = bf16 ? BF16RowBuffer(rows: batch, k: g4) : nil
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let a = acts.pointer + t * stepGates
                 let dg = dGates.pointer + t * stepGates
@@ -72,14 +82,15 @@ extension Tensor {
                     acts: a, tanhCell: tc, previousCell: cPrev, upstream: gy, dh: dh.pointer,
                     dc: dc.pointer, dGates: dg, batch: batch, hidden: hs)
                 if t > 0 || h0.requiresGrad {
-                    packedW.multiply(dg, m: batch, lda: g4, into: dh.pointer, accumulate: false)
+                    dRounded?.convert(dg, ld: g4, rows: 0..<batch, columns: 0..<g4)
+                    packedW.multiply(dg, lda: g4, rounded: dRounded?.pointer, m: batch, into: dh.pointer, accumulate: false)
                 }
             }
             let gw =
                 w.requiresGrad
                 ? RowLoop.recurrentWeightGradient(
                     dGates.pointer, gates: g4, first: h0.pointer, states: out.pointer,
-                    steps: steps, batch: batch, hidden: hs)
+                    steps: steps, batch: batch, hidden: hs, bf16: bf16)
                 : nil
             return [dGates, gw, h0.requiresGrad ? dh : nil, c0.requiresGrad ? dc : nil]
         }

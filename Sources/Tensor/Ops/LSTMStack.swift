@@ -11,6 +11,14 @@ extension Tensor {
     /// after each layer's steps. Each value is computed by the same code from the same inputs, in
     /// the same order, whatever the number of threads.
     ///
+    /// Under `Tensor.matrixPrecision` = bfloat16 (read when called; the backward runs as the
+    /// forward did) every product takes bfloat16 inputs and adds in Float32: the input products
+    /// (each sum starting from the bias), the per-step h_{t-1}·W_hhᵀ (starting from the input
+    /// product) and, in the backward, the per-step dG_t·W_hh, the gradients for the layer below
+    /// and for x, and dW_ih, dW_hh (each one product over every step). The weights are packed
+    /// once per call (forward) and once per backward; h_t, its masked copy and dG_t are rounded
+    /// as they are produced, each core its own units. Cell state, gate math and sums stay Float32.
+    ///
     /// - `x` [seqLen, batch, input]; per layer `weightsIH[l]` [4·hidden, in_l], `weightsHH[l]`
     ///   [4·hidden, hidden], `biasesIH[l]`, `biasesHH[l]` [4·hidden], `h0[l]`, `c0[l]` [batch, hidden];
     /// - `dropoutMasks[l]` [seqLen, batch, hidden] (scaled, or nil for none) multiplies the output
@@ -62,6 +70,26 @@ extension Tensor {
         }
         let inWidth = (0..<layers).map { l in l == 0 ? x.shape[2] : hs }
         let barrier = TeamBarrier()
+        let bf16 = productsInBF16
+        // The products' left operands in bfloat16 (nil in Float32): x, h0, each layer's outputs
+        // (the next step's h_{t-1}, and the input of the layer above when no mask sits between),
+        // the masked outputs; the steps fill them as they produce the values.
+        let rounded: (inputs: [BF16RowBuffer?], outs: [BF16RowBuffer?], h0: [BF16RowBuffer?]) = {
+            let none = [BF16RowBuffer?](repeating: nil, count: layers)
+            guard bf16 else { return (none, none, none) }
+            let xRounded = BF16RowBuffer(rows: rows, k: inWidth[0])
+            xRounded.convert(x.pointer, ld: inWidth[0], rows: 0..<rows, columns: 0..<inWidth[0])
+            let outs = (0..<layers).map { _ in BF16RowBuffer(rows: rows, k: hs) }
+            let inputs: [BF16RowBuffer?] = (0..<layers).map { l in
+                l == 0 ? xRounded : dropped[l] != nil ? BF16RowBuffer(rows: rows, k: hs) : outs[l - 1]
+            }
+            let h0Rounded: [BF16RowBuffer?] = (0..<layers).map { l in
+                let b = BF16RowBuffer(rows: batch, k: hs)
+                b.convert(h0[l].pointer, ld: hs, rows: 0..<batch, columns: 0..<hs)
+                return b
+            }
+            return (inputs, outs, h0Rounded)
+        }()
 
         ThreadPool.shared.runTeam(maxSize: teamSize) { member, size in
             let units = Parallel.range(of: member, chunks: size, count: hs)
@@ -75,21 +103,25 @@ extension Tensor {
             let bias = TensorStorage(uninitializedCount: Swift.max(1, gates))
             for l in 0..<layers {
                 let (wih, whh, inF) = (weightsIH[l].pointer, weightsHH[l].pointer, inWidth[l])
-                let packIH = PackedMatrix(k: inF, n: gates) { j in UnsafePointer(wih + weightRow(j) * inF) }
-                let packHH = PackedMatrix(k: hs, n: gates) { j in UnsafePointer(whh + weightRow(j) * hs) }
+                let packIH = RecurrentWeight(k: inF, n: gates, bf16: bf16) { j in UnsafePointer(wih + weightRow(j) * inF) }
+                let packHH = RecurrentWeight(k: hs, n: gates, bf16: bf16) { j in UnsafePointer(whh + weightRow(j) * hs) }
                 let (bih, bhh) = (biasesIH[l].pointer, biasesHH[l].pointer)
                 for j in 0..<gates { bias.pointer[j] = bih[weightRow(j)] + bhh[weightRow(j)] }
                 // The layer below finished every step before the barrier that ended its last step.
-                packIH.multiply(inputs[l], m: rows, lda: inF, into: pre.pointer, accumulate: false, bias: bias.pointer)
+                packIH.multiply(
+                    inputs[l], lda: inF, rounded: rounded.inputs[l]?.pointer, m: rows, into: pre.pointer,
+                    accumulate: false, bias: bias.pointer)
                 let (actsL, cellsL, tanhL, outL) = (acts[l].pointer, cells[l].pointer, tanhCells[l].pointer, outs[l].pointer)
                 let mask = masks[l]
                 let next = l + 1 < layers ? dropped[l + 1]?.pointer : nil
+                let (outRounded, nextRounded) = (rounded.outs[l], l + 1 < layers && next != nil ? rounded.inputs[l + 1] : nil)
                 for t in 0..<steps {
                     let p = pre.pointer + t * batch * gates
                     let a = actsL + t * stepGates
                     let hPrev = t == 0 ? UnsafePointer(h0[l].pointer) : UnsafePointer(outL + (t - 1) * stepState)
                     let cPrev = t == 0 ? UnsafePointer(c0[l].pointer) : UnsafePointer(cellsL + (t - 1) * stepState)
-                    packHH.multiply(hPrev, m: batch, lda: hs, into: p, accumulate: true)
+                    let hPrevRounded = t == 0 ? rounded.h0[l]?.pointer : outRounded?.row((t - 1) * batch)
+                    packHH.multiply(hPrev, lda: hs, rounded: hPrevRounded, m: batch, into: p, ldc: gates, accumulate: true)
                     let (c, tc, h) = (cellsL + t * stepState, tanhL + t * stepState, outL + t * stepState)
                     RowLoop.forEach(rows: batch, width: width) { r, j, n in
                         let pa = p + r * gates + j
@@ -114,6 +146,11 @@ extension Tensor {
                             RowLoop.store(hv * RowLoop.load(mask + at, n), next + at, n)
                         }
                     }
+                    // This core's units of h_t (and of its masked copy) in bfloat16, for the next
+                    // step's product and the layer above.
+                    let stepRows = (t * batch)..<((t + 1) * batch)
+                    outRounded?.convert(outL, ld: hs, rows: stepRows, columns: units)
+                    if let nextRounded, let next { nextRounded.convert(next, ld: hs, rows: stepRows, columns: units) }
                     barrier.wait(size: size)
                 }
             }
@@ -131,6 +168,14 @@ extension Tensor {
             let gB = (0..<layers).map { l in biasesIH[l].requiresGrad || biasesHH[l].requiresGrad ? Tensor.zeros([g4]) : nil }
             let dh = (0..<layers).map { _ in Tensor(uninitializedShape: [batch, hs]) }
             let dc = (0..<layers).map { _ in Tensor(uninitializedShape: [batch, hs]) }
+            // In bfloat16: each layer's gate gradients rounded, [rows, 4·hidden] (each core its
+            // units' columns as a step produces them) for the products with the weights, and
+            // transposed, [4·hidden, rows] (each core its share of the gates after the last step)
+            // for the weight gradients.
+            let dGatesRounded = (0..<layers).map { _ in bf16 ? BF16RowBuffer(rows: rows, k: g4) : nil }
+            let dGatesTransposed = (0..<layers).map { l in
+                bf16 && (gWIH[l] != nil || gWHH[l] != nil) ? BF16RowBuffer(rows: g4, k: rows) : nil
+            }
             // `inputs` and `masks` point into these: keep them alive until every product has run.
             defer { withExtendedLifetime((dropped, x, dropoutMasks)) {} }
             BLAS.setThreads(1)
@@ -159,8 +204,11 @@ extension Tensor {
                         : UnsafePointer(gUp[l]!.pointer)
                     if l < layers - 1, let up = gUp[l]?.pointer {
                         // Every step of the layer above is done (the barrier after its step 0).
-                        let packed = PackedMatrix(weightsIH[l + 1].pointer + u0, k: g4, n: width, transposed: false, ld: hs)
-                        packed.multiply(dGates[l + 1].pointer, m: rows, lda: g4, into: up + u0, ldc: hs, accumulate: false)
+                        let packed = RecurrentWeight(
+                            weightsIH[l + 1].pointer + u0, k: g4, n: width, transposed: false, ld: hs, bf16: bf16)
+                        packed.multiply(
+                            dGates[l + 1].pointer, lda: g4, rounded: dGatesRounded[l + 1]?.pointer, m: rows,
+                            into: up + u0, ldc: hs, accumulate: false)
                         if let mask = masks[l] {
                             for r in 0..<rows {
                                 let at = r * hs + u0
@@ -168,7 +216,9 @@ extension Tensor {
                             }
                         }
                     }
-                    let packHH = PackedMatrix(weightsHH[l].pointer + u0, k: g4, n: width, transposed: false, ld: hs)
+                    let packHH = RecurrentWeight(
+                        weightsHH[l].pointer + u0, k: g4, n: width, transposed: false, ld: hs, bf16: bf16)
+                    let dgRounded = dGatesRounded[l]
                     let (actsL, cellsL, tanhL, c0L) = (acts[l].pointer, cells[l].pointer, tanhCells[l].pointer, c0[l].pointer)
                     for t in stride(from: steps - 1, through: 0, by: -1) {
                         let cPrev = t == 0 ? UnsafePointer(c0L) : UnsafePointer(cellsL + (t - 1) * stepState)
@@ -177,9 +227,15 @@ extension Tensor {
                             tanhCell: tanhL + t * stepState, previousCell: cPrev,
                             upstream: upstream.map { $0 + t * stepState }, dh: dhL, dc: dcL,
                             dGates: dgL + t * stepGates, batch: batch, hidden: hs)
+                        let stepRows = (t * batch)..<((t + 1) * batch)
+                        for gate in 0..<4 {
+                            dgRounded?.convert(dgL, ld: g4, rows: stepRows, columns: (gate * hs + u0)..<(gate * hs + u0 + width))
+                        }
                         barrier.wait(size: size)
                         if t > 0 || h0[l].requiresGrad {
-                            packHH.multiply(dgL + t * stepGates, m: batch, lda: g4, into: dhL + u0, ldc: hs, accumulate: false)
+                            packHH.multiply(
+                                dgL + t * stepGates, lda: g4, rounded: dgRounded?.row(t * batch), m: batch,
+                                into: dhL + u0, ldc: hs, accumulate: false)
                         }
                     }
                 }
@@ -187,12 +243,19 @@ extension Tensor {
                 if let dx {
                     let inF = inWidth[0]
                     let columns = Parallel.range(of: member, chunks: size, count: inF)
-                    let packed = PackedMatrix(
+                    let packed = RecurrentWeight(
                         weightsIH[0].pointer + columns.lowerBound, k: g4, n: columns.count,
-                        transposed: false, ld: inF)
+                        transposed: false, ld: inF, bf16: bf16)
                     packed.multiply(
-                        dGates[0].pointer, m: rows, lda: g4, into: dx.pointer + columns.lowerBound, ldc: inF,
-                        accumulate: false)
+                        dGates[0].pointer, lda: g4, rounded: dGatesRounded[0]?.pointer, m: rows,
+                        into: dx.pointer + columns.lowerBound, ldc: inF, accumulate: false)
+                }
+                if bf16 {
+                    // dGᵀ of every layer, each core its share of the gates; both cores' shares are
+                    // read by the weight gradients below.
+                    let share = Parallel.range(of: member, chunks: size, count: g4)
+                    for l in 0..<layers { dGatesTransposed[l]?.packTransposed(dGates[l].pointer, ld: g4, rows: share) }
+                    barrier.wait(size: size)
                 }
                 // Weight and bias gradients: whole products (the same calls whatever the team size),
                 // dealt out to the members in turn.
@@ -201,13 +264,24 @@ extension Tensor {
                     let dgL = dGates[l].pointer
                     switch job % 3 {
                     case 0:
-                        if let gw = gWIH[l] {
+                        if let gw = gWIH[l], let dgT = dGatesTransposed[l] {
+                            BF16Panels(inputs[l], k: rows, n: inWidth[l])
+                                .multiply(rows: dgT.pointer, m: g4, into: gw.pointer, accumulate: false)
+                        } else if let gw = gWIH[l] {
                             BLAS.sgemmAsConfigured(
                                 transA: true, transB: false, m: g4, n: inWidth[l], k: rows,
                                 dgL, inputs[l], beta: 0, gw.pointer)
                         }
                     case 1:
-                        if let gw = gWHH[l] {
+                        if let gw = gWHH[l], let dgT = dGatesTransposed[l] {
+                            // h_{t-1} of every step: h0, then the outputs of every step but the last.
+                            let (first, states) = (h0[l].pointer, outs[l].pointer)
+                            BF16Panels(
+                                k: rows, n: hs,
+                                row: { i in UnsafePointer(i < batch ? first + i * hs : states + (i - batch) * hs) }
+                            )
+                            .multiply(rows: dgT.pointer, m: g4, into: gw.pointer, accumulate: false)
+                        } else if let gw = gWHH[l] {
                             BLAS.sgemmAsConfigured(
                                 transA: true, transB: false, m: g4, n: hs, k: batch,
                                 dgL, h0[l].pointer, beta: 0, gw.pointer)

@@ -49,7 +49,7 @@ extension Tensor {
                 w.requiresGrad
                 ? RowLoop.recurrentWeightGradient(
                     dPre.pointer, gates: hs, first: h0.pointer, states: out.pointer,
-                    steps: steps, batch: batch, hidden: hs)
+                    steps: steps, batch: batch, hidden: hs, bf16: false)
                 : nil
             return [dPre, gw, h0.requiresGrad ? dh : nil]
         }

@@ -72,12 +72,21 @@ enum RowLoop {
     }
 
     /// Gradient of Σ_t op(dRowsᵀ)·prev over a sequence where the previous state of step 0 is
-    /// `first` and that of step t > 0 is row block t - 1 of `states`: dW [gates, hidden].
+    /// `first` and that of step t > 0 is row block t - 1 of `states`: dW [gates, hidden]. In
+    /// bfloat16 one product over every step (k = steps·batch), the previous states packed from
+    /// their two places; in Float32 two sgemms.
     static func recurrentWeightGradient(
         _ d: UnsafePointer<Float>, gates: Int, first: UnsafePointer<Float>,
-        states: UnsafePointer<Float>, steps: Int, batch: Int, hidden: Int
+        states: UnsafePointer<Float>, steps: Int, batch: Int, hidden: Int, bf16: Bool
     ) -> Tensor {
         let gw = Tensor(uninitializedShape: [gates, hidden])
+        if bf16 {
+            let rows = steps * batch
+            let previous = BF16Panels(
+                k: rows, n: hidden, row: { i in i < batch ? first + i * hidden : states + (i - batch) * hidden })
+            BF16GEMM.multiply(BF16Rows(d, m: gates, k: rows, lda: gates, transposed: true), previous, into: gw.pointer)
+            return gw
+        }
         BLAS.sgemm(transA: true, transB: false, m: gates, n: hidden, k: batch, d, first, gw.pointer)
         if steps > 1 {
             BLAS.sgemm(
@@ -85,5 +94,56 @@ enum RowLoop {
                 d + batch * gates, states, beta: 1, gw.pointer)
         }
         return gw
+    }
+}
+
+/// A weight packed once for the many products of a fused recurrent op, in the precision those
+/// products run in: Float32 panels (`PackedMatrix`), or bfloat16 panels (`BF16Panels`) whose
+/// products read the left operand's bfloat16 copy and add in Float32.
+enum RecurrentWeight {
+    case float32(PackedMatrix)
+    case bfloat16(BF16Panels)
+
+    /// B [k, n] whose column j is the k floats at `column(j)` (rows of a weight W gathered in any
+    /// order, B = Wᵀ restricted to them).
+    init(k: Int, n: Int, bf16: Bool, column: (Int) -> UnsafePointer<Float>) {
+        self = bf16 ? .bfloat16(BF16Panels(k: k, n: n, column: column)) : .float32(PackedMatrix(k: k, n: n, column: column))
+    }
+
+    /// B [k, n] stored row by row (`transposed`: stored [n, k], a weight W with B = Wᵀ), rows
+    /// `ld` apart (default: dense).
+    init(_ source: UnsafePointer<Float>, k: Int, n: Int, transposed: Bool, ld: Int? = nil, bf16: Bool) {
+        self =
+            bf16
+            ? .bfloat16(BF16Panels(source, k: k, n: n, ldb: ld, transposed: transposed))
+            : .float32(PackedMatrix(source, k: k, n: n, transposed: transposed, ld: ld))
+    }
+
+    /// C [m, n] (+)= A · B (+ `bias` [n] on every row), C's rows `ldc` floats apart (default n),
+    /// single-threaded. A is `a` (Float32 rows `lda` apart) in Float32, its bfloat16 copy
+    /// `rounded` (rows of k rounded up to even) in bfloat16, where each sum starts from C (and
+    /// the bias) and adds the products.
+    func multiply(
+        _ a: UnsafePointer<Float>, lda: Int, rounded: UnsafePointer<UInt16>?, m: Int,
+        into c: UnsafeMutablePointer<Float>, ldc: Int? = nil, accumulate: Bool, bias: UnsafePointer<Float>? = nil
+    ) {
+        switch self {
+        case .float32(let packed):
+            packed.multiply(a, m: m, lda: lda, into: c, ldc: ldc, accumulate: accumulate, bias: bias)
+        case .bfloat16(let panels):
+            guard let rounded else { preconditionFailure("RecurrentWeight: a bfloat16 product without its rounded operand") }
+            let ldc = ldc ?? panels.n
+            if let bias {
+                for r in 0..<m {
+                    let row = c + r * ldc
+                    if accumulate {
+                        Kernels.add(row, bias, row, panels.n)
+                    } else {
+                        row.update(from: bias, count: panels.n)
+                    }
+                }
+            }
+            panels.multiply(rows: rounded, m: m, into: c, ldc: ldc, accumulate: accumulate || bias != nil)
+        }
     }
 }
