@@ -13,17 +13,20 @@ public func generate(
 ) -> [Int] {
     precondition(sampling.problem == nil, "generate: \(sampling.problem ?? "")")
     model.eval()
-    return withNoGrad {
-        let start = prompt.isEmpty ? [Int(generator.next() % UInt64(model.config.vocabularySize))] : prompt
-        var reader = ContextReader(model, prompt: start)
-        var output: [Int] = []
-        for index in 0..<count {
-            let word = sampling.pick(reader.nextLogits(), generator: generator)
-            output.append(word)
-            progress?(index)
-            reader.append(word)
+    // The weights stay put while sampling: the fused recurrent ops pack theirs once, not per word.
+    return FrozenWeights.scope {
+        withNoGrad {
+            let start = prompt.isEmpty ? [Int(generator.next() % UInt64(model.config.vocabularySize))] : prompt
+            var reader = ContextReader(model, prompt: start)
+            var output: [Int] = []
+            for index in 0..<count {
+                let word = sampling.pick(reader.nextLogits(), generator: generator)
+                output.append(word)
+                progress?(index)
+                reader.append(word)
+            }
+            return output
         }
-        return output
     }
 }
 

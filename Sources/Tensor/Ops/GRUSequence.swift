@@ -27,7 +27,9 @@ extension Tensor {
         let out = TensorStorage(uninitializedCount: steps * stepState)
         let hp = TensorStorage(uninitializedCount: stepGates)
         let bf16 = productsInBF16
-        let packedW = RecurrentWeight(w.pointer, k: hs, n: g3, transposed: true, bf16: bf16)
+        let packedW = FrozenWeights.current.recurrentWeight(w, use: "gruSequence", bf16: bf16) {
+            RecurrentWeight(w.pointer, k: hs, n: g3, transposed: true, bf16: bf16)
+        }
         // The step's h_{t-1} in bfloat16, for the product in that precision.
         let hRounded = bf16 ? BF16RowBuffer(rows: batch, k: hs) : nil
         for t in 0..<steps {

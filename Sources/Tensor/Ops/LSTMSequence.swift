@@ -34,7 +34,9 @@ extension Tensor {
         let out = TensorStorage(uninitializedCount: steps * stepState)
         acts.pointer.update(from: xp.pointer, count: steps * stepGates)
         let bf16 = productsInBF16
-        let packedW = RecurrentWeight(w.pointer, k: hs, n: g4, transposed: true, bf16: bf16)
+        let packedW = FrozenWeights.current.recurrentWeight(w, use: "lstmSequence", bf16: bf16) {
+            RecurrentWeight(w.pointer, k: hs, n: g4, transposed: true, bf16: bf16)
+        }
         // The step's h_{t-1} in bfloat16, for the product in that precision.
         let hRounded = bf16 ? BF16RowBuffer(rows: batch, k: hs) : nil
         for t in 0..<steps {

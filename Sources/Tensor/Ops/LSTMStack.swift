@@ -57,9 +57,15 @@ extension Tensor {
         let teamSize = (parallel ?? (BLAS.maxThreads > 1)) ? 2 : 1
 
         let (stepGates, stepState, rows) = (batch * g4, batch * hs, steps * batch)
-        let acts = (0..<layers).map { _ in TensorStorage(uninitializedCount: steps * stepGates) }
+        // What only the backward reads (the activations and tanh of the cells) is kept only when
+        // a graph is recorded: an evaluation pass neither allocates nor writes it.
+        let recording =
+            GradMode.isEnabled
+            && ([x] + weightsIH + weightsHH + biasesIH + biasesHH + h0 + c0).contains { $0.requiresGrad }
+        let kept = { (count: Int) in TensorStorage(uninitializedCount: recording ? count : 1) }
+        let acts = (0..<layers).map { _ in kept(steps * stepGates) }
         let cells = (0..<layers).map { _ in TensorStorage(uninitializedCount: steps * stepState) }
-        let tanhCells = (0..<layers).map { _ in TensorStorage(uninitializedCount: steps * stepState) }
+        let tanhCells = (0..<layers).map { _ in kept(steps * stepState) }
         let outs = (0..<layers).map { _ in TensorStorage(uninitializedCount: steps * stepState) }
         // The input each layer read: x for layer 0, the (dropped-out) output below for the others.
         let dropped = (0..<layers).map { l in
@@ -71,6 +77,8 @@ extension Tensor {
         let inWidth = (0..<layers).map { l in l == 0 ? x.shape[2] : hs }
         let barrier = TeamBarrier()
         let bf16 = productsInBF16
+        // An evaluation pass's weights packed on its first window, reused by the others.
+        let frozen = FrozenWeights.current
         // The products' left operands in bfloat16 (nil in Float32): x, h0, each layer's outputs
         // (the next step's h_{t-1}, and the input of the layer above when no mask sits between),
         // the masked outputs; the steps fill them as they produce the values.
@@ -103,8 +111,12 @@ extension Tensor {
             let bias = TensorStorage(uninitializedCount: Swift.max(1, gates))
             for l in 0..<layers {
                 let (wih, whh, inF) = (weightsIH[l].pointer, weightsHH[l].pointer, inWidth[l])
-                let packIH = RecurrentWeight(k: inF, n: gates, bf16: bf16) { j in UnsafePointer(wih + weightRow(j) * inF) }
-                let packHH = RecurrentWeight(k: hs, n: gates, bf16: bf16) { j in UnsafePointer(whh + weightRow(j) * hs) }
+                let packIH = frozen.recurrentWeight(weightsIH[l], use: "lstmStack", part: member, of: size, bf16: bf16) {
+                    RecurrentWeight(k: inF, n: gates, bf16: bf16) { j in UnsafePointer(wih + weightRow(j) * inF) }
+                }
+                let packHH = frozen.recurrentWeight(weightsHH[l], use: "lstmStack", part: member, of: size, bf16: bf16) {
+                    RecurrentWeight(k: hs, n: gates, bf16: bf16) { j in UnsafePointer(whh + weightRow(j) * hs) }
+                }
                 let (bih, bhh) = (biasesIH[l].pointer, biasesHH[l].pointer)
                 for j in 0..<gates { bias.pointer[j] = bih[weightRow(j)] + bhh[weightRow(j)] }
                 // The layer below finished every step before the barrier that ended its last step.
@@ -117,15 +129,14 @@ extension Tensor {
                 let (outRounded, nextRounded) = (rounded.outs[l], l + 1 < layers && next != nil ? rounded.inputs[l + 1] : nil)
                 for t in 0..<steps {
                     let p = pre.pointer + t * batch * gates
-                    let a = actsL + t * stepGates
+                    let a = recording ? actsL + t * stepGates : nil
                     let hPrev = t == 0 ? UnsafePointer(h0[l].pointer) : UnsafePointer(outL + (t - 1) * stepState)
                     let cPrev = t == 0 ? UnsafePointer(c0[l].pointer) : UnsafePointer(cellsL + (t - 1) * stepState)
                     let hPrevRounded = t == 0 ? rounded.h0[l]?.pointer : outRounded?.row((t - 1) * batch)
                     packHH.multiply(hPrev, lda: hs, rounded: hPrevRounded, m: batch, into: p, ldc: gates, accumulate: true)
-                    let (c, tc, h) = (cellsL + t * stepState, tanhL + t * stepState, outL + t * stepState)
+                    let (c, tc, h) = (cellsL + t * stepState, recording ? tanhL + t * stepState : nil, outL + t * stepState)
                     RowLoop.forEach(rows: batch, width: width) { r, j, n in
                         let pa = p + r * gates + j
-                        let ga = a + r * g4 + u0 + j
                         let s = r * hs + u0 + j
                         let i = VectorMath.sigmoid(RowLoop.load(pa, n))
                         let f = VectorMath.sigmoid(RowLoop.load(pa + width, n))
@@ -134,12 +145,15 @@ extension Tensor {
                         let cv = (i * g).addingProduct(f, RowLoop.load(cPrev + s, n))
                         let tcv = VectorMath.tanh(cv)
                         let hv = o * tcv
-                        RowLoop.store(i, ga, n)
-                        RowLoop.store(f, ga + hs, n)
-                        RowLoop.store(g, ga + 2 * hs, n)
-                        RowLoop.store(o, ga + 3 * hs, n)
+                        if let a, let tc {
+                            let ga = a + r * g4 + u0 + j
+                            RowLoop.store(i, ga, n)
+                            RowLoop.store(f, ga + hs, n)
+                            RowLoop.store(g, ga + 2 * hs, n)
+                            RowLoop.store(o, ga + 3 * hs, n)
+                            RowLoop.store(tcv, tc + s, n)
+                        }
                         RowLoop.store(cv, c + s, n)
-                        RowLoop.store(tcv, tc + s, n)
                         RowLoop.store(hv, h + s, n)
                         if let mask, let next {
                             let at = t * stepState + s
