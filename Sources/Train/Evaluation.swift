@@ -51,82 +51,89 @@ public func evaluationSums(_ model: any LanguageModel, on stream: BatchedStream,
         model.train()
         BufferCache.empty()
     }
-    return withNoGrad {
-        var state = model.initialState(batchSize: stream.batchSize)
-        var sums = Evaluation.Sums()
-        if let adaptive = model.adaptiveSoftmax {
-            // The exact full-distribution score: log_prob's rows sum to one, so the cross-entropy
-            // of them as logits is −log p(target), and the top-1 hit reads the whole distribution.
-            // A few rows at a time: at WikiText-103's 267k words one window's log_prob is 375 MB.
-            let rowsAtOnce = Swift.max(1, (1 << 22) / Swift.max(1, model.config.vocabularySize))
-            for start in stream.windowStarts(bptt: bptt) {
-                let window = stream.batch(at: start, bptt: bptt)
-                let forward = model.features(window.input, seqLen: window.seqLen, batchSize: stream.batchSize, state: state)
-                let features = forward.features
-                for first in stride(from: 0, to: window.target.count, by: rowsAtOnce) {
-                    let rows = first..<Swift.min(first + rowsAtOnce, window.target.count)
-                    sums.add(
-                        Tensor.crossEntropyTotals(
-                            logits: adaptive.logProbabilities(features.slice(axis: 0, rows)),
-                            targets: Array(window.target[rows])))
-                }
-                state = forward.state
+    // The weights stay put for the whole pass: the fused recurrent ops pack theirs once.
+    return FrozenWeights.scope { withNoGrad { passSums(model, on: stream, bptt: bptt) } }
+}
+
+/// `evaluationSums`' pass, in eval mode without a graph.
+private func passSums(_ model: any LanguageModel, on stream: BatchedStream, bptt: Int) -> Evaluation.Sums {
+    var state = model.initialState(batchSize: stream.batchSize)
+    var sums = Evaluation.Sums()
+    if let adaptive = model.adaptiveSoftmax {
+        // The exact full-distribution score: log_prob's rows sum to one, so the cross-entropy
+        // of them as logits is −log p(target), and the top-1 hit reads the whole distribution.
+        // A few rows at a time: at WikiText-103's 267k words one window's log_prob is 375 MB.
+        let rowsAtOnce = Swift.max(1, (1 << 22) / Swift.max(1, model.config.vocabularySize))
+        for start in stream.windowStarts(bptt: bptt) {
+            let window = stream.batch(at: start, bptt: bptt)
+            let forward = model.features(window.input, seqLen: window.seqLen, batchSize: stream.batchSize, state: state)
+            let features = forward.features
+            for first in stride(from: 0, to: window.target.count, by: rowsAtOnce) {
+                let rows = first..<Swift.min(first + rowsAtOnce, window.target.count)
+                sums.add(
+                    Tensor.crossEntropyTotals(
+                        logits: adaptive.logProbabilities(features.slice(axis: 0, rows)),
+                        targets: Array(window.target[rows])))
             }
-            return sums
+            state = forward.state
         }
-        // The weights stay put for the whole pass: pack the decoder once, and score its logits
-        // chunk by chunk without storing them.
-        let decoder = PackedLinear(weight: model.decoder.weight, bias: model.decoder.bias)
-        if model.forwardOutweighsScoring {
-            // The forward pass splits its products over the cores by itself; overlapping it with
-            // the scoring would hold it to one core, the longer of the two.
-            for start in stream.windowStarts(bptt: bptt) {
-                let window = stream.batch(at: start, bptt: bptt)
-                let forward = model.features(window.input, seqLen: window.seqLen, batchSize: stream.batchSize, state: state)
-                let scoring = decoder.scoring(forward.features, targets: window.target)
-                Parallel.forEach(chunks: scoring.chunks) { scoring.run(chunk: $0) }
-                sums.add(scoring.totals())
-                state = forward.state
+        return sums
+    }
+    // The weights stay put for the whole pass: pack the decoder once, and score its logits
+    // chunk by chunk without storing them.
+    let decoder = PackedLinear(weight: model.decoder.weight, bias: model.decoder.bias)
+    if model.forwardOutweighsScoring {
+        // The forward pass splits its products over the cores by itself; overlapping it with
+        // the scoring would hold it to one core, the longer of the two.
+        for start in stream.windowStarts(bptt: bptt) {
+            let window = stream.batch(at: start, bptt: bptt)
+            let forward = model.features(window.input, seqLen: window.seqLen, batchSize: stream.batchSize, state: state)
+            let scoring = decoder.scoring(forward.features, targets: window.target)
+            Parallel.forEach(chunks: scoring.chunks) { scoring.run(chunk: $0) }
+            sums.add(scoring.totals())
+            state = forward.state
+        }
+        return sums
+    }
+    // A pipeline: window i's forward pass runs as one piece of work beside the column chunks
+    // of window i − 1's scoring, so whichever thread finishes the forward pass goes on
+    // scoring. The forward pass then runs on one thread (the pool is busy), with OpenBLAS
+    // held to one thread too; every value is computed as it would be in parallel.
+    let savedThreads = BLAS.maxThreads
+    BLAS.maxThreads = 1
+    defer { BLAS.maxThreads = savedThreads }
+    var pending: PackedLinear.Scoring?
+    // The pool's threads see neither task-local value: hand both to the forward pass.
+    let (precision, frozen) = (Tensor.matrixPrecision, FrozenWeights.current)
+    let starts = Array(stream.windowStarts(bptt: bptt))
+    for w in 0...starts.count {
+        let window = w < starts.count ? stream.batch(at: starts[w], bptt: bptt) : nil
+        var forward: (features: Tensor, state: RecurrentState)?
+        let scoring = pending
+        Parallel.forEach(chunks: 1 + (scoring?.chunks ?? 0)) { chunk in
+            if chunk > 0 {
+                scoring?.run(chunk: chunk - 1)
+                return
             }
-            return sums
-        }
-        // A pipeline: window i's forward pass runs as one piece of work beside the column chunks
-        // of window i − 1's scoring, so whichever thread finishes the forward pass goes on
-        // scoring. The forward pass then runs on one thread (the pool is busy), with OpenBLAS
-        // held to one thread too; every value is computed as it would be in parallel.
-        let savedThreads = BLAS.maxThreads
-        BLAS.maxThreads = 1
-        defer { BLAS.maxThreads = savedThreads }
-        var pending: PackedLinear.Scoring?
-        let precision = Tensor.matrixPrecision
-        let starts = Array(stream.windowStarts(bptt: bptt))
-        for w in 0...starts.count {
-            let window = w < starts.count ? stream.batch(at: starts[w], bptt: bptt) : nil
-            var forward: (features: Tensor, state: RecurrentState)?
-            let scoring = pending
-            Parallel.forEach(chunks: 1 + (scoring?.chunks ?? 0)) { chunk in
-                if chunk > 0 {
-                    scoring?.run(chunk: chunk - 1)
-                    return
-                }
-                guard let window else { return }
-                // Grad mode and the products' precision are per thread or task: this may run on a pool worker.
-                forward = precision.apply {
+            guard let window else { return }
+            // Grad mode and the products' precision are per thread or task: this may run on a pool worker.
+            forward = FrozenWeights.$current.withValue(frozen) {
+                precision.apply {
                     withNoGrad {
                         model.features(window.input, seqLen: window.seqLen, batchSize: stream.batchSize, state: state)
                     }
                 }
             }
-            if let totals = scoring?.totals() { sums.add(totals) }
-            if let window, let forward {
-                pending = decoder.scoring(forward.features, targets: window.target)
-                state = forward.state
-            } else {
-                pending = nil
-            }
         }
-        return sums
+        if let totals = scoring?.totals() { sums.add(totals) }
+        if let window, let forward {
+            pending = decoder.scoring(forward.features, targets: window.target)
+            state = forward.state
+        } else {
+            pending = nil
+        }
     }
+    return sums
 }
 
 extension Evaluation.Sums {
