@@ -190,7 +190,9 @@ public enum Kernels {
         var sums = [Double](repeating: 0, count: blocks)
         sums.withUnsafeMutableBufferPointer { sums in
             let chunks = Swift.min(blocks, 4 * Parallel.threadCount)
-            Parallel.forEach(chunks: chunks) { chunk in
+            // Below eight blocks (a small GPT's weights) the pool's start costs more than it saves;
+            // the sum is the same either way (blocks added in order).
+            Parallel.forEach(chunks: chunks, serial: blocks < 8) { chunk in
                 for b in Parallel.range(of: chunk, chunks: chunks, count: blocks) {
                     sums[b] = blockSumOfSquares(x + b * block, Swift.min(block, n - b * block))
                 }

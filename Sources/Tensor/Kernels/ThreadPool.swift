@@ -18,7 +18,10 @@ final class ThreadPool: @unchecked Sendable {
 
     let workerCount: Int
     private let generation = Atomic<Int>(0)
-    private let unfinishedWorkers = Atomic<Int>(0)
+    /// Whether the current job still takes workers: cleared once the caller has run out of chunks.
+    private let open = Atomic<Bool>(false)
+    /// Workers that have joined a job and may be running one of its chunks.
+    private let activeWorkers = Atomic<Int>(0)
     private let nextChunk = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private let wake = NSCondition()
@@ -51,7 +54,7 @@ final class ThreadPool: @unchecked Sendable {
             job = body
             chunkCount = chunks
             nextChunk.store(0, ordering: .relaxed)
-            unfinishedWorkers.store(workerCount, ordering: .relaxed)
+            open.store(true, ordering: .sequentiallyConsistent)
             generation.add(1, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                 wake.lock()
@@ -59,7 +62,14 @@ final class ThreadPool: @unchecked Sendable {
                 wake.unlock()
             }
             runChunks()
-            while unfinishedWorkers.load(ordering: .acquiring) > 0 { spinPause() }
+            // Every chunk is taken: wait only for the workers that joined (they may still be running
+            // theirs), not for one that has not been scheduled yet. On a loaded machine a worker can
+            // wait milliseconds for a time slice; the caller used to wait for it even after running
+            // every chunk itself (a quarter of a small GPT's step went to that wait). A worker that
+            // joins after `open` is cleared leaves without touching the job (both are sequentially
+            // consistent, so it either is counted here or sees the job closed).
+            open.store(false, ordering: .sequentiallyConsistent)
+            while activeWorkers.load(ordering: .sequentiallyConsistent) > 0 { spinPause() }
             job = nil
         }
     }
@@ -104,8 +114,9 @@ final class ThreadPool: @unchecked Sendable {
                 wake.unlock()
             }
             seen = generation.load(ordering: .acquiring)
-            runChunks()
-            unfinishedWorkers.subtract(1, ordering: .releasing)
+            activeWorkers.add(1, ordering: .sequentiallyConsistent)
+            if open.load(ordering: .sequentiallyConsistent) { runChunks() }
+            activeWorkers.subtract(1, ordering: .sequentiallyConsistent)
         }
     }
 

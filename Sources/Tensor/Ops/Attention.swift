@@ -78,7 +78,9 @@ extension Tensor {
             }
             return total
         }
-        let chunks = Swift.min(pairs, Parallel.threadCount)
+        // Four chunks a thread: whichever thread is free takes the next, so a worker that starts
+        // late (a loaded machine) costs a quarter of its share, not all of it.
+        let chunks = Swift.min(pairs, 4 * Parallel.threadCount)
         BLAS.setThreads(1)
         Parallel.forEach(chunks: chunks) { chunk in
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * l * l)

@@ -31,15 +31,18 @@ extension Tensor {
         linearProduct(activated(), weight: weight, bias: bias, rows: rows, into: out.pointer)
         let inputs = bias.map { [h, weight, $0] } ?? [h, weight]
         return .result("gelu_linear", shape: outShape, storage: out, inputs: inputs) { g in
-            let activated = activated()
+            // gelu(h) for the weight's gradient and gelu′(h) for h's from one pass over h (one Φ
+            // and e^(−h²/2) per value instead of two); gelu′(h) waits in h's gradient for g·W.
+            let activated = Tensor(uninitializedShape: [rows, weight.shape[1]])
+            let gh = h.requiresGrad ? Tensor(uninitializedShape: h.shape) : nil
+            if let gh {
+                geluValuesAndSlopes(h.pointer, activated.pointer, slopes: gh.pointer, h.count)
+            } else {
+                geluValues(h.pointer, activated.pointer, h.count)
+            }
             activated.requiresGrad = h.requiresGrad
             let (ga, gw) = linearGradients(g.pointer, x: activated, weight: weight, rows: rows)
-            var gh: Tensor?
-            if let ga {
-                let grad = Tensor(uninitializedShape: h.shape)
-                geluInputGradient(ga.pointer, input: h.pointer, into: grad.pointer, h.count)
-                gh = grad
-            }
+            if let ga, let gh { Kernels.zip(ga.pointer, gh.pointer, gh.pointer, h.count, Fn.Mul()) }
             return [gh, gw] + biasGradient(g, bias: bias, rows: rows)
         }
     }
@@ -47,6 +50,29 @@ extension Tensor {
     /// y[i] = gelu(x[i]).
     static func geluValues(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
         mapLanes(x, y, count) { v in v * VectorMath.normalCDF(v).cdf }
+    }
+
+    /// y[i] = gelu(x[i]) and slopes[i] = gelu′(x[i]) = Φ(x) + x·φ(x), from one Φ per value.
+    static func geluValuesAndSlopes(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, slopes: UnsafeMutablePointer<Float>, _ count: Int
+    ) {
+        Kernels.parallelFor(count, grain: 16_384) { range in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                let n = Swift.min(8, range.upperBound - i)
+                let v = n == 8 ? Kernels.load(x + i) : Kernels.loadTail(x + i, n)
+                let (cdf, gaussian) = VectorMath.normalCDF(v)
+                let slope = cdf + v * gaussian * Self.inverseSqrt2Pi
+                if n == 8 {
+                    Kernels.store(v * cdf, y + i)
+                    Kernels.store(slope, slopes + i)
+                } else {
+                    Kernels.storeTail(v * cdf, y + i, n)
+                    Kernels.storeTail(slope, slopes + i, n)
+                }
+                i += 8
+            }
+        }
     }
 
     /// out[i] = g[i] · gelu′(x[i]), gelu′(x) = Φ(x) + x·φ(x); `out` may be `g`.
