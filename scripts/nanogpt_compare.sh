@@ -5,13 +5,16 @@
 # (data/shakespeare_char/prepare.py, with input.txt copied in from ../shared/data/tinyshakespeare);
 # a second seed shifts torch.manual_seed through a wrapper, since train.py fixes 1337.
 #
-#   scripts/nanogpt_compare.sh NANOGPT_DIR [SEEDS (default "0 1")] [ITERS (default 2000)]
+# PRECISION=bf16 trains Perplex with `--precision bf16` (nanoGPT on a CPU runs in Float32).
+#
+#   [PRECISION=fp32|bf16] scripts/nanogpt_compare.sh NANOGPT_DIR [SEEDS (default "0 1")] [ITERS (default 2000)]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 nano=$(cd "$1" && pwd)
 seeds=${2:-0 1}
 iters=${3:-2000}
 perplex=${PERPLEX:-$root/.build/release/perplex}
+precision=${PRECISION:-fp32}
 out=$(mktemp -d)
 flags=(--block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128 --max_iters=$iters --lr_decay_iters=$iters --dropout=0.0)
 cat > "$out/seeded.py" <<'PY'
@@ -27,7 +30,7 @@ for seed in $seeds; do
     (cd "$nano" && SEED_SHIFT=$seed /usr/bin/time -v python3 "$out/seeded.py" config/train_shakespeare_char.py \
         --device=cpu --compile=False --eval_iters=20 --log_interval=1 "${flags[@]}" --out_dir="$out/nano$seed" \
         > "$out/nano$seed.log" 2> "$out/nano$seed.time")
-    /usr/bin/time -v "$perplex" train --model GPT --tokenizer char --data "$root/../shared/data/tinyshakespeare/input.txt" \
+    /usr/bin/time -v "$perplex" train --precision "$precision" --model GPT --tokenizer char --data "$root/../shared/data/tinyshakespeare/input.txt" \
         --block-size 64 --batch-size 12 --n-layer 4 --n-head 4 --n-embd 128 --dropout 0 --learning-rate 1e-3 \
         --min-lr 1e-4 --beta2 0.99 --warmup-iters 100 --eval-interval 250 --eval-iters 20 --log-interval 1 \
         --max-iters "$iters" --lr-decay-iters "$iters" --seed $((1337 + seed)) --save "$out/perplex$seed" \

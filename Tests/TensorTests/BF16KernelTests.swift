@@ -84,13 +84,18 @@ import Testing
     }
 
     /// The reference is the product of the rounded inputs: within k·2⁻²³ of Σ|a·b| of the exact
-    /// (Float64) sum, each of the 2⁻²⁴-bounded roundings counted once per term.
-    @Test func referenceIsTheProductOfRoundedInputs() {
-        let (m, n, k) = (9, 37, 301)
+    /// (Float64) sum, each of the 2⁻²⁴-bounded roundings counted once per term. The larger shapes
+    /// pack A (260 × 520) or B (500 × 270) over the cores, block by block.
+    @Test(arguments: [
+        (9, 37, 301, false, false), (260, 33, 520, true, false), (260, 33, 520, false, false),
+        (5, 270, 500, false, true), (5, 270, 500, false, false)
+    ])
+    func referenceIsTheProductOfRoundedInputs(shape: (m: Int, n: Int, k: Int, transA: Bool, transB: Bool)) {
+        let (m, n, k, transA, transB) = shape
         let a = Self.values(m * k, seed: 21)
         let b = Self.values(k * n, seed: 22)
         var c = [Float](repeating: .nan, count: m * n)
-        BF16GEMM.gemm(transA: false, transB: false, m: m, n: n, k: k, a, b, into: &c, path: .reference)
+        BF16GEMM.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a, b, into: &c, path: .reference)
         let ra = a.map { Double(BF16Kernels.float(BF16Kernels.round($0))) }
         let rb = b.map { Double(BF16Kernels.float(BF16Kernels.round($0))) }
         for i in 0..<m {
@@ -98,8 +103,9 @@ import Testing
                 var exact = 0.0
                 var magnitude = 0.0
                 for kk in 0..<k {
-                    exact += ra[i * k + kk] * rb[kk * n + j]
-                    magnitude += abs(ra[i * k + kk] * rb[kk * n + j])
+                    let term = ra[transA ? kk * m + i : i * k + kk] * rb[transB ? j * k + kk : kk * n + j]
+                    exact += term
+                    magnitude += abs(term)
                 }
                 #expect(abs(Double(c[i * n + j]) - exact) <= Double(k) * 0x1p-23 * magnitude, "C[\(i), \(j)]")
             }

@@ -46,6 +46,18 @@ public enum BF16Kernels {
     /// bfloat16 bits → Float32 (exact).
     public static func float(_ bits: UInt16) -> Float { perplex_bf16_to_float(bits) }
 
+    /// Runs `body` over `0..<units` in one range per thread when `work` (values converted) is
+    /// worth splitting, else in one range here. Conversion writes disjoint outputs, so the bits
+    /// do not depend on the split.
+    static func split(units: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        let chunks = work >= 1 << 17 ? Swift.min(units, Parallel.threadCount) : 1
+        guard chunks > 1 else {
+            body(0..<units)
+            return
+        }
+        Parallel.forEach(chunks: chunks) { body(Parallel.range(of: $0, chunks: chunks, count: units)) }
+    }
+
     /// dst[i] = round(src[i]) for i < count, on the fast path when it is on.
     public static func convert(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<UInt16>, count: Int) {
         perplex_bf16_convert(src, dst, count)
@@ -67,8 +79,15 @@ public struct BF16Rows {
         self.m = m
         self.k = k
         let count = m * Int(perplex_bf16_padded_k(k))
+        let (lda, kp) = (lda ?? (transposed ? m : k), Int(perplex_bf16_padded_k(k)))
         storage = [UInt16](unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
-            perplex_bf16_pack_a(a, lda ?? (transposed ? m : k), transposed ? 1 : 0, m, k, buffer.baseAddress!)
+            let out = buffer.baseAddress!
+            // Blocks of 16 rows over the cores (a transposed source packs 16 × 16 at a time).
+            BF16Kernels.split(units: (m + 15) / 16, work: m * k) { blocks in
+                let rows = (blocks.lowerBound * 16)..<Swift.min(m, blocks.upperBound * 16)
+                let source = transposed ? a + rows.lowerBound : a + rows.lowerBound * lda
+                perplex_bf16_pack_a(source, lda, transposed ? 1 : 0, rows.count, k, out + rows.lowerBound * kp)
+            }
             initialized = Swift.max(count, 1)
         }
     }
@@ -91,8 +110,16 @@ public struct BF16Panels {
         self.k = k
         self.n = n
         let count = perplex_bf16_packed_b_count(k, n)
+        let (ldb, kp) = (ldb ?? (transposed ? k : n), Int(perplex_bf16_padded_k(k)))
         storage = [UInt16](unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
-            perplex_bf16_pack_b(b, ldb ?? (transposed ? k : n), transposed ? 1 : 0, k, n, buffer.baseAddress!)
+            let out = buffer.baseAddress!
+            // Panels over the cores: panel p's kp × 16 values start at p · kp · 16.
+            BF16Kernels.split(units: (n + 15) / 16, work: k * n) { panels in
+                let columns = (panels.lowerBound * 16)..<Swift.min(n, panels.upperBound * 16)
+                let source = transposed ? b + columns.lowerBound * ldb : b + columns.lowerBound
+                perplex_bf16_pack_b(
+                    source, ldb, transposed ? 1 : 0, k, columns.count, out + panels.lowerBound * kp * 16)
+            }
             initialized = Swift.max(count, 1)
         }
     }
