@@ -158,9 +158,9 @@ public struct LanguageModelRun {
         }
     }
 
-    /// Trains and tests. Rank 0 of `world` alone reports and writes the run folder; `reporter`
-    /// (the console, say) is told what the run folder records.
-    /// Training and testing run with the products in `training.precision`.
+    /// Trains and tests, the matrix products in `training.precision`. Rank 0 of `world` alone
+    /// reports and writes the run folder; `reporter` (the console, say) is told what the run
+    /// folder records.
     public func run(in world: any Communicator = SingleProcess(), reporter: (any TrainingReporter)? = nil) throws(TrainError)
         -> Result
     {
