@@ -26,9 +26,13 @@ import Testing
             "--builtin-sentences", "300", "--emsize", "8", "--nhid", "8", "--bptt", "5"
         ])
         #expect(trained.status == 0, "\(trained.stderr)")
-        for row in ["| forward ", "| backward ", "| optimizer step ", "| lstm_stack 5×20×8 ", "| linear_cross_entropy "] {
+        for row in ["| forward ", "| backward ", "| optimizer step ", "| op, output shape ", "| lstm_stack 5×20×8 "] {
             #expect(trained.stdout.contains(row), "no \(row) row in \(trained.stdout)")
         }
+        // Ops under 1 % of the time fold into one row: on a loaded machine the tiny decoder can.
+        #expect(
+            trained.stdout.contains("| linear_cross_entropy ") || trained.stdout.contains("| (other ops) "),
+            "\(trained.stdout)")
     }
 
     @Test func negativeMaxBatchesIsRefused() throws {
