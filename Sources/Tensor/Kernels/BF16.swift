@@ -64,12 +64,27 @@ public enum BF16Kernels {
     }
 }
 
+/// bfloat16 values in a recycled buffer (`BufferCache`): a packed activation is as large as the
+/// activation, and fresh pages for it every step cost page faults. Contents undefined until written.
+final class BF16Storage: @unchecked Sendable {
+    let count: Int
+    let pointer: UnsafeMutablePointer<UInt16>
+
+    init(count: Int) {
+        self.count = Swift.max(count, 1)
+        pointer = BufferCache.allocate(bytes: self.count * MemoryLayout<UInt16>.stride)
+            .bindMemory(to: UInt16.self, capacity: self.count)
+    }
+
+    deinit { BufferCache.release(UnsafeMutableRawPointer(pointer), bytes: count * MemoryLayout<UInt16>.stride) }
+}
+
 /// A left operand A [m, k] in bfloat16: m rows of k rounded up to even (zero-padded), as the
 /// product's pair-wise kernel reads them.
 public struct BF16Rows {
     public let m: Int
     public let k: Int
-    let storage: [UInt16]
+    let storage: BF16Storage
 
     /// Converts A [m, k] from Float32. `transposed`: the source is stored as [k, m] (A = Sᵀ, the
     /// gradient dY of a linear map read as dYᵀ for its weight gradient); `lda` is the source's row
@@ -78,17 +93,14 @@ public struct BF16Rows {
         precondition(m >= 0 && k >= 0, "BF16Rows: negative size \(m) × \(k)")
         self.m = m
         self.k = k
-        let count = m * Int(perplex_bf16_padded_k(k))
         let (lda, kp) = (lda ?? (transposed ? m : k), Int(perplex_bf16_padded_k(k)))
-        storage = [UInt16](unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
-            let out = buffer.baseAddress!
-            // Blocks of 16 rows over the cores (a transposed source packs 16 × 16 at a time).
-            BF16Kernels.split(units: (m + 15) / 16, work: m * k) { blocks in
-                let rows = (blocks.lowerBound * 16)..<Swift.min(m, blocks.upperBound * 16)
-                let source = transposed ? a + rows.lowerBound : a + rows.lowerBound * lda
-                perplex_bf16_pack_a(source, lda, transposed ? 1 : 0, rows.count, k, out + rows.lowerBound * kp)
-            }
-            initialized = Swift.max(count, 1)
+        storage = BF16Storage(count: m * kp)
+        let out = storage.pointer
+        // Blocks of 16 rows over the cores (a transposed source packs 16 × 16 at a time).
+        BF16Kernels.split(units: (m + 15) / 16, work: m * k) { blocks in
+            let rows = (blocks.lowerBound * 16)..<Swift.min(m, blocks.upperBound * 16)
+            let source = transposed ? a + rows.lowerBound : a + rows.lowerBound * lda
+            perplex_bf16_pack_a(source, lda, transposed ? 1 : 0, rows.count, k, out + rows.lowerBound * kp)
         }
     }
 }
@@ -100,28 +112,36 @@ public struct BF16Panels {
     public let n: Int
     /// Panels of 16 columns (the last zero-padded).
     public var panels: Int { (n + 15) / 16 }
-    let storage: [UInt16]
+    let storage: BF16Storage
 
     /// Converts B [k, n] from Float32. `transposed`: the source is stored as [n, k] (a weight W
     /// [out, in] with B = Wᵀ, the forward product of `Tensor.linear`); `ldb` is the source's row
     /// stride (default: dense).
     public init(_ b: UnsafePointer<Float>, k: Int, n: Int, ldb: Int? = nil, transposed: Bool = false) {
+        self.init(k: k, n: n)
+        let (ldb, kp) = (ldb ?? (transposed ? k : n), Int(perplex_bf16_padded_k(k)))
+        let out = storage.pointer
+        // Panels over the cores: panel p's kp × 16 values start at p · kp · 16.
+        BF16Kernels.split(units: (n + 15) / 16, work: k * n) { panels in
+            let columns = (panels.lowerBound * 16)..<Swift.min(n, panels.upperBound * 16)
+            let source = transposed ? b + columns.lowerBound * ldb : b + columns.lowerBound
+            perplex_bf16_pack_b(source, ldb, transposed ? 1 : 0, k, columns.count, out + panels.lowerBound * kp * 16)
+        }
+    }
+
+    /// Room for B [k, n], not yet written.
+    private init(k: Int, n: Int) {
         precondition(k >= 0 && n >= 0, "BF16Panels: negative size \(k) × \(n)")
         self.k = k
         self.n = n
-        let count = perplex_bf16_packed_b_count(k, n)
-        let (ldb, kp) = (ldb ?? (transposed ? k : n), Int(perplex_bf16_padded_k(k)))
-        storage = [UInt16](unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
-            let out = buffer.baseAddress!
-            // Panels over the cores: panel p's kp × 16 values start at p · kp · 16.
-            BF16Kernels.split(units: (n + 15) / 16, work: k * n) { panels in
-                let columns = (panels.lowerBound * 16)..<Swift.min(n, panels.upperBound * 16)
-                let source = transposed ? b + columns.lowerBound * ldb : b + columns.lowerBound
-                perplex_bf16_pack_b(
-                    source, ldb, transposed ? 1 : 0, k, columns.count, out + panels.lowerBound * kp * 16)
-            }
-            initialized = Swift.max(count, 1)
-        }
+        storage = BF16Storage(count: perplex_bf16_packed_b_count(k, n))
+    }
+
+    /// Room for B [k, n] set to zeros (the padding of pairs and of the last panel), for a packing
+    /// that writes the values one place at a time.
+    init(zerosK k: Int, n: Int) {
+        self.init(k: k, n: n)
+        storage.pointer.initialize(repeating: 0, count: storage.count)
     }
 }
 
@@ -147,27 +167,21 @@ public enum BF16GEMM {
         precondition(ldc >= b.n, "BF16GEMM: ldc \(ldc) is narrower than n \(b.n)")
         let panels = b.panels
         guard a.m > 0, panels > 0 else { return }
-        a.storage.withUnsafeBufferPointer { ap in
-            b.storage.withUnsafeBufferPointer { bp in
-                func run(_ range: Range<Int>) {
-                    switch path {
-                    case .dispatched:
-                        perplex_bf16_gemm(
-                            ap.baseAddress, a.m, a.k, bp.baseAddress, b.n, range.lowerBound, range.upperBound, c, ldc,
-                            accumulate ? 1 : 0)
-                    case .reference:
-                        perplex_bf16_gemm_reference(
-                            ap.baseAddress, a.m, a.k, bp.baseAddress, b.n, range.lowerBound, range.upperBound, c, ldc,
-                            accumulate ? 1 : 0)
-                    }
-                }
-                let chunks = parallel ? Swift.min(panels, Parallel.threadCount) : 1
-                if chunks <= 1 {
-                    run(0..<panels)
-                } else {
-                    Parallel.forEach(chunks: chunks) { run(Parallel.range(of: $0, chunks: chunks, count: panels)) }
-                }
+        let (ap, bp) = (a.storage.pointer, b.storage.pointer)
+        func run(_ range: Range<Int>) {
+            switch path {
+            case .dispatched:
+                perplex_bf16_gemm(ap, a.m, a.k, bp, b.n, range.lowerBound, range.upperBound, c, ldc, accumulate ? 1 : 0)
+            case .reference:
+                perplex_bf16_gemm_reference(
+                    ap, a.m, a.k, bp, b.n, range.lowerBound, range.upperBound, c, ldc, accumulate ? 1 : 0)
             }
+        }
+        let chunks = parallel ? Swift.min(panels, Parallel.threadCount) : 1
+        if chunks <= 1 {
+            run(0..<panels)
+        } else {
+            Parallel.forEach(chunks: chunks) { run(Parallel.range(of: $0, chunks: chunks, count: panels)) }
         }
     }
 

@@ -10,21 +10,19 @@ final class BF16RowBuffer {
     /// bfloat16 values from one row to the next: k rounded up to even.
     let stride: Int
     let pointer: UnsafeMutablePointer<UInt16>
-    private let bytes: Int
+    private let storage: BF16Storage
 
     init(rows: Int, k: Int) {
         precondition(rows >= 0 && k >= 0, "BF16RowBuffer: negative size \(rows) × \(k)")
         self.rows = rows
         self.k = k
         stride = Int(perplex_bf16_padded_k(k))
-        bytes = Swift.max(1, rows * stride) * MemoryLayout<UInt16>.stride
-        pointer = BufferCache.allocate(bytes: bytes).bindMemory(to: UInt16.self, capacity: Swift.max(1, rows * stride))
+        storage = BF16Storage(count: rows * stride)
+        pointer = storage.pointer
         if stride != k {
             for r in 0..<rows { pointer[r * stride + k] = 0 }
         }
     }
-
-    deinit { BufferCache.release(UnsafeMutableRawPointer(pointer), bytes: bytes) }
 
     /// Row r's first value.
     func row(_ r: Int) -> UnsafeMutablePointer<UInt16> { pointer + r * stride }
@@ -51,28 +49,21 @@ extension BF16Panels {
     /// in any order (B = Wᵀ restricted to those rows, as one core's gate rows of an LSTM weight).
     /// The same bits as `init(_:k:n:ldb:transposed: true)` of the gathered rows.
     init(k: Int, n: Int, column: (Int) -> UnsafePointer<Float>) {
-        precondition(k >= 0 && n >= 0, "BF16Panels: negative size \(k) × \(n)")
-        self.k = k
-        self.n = n
+        self.init(zerosK: k, n: n)
         let pairs = Int(perplex_bf16_padded_k(k)) / 2
-        let count = Int(perplex_bf16_packed_b_count(k, n))
-        storage = [UInt16](unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
-            let out = buffer.baseAddress!
-            out.initialize(repeating: 0, count: Swift.max(count, 1))
-            let converted = UnsafeMutablePointer<UInt16>.allocate(capacity: 2 * pairs + 2)
-            defer { converted.deallocate() }
-            converted.initialize(repeating: 0, count: 2 * pairs + 2)
-            let words = UnsafeMutableRawPointer(converted)
-            for j in 0..<n {
-                perplex_bf16_convert(column(j), converted, k)
-                // Column j's pair q is one 32-bit word of panel j / 16, at word q·16 + j % 16.
-                let panel = UnsafeMutableRawPointer(out + (j / 16) * pairs * 32 + 2 * (j % 16))
-                for q in 0..<pairs {
-                    panel.storeBytes(
-                        of: words.load(fromByteOffset: 4 * q, as: UInt32.self), toByteOffset: 64 * q, as: UInt32.self)
-                }
+        let out = storage.pointer
+        let converted = UnsafeMutablePointer<UInt16>.allocate(capacity: 2 * pairs + 2)
+        defer { converted.deallocate() }
+        converted.initialize(repeating: 0, count: 2 * pairs + 2)
+        let words = UnsafeMutableRawPointer(converted)
+        for j in 0..<n {
+            perplex_bf16_convert(column(j), converted, k)
+            // Column j's pair q is one 32-bit word of panel j / 16, at word q·16 + j % 16.
+            let panel = UnsafeMutableRawPointer(out + (j / 16) * pairs * 32 + 2 * (j % 16))
+            for q in 0..<pairs {
+                panel.storeBytes(
+                    of: words.load(fromByteOffset: 4 * q, as: UInt32.self), toByteOffset: 64 * q, as: UInt32.self)
             }
-            initialized = Swift.max(count, 1)
         }
     }
 
@@ -80,34 +71,27 @@ extension BF16Panels {
     /// than one place (an initial state followed by the states of every step but the last).
     /// The same bits as `init(_:k:n:ldb:)` of the rows laid out one after another.
     init(k: Int, n: Int, row: (Int) -> UnsafePointer<Float>) {
-        precondition(k >= 0 && n >= 0, "BF16Panels: negative size \(k) × \(n)")
-        self.k = k
-        self.n = n
+        self.init(zerosK: k, n: n)
         let pairs = Int(perplex_bf16_padded_k(k)) / 2
-        let count = Int(perplex_bf16_packed_b_count(k, n))
-        storage = [UInt16](unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
-            let out = buffer.baseAddress!
-            out.initialize(repeating: 0, count: Swift.max(count, 1))
-            let even = UnsafeMutablePointer<UInt16>.allocate(capacity: Swift.max(n, 1))
-            let odd = UnsafeMutablePointer<UInt16>.allocate(capacity: Swift.max(n, 1))
-            defer {
-                even.deallocate()
-                odd.deallocate()
+        let out = storage.pointer
+        let even = UnsafeMutablePointer<UInt16>.allocate(capacity: Swift.max(n, 1))
+        let odd = UnsafeMutablePointer<UInt16>.allocate(capacity: Swift.max(n, 1))
+        defer {
+            even.deallocate()
+            odd.deallocate()
+        }
+        for q in 0..<pairs {
+            perplex_bf16_convert(row(2 * q), even, n)
+            if 2 * q + 1 < k {
+                perplex_bf16_convert(row(2 * q + 1), odd, n)
+            } else {
+                odd.update(repeating: 0, count: n)
             }
-            for q in 0..<pairs {
-                perplex_bf16_convert(row(2 * q), even, n)
-                if 2 * q + 1 < k {
-                    perplex_bf16_convert(row(2 * q + 1), odd, n)
-                } else {
-                    odd.update(repeating: 0, count: n)
-                }
-                for j in 0..<n {
-                    let at = ((j / 16) * pairs + q) * 32 + 2 * (j % 16)
-                    out[at] = even[j]
-                    out[at + 1] = odd[j]
-                }
+            for j in 0..<n {
+                let at = ((j / 16) * pairs + q) * 32 + 2 * (j % 16)
+                out[at] = even[j]
+                out[at + 1] = odd[j]
             }
-            initialized = Swift.max(count, 1)
         }
     }
 
@@ -121,13 +105,11 @@ extension BF16Panels {
         let ldc = ldc ?? n
         precondition(ldc >= n, "BF16Panels: ldc \(ldc) is narrower than n \(n)")
         guard m > 0, panels > 0 else { return }
-        storage.withUnsafeBufferPointer { bp in
-            switch path {
-            case .dispatched:
-                perplex_bf16_gemm(a, m, k, bp.baseAddress, n, 0, panels, c, ldc, accumulate ? 1 : 0)
-            case .reference:
-                perplex_bf16_gemm_reference(a, m, k, bp.baseAddress, n, 0, panels, c, ldc, accumulate ? 1 : 0)
-            }
+        switch path {
+        case .dispatched:
+            perplex_bf16_gemm(a, m, k, storage.pointer, n, 0, panels, c, ldc, accumulate ? 1 : 0)
+        case .reference:
+            perplex_bf16_gemm_reference(a, m, k, storage.pointer, n, 0, panels, c, ldc, accumulate ? 1 : 0)
         }
     }
 }

@@ -185,13 +185,9 @@ public struct PackedLinear {
             for r in 0..<rows.count { (scratch + r * columns).update(from: bias.pointer + firstColumn, count: columns) }
         }
         let kp = perplex_bf16_padded_k(inFeatures)
-        a.storage.withUnsafeBufferPointer { ap in
-            w.storage.withUnsafeBufferPointer { bp in
-                // The kernel writes panel p's columns at 16p: shift C so that firstColumn lands on scratch.
-                perplex_bf16_gemm(
-                    ap.baseAddress! + rows.lowerBound * kp, rows.count, inFeatures, bp.baseAddress, outFeatures,
-                    panels.lowerBound, panels.upperBound, scratch - firstColumn, columns, bias == nil ? 0 : 1)
-            }
-        }
+        // The kernel writes panel p's columns at 16p: shift C so that firstColumn lands on scratch.
+        perplex_bf16_gemm(
+            a.storage.pointer + rows.lowerBound * kp, rows.count, inFeatures, w.storage.pointer, outFeatures,
+            panels.lowerBound, panels.upperBound, scratch - firstColumn, columns, bias == nil ? 0 : 1)
     }
 }
