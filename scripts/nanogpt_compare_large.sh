@@ -3,9 +3,10 @@
 # batch 64, dropout 0.2) on this machine's CPU for a few iterations, beside the same run in
 # Perplex: median ms per iteration (iterations 4 on) and peak RSS of each, speed and memory only.
 # nanoGPT runs unmodified apart from --device=cpu --compile=False (set up as for
-# scripts/nanogpt_compare.sh).
+# scripts/nanogpt_compare.sh). PRECISION=bf16 runs Perplex with `--precision bf16` (nanoGPT on a
+# CPU has only Float32).
 #
-#   scripts/nanogpt_compare_large.sh NANOGPT_DIR [ITERS (default 20)]
+#   [PRECISION=bf16] scripts/nanogpt_compare_large.sh NANOGPT_DIR [ITERS (default 20)]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 nano=$(cd "$1" && pwd)
@@ -15,7 +16,7 @@ out=$(mktemp -d)
 (cd "$nano" && /usr/bin/time -v python3 train.py config/train_shakespeare_char.py --device=cpu --compile=False \
     --eval_iters=2 --log_interval=1 --max_iters=$iters --lr_decay_iters=$iters --out_dir="$out/nano" \
     > "$out/nano.log" 2> "$out/nano.time")
-/usr/bin/time -v "$perplex" train --model GPT --tokenizer char --data "$root/../shared/data/tinyshakespeare/input.txt" \
+/usr/bin/time -v "$perplex" train --precision "${PRECISION:-fp32}" --model GPT --tokenizer char --data "$root/../shared/data/tinyshakespeare/input.txt" \
     --block-size 256 --batch-size 64 --n-layer 6 --n-head 6 --n-embd 384 --dropout 0.2 --learning-rate 1e-3 \
     --min-lr 1e-4 --beta2 0.99 --warmup-iters 100 --eval-interval 250 --eval-iters 2 --log-interval 1 \
     --max-iters "$iters" --lr-decay-iters "$iters" --save "$out/perplex" > "$out/perplex.log" 2> "$out/perplex.time"

@@ -10,8 +10,10 @@ public final class Tensor {
     public var requiresGrad: Bool
     /// Gradient accumulated by `backward()` on a leaf that requires gradients.
     public var grad: Tensor?
+    /// The recorded op that produced this tensor; nil for leaves.
+    let node: GraphNode?
     /// The recorded op that produced this tensor; nil for leaves and after `backward()` freed it.
-    var gradFn: GradFn?
+    var gradFn: GradFn? { node?.gradFn }
     /// False for the results of recorded ops: only leaves accumulate `.grad`.
     public let isLeaf: Bool
 
@@ -21,7 +23,7 @@ public final class Tensor {
             "shape \(shape) needs \(Shape.count(shape)) elements, storage has \(storage.count)")
         self.shape = shape
         self.storage = storage
-        self.gradFn = gradFn
+        self.node = gradFn.map { GraphNode(shape: shape, gradFn: $0) }
         self.requiresGrad = gradFn != nil
         self.isLeaf = gradFn == nil
     }

@@ -71,6 +71,35 @@ import Testing
         _ = loss
     }
 
+    /// Sums and dropout read nothing of their inputs in backward, so an intermediate that only
+    /// they consume goes as soon as the caller drops it; the gradient still reaches the leaf.
+    @Test func sumsAndDropoutDoNotHoldTheirInputs() {
+        let w = Tensor(shape: [4], [1, 2, 3, 4], requiresGrad: true)
+        for (name, consume) in [
+            ("add", { (h: Tensor) in h + w }), ("sub", { (h: Tensor) in h - w }),
+            ("dropout", { (h: Tensor) in h.dropout(p: 0.5, generator: RandomGenerator(seed: 1)) + w })
+        ] {
+            weak var intermediate: Tensor?
+            var loss: Tensor?
+            do {
+                let h = w * w
+                intermediate = h
+                loss = consume(h).sum()
+            }
+            #expect(intermediate == nil, "\(name) keeps its input alive")
+            w.zeroGrad()
+            loss?.backward()
+            let grad = w.grad?.scalars ?? []
+            switch name {
+            case "add": #expect(grad == [3, 5, 7, 9])
+            case "sub": #expect(grad == [1, 3, 5, 7])
+            default:
+                // Each element kept (scaled by 2) or dropped: 2·2w + 1 or 1.
+                for (g, x) in zip(grad, [Float(1), 2, 3, 4]) { #expect(g == 1 || g == 4 * x + 1) }
+            }
+        }
+    }
+
     @Test func graphWithoutBackwardHasNoCycles() {
         weak var intermediate: Tensor?
         let w = Tensor(shape: [3], [1, 2, 3], requiresGrad: true)

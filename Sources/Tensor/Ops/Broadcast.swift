@@ -84,7 +84,7 @@ extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let out = Broadcast.apply(a, b, op: "add", Fn.Add())
         let (sa, sb) = (a.shape, b.shape)
-        return .result("add", shape: out.shape, storage: out.storage, inputs: [a, b]) { g in
+        return .result("add", shape: out.shape, storage: out.storage, inputs: [a, b], keepsInputs: false) { g in
             [g.sum(toShape: sa), g.sum(toShape: sb)]
         }
     }
@@ -93,7 +93,7 @@ extension Tensor {
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let out = Broadcast.apply(a, b, op: "sub", Fn.Sub())
         let (sa, sb) = (a.shape, b.shape)
-        return .result("sub", shape: out.shape, storage: out.storage, inputs: [a, b]) { g in
+        return .result("sub", shape: out.shape, storage: out.storage, inputs: [a, b], keepsInputs: false) { g in
             [g.sum(toShape: sa), b.requiresGrad ? -g.sum(toShape: sb) : nil]
         }
     }

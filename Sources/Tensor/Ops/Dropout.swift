@@ -13,7 +13,7 @@ extension Tensor {
         Kernels.parallelFor(count, grain: 32_768) { range in
             keep.apply(xp + range.lowerBound, op + range.lowerBound, start: range.lowerBound, count: range.count, scale: scale)
         }
-        return .result("dropout", shape: shape, storage: out, inputs: [self]) { g in
+        return .result("dropout", shape: shape, storage: out, inputs: [self], keepsInputs: false) { g in
             let grad = Tensor(uninitializedShape: g.shape)
             let (gp, rp) = (g.pointer, grad.pointer)
             Kernels.parallelFor(g.count, grain: 32_768) { range in
