@@ -61,13 +61,12 @@ extension Tensor {
             while i < range.upperBound {
                 let n = Swift.min(8, range.upperBound - i)
                 let v = n == 8 ? Kernels.load(x + i) : Kernels.loadTail(x + i, n)
-                let (cdf, gaussian) = VectorMath.normalCDF(v)
-                let slope = cdf + v * gaussian * Self.inverseSqrt2Pi
+                let (value, slope) = geluAndSlope(v)
                 if n == 8 {
-                    Kernels.store(v * cdf, y + i)
+                    Kernels.store(value, y + i)
                     Kernels.store(slope, slopes + i)
                 } else {
-                    Kernels.storeTail(v * cdf, y + i, n)
+                    Kernels.storeTail(value, y + i, n)
                     Kernels.storeTail(slope, slopes + i, n)
                 }
                 i += 8
@@ -84,8 +83,7 @@ extension Tensor {
             while i < range.upperBound {
                 let n = Swift.min(8, range.upperBound - i)
                 let v = n == 8 ? Kernels.load(x + i) : Kernels.loadTail(x + i, n)
-                let (cdf, gaussian) = VectorMath.normalCDF(v)
-                let derivative = cdf + v * gaussian * Self.inverseSqrt2Pi
+                let derivative = geluAndSlope(v).slope
                 if n == 8 {
                     Kernels.store(derivative * Kernels.load(g + i), out + i)
                 } else {
@@ -94,6 +92,13 @@ extension Tensor {
                 i += 8
             }
         }
+    }
+
+    /// gelu(v) = v·Φ(v) and gelu′(v) = Φ(v) + v·φ(v), lane by lane, from one Φ and e^(−v²/2).
+    @inline(__always)
+    private static func geluAndSlope(_ v: VectorMath.Vector) -> (value: VectorMath.Vector, slope: VectorMath.Vector) {
+        let (cdf, gaussian) = VectorMath.normalCDF(v)
+        return (v * cdf, cdf + v * gaussian * inverseSqrt2Pi)
     }
 
     /// out[i] = f(x[i]) eight lanes at a time over the cores; the tail through zero-padded lanes.
