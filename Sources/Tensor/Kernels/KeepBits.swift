@@ -29,12 +29,15 @@ final class KeepBits: @unchecked Sendable {
         }
         // A byte of the mask for eight lanes (bit e of the words is bit e % 8 of byte e / 8 on
         // the little-endian machines Swift runs on).
+        // The lane masks are built with shifts and a subtraction: a `SIMDMask` and `replacing`
+        // compiled to one lane at a time through the stack, most of a Transformer step's dropout.
         let bytes = UnsafeRawPointer(words).assumingMemoryBound(to: UInt8.self)
-        let lanes = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128)
+        let shifts = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7)
         while i + 8 <= n {
-            let kept = SIMD8<UInt32>(repeating: UInt32(bytes[(start + i) >> 3])) & lanes .!= 0
+            let bit = (SIMD8<UInt32>(repeating: UInt32(bytes[(start + i) >> 3])) &>> shifts) & 1
             let scaled = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * scale
-            UnsafeMutableRawPointer(out + i).storeBytes(of: scaled.replacing(with: 0, where: .!kept), as: SIMD8<Float>.self)
+            let kept = unsafeBitCast(scaled, to: SIMD8<UInt32>.self) & (SIMD8<UInt32>(repeating: 0) &- bit)
+            UnsafeMutableRawPointer(out + i).storeBytes(of: kept, as: SIMD8<UInt32>.self)
             i += 8
         }
         while i < n {
