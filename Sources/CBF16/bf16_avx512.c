@@ -89,7 +89,7 @@ enum {
 // constants at every call site (the switch below), so the accumulators stay in registers.
 BF16_INLINE void tile(
     int rows, int panels, const uint16_t *a, size_t lda, const uint16_t *b, size_t panel_stride, size_t pairs,
-    float *c, size_t ldc, int load_c, __mmask16 last_mask) {
+    float *c, size_t ldc, int load_c, const float *bias, __mmask16 last_mask) {
     __m512 acc[ROWS][PANELS];
     if (!load_c)
         // C's lines requested for writing now, so the stores at the end do not wait for them from
@@ -99,7 +99,9 @@ BF16_INLINE void tile(
     for (int i = 0; i < rows; i++)
         for (int j = 0; j < panels; j++) {
             __mmask16 mask = j == panels - 1 ? last_mask : (__mmask16)0xFFFF;
-            acc[i][j] = load_c ? _mm512_maskz_loadu_ps(mask, c + i * ldc + 16 * j) : _mm512_setzero_ps();
+            acc[i][j] = load_c ? _mm512_maskz_loadu_ps(mask, c + i * ldc + 16 * j)
+                        : bias ? _mm512_maskz_loadu_ps(mask, bias + 16 * j)
+                               : _mm512_setzero_ps();
         }
     for (size_t q = 0; q < pairs; q++) {
         __m512bh bv[PANELS];
@@ -120,15 +122,15 @@ BF16_INLINE void tile(
 
 #define TILE_ROWS(R)                                                                                      \
     switch (panels) {                                                                                     \
-    case 4: tile(R, 4, a, lda, b, panel_stride, pairs, c, ldc, load_c, last_mask); break;                 \
-    case 3: tile(R, 3, a, lda, b, panel_stride, pairs, c, ldc, load_c, last_mask); break;                 \
-    case 2: tile(R, 2, a, lda, b, panel_stride, pairs, c, ldc, load_c, last_mask); break;                 \
-    default: tile(R, 1, a, lda, b, panel_stride, pairs, c, ldc, load_c, last_mask); break;                \
+    case 4: tile(R, 4, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;                 \
+    case 3: tile(R, 3, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;                 \
+    case 2: tile(R, 2, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;                 \
+    default: tile(R, 1, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;                \
     }
 
 static BF16_TARGET void tile_any(
     int rows, int panels, const uint16_t *a, size_t lda, const uint16_t *b, size_t panel_stride, size_t pairs,
-    float *c, size_t ldc, int load_c, __mmask16 last_mask) {
+    float *c, size_t ldc, int load_c, const float *bias, __mmask16 last_mask) {
     switch (rows) {
     case 6: TILE_ROWS(6) break;
     case 5: TILE_ROWS(5) break;
@@ -141,19 +143,21 @@ static BF16_TARGET void tile_any(
 
 BF16_TARGET void perplex_bf16_gemm_avx512(
     const uint16_t *a, size_t m, size_t k, const uint16_t *b, size_t n, size_t first_panel, size_t end_panel,
-    float *c, size_t ldc, int accumulate) {
+    float *c, size_t ldc, int accumulate, const float *bias) {
     size_t kp = perplex_bf16_padded_k(k), pairs = kp / 2, panel_stride = pairs * 32;
     size_t all_panels = (n + 15) / 16;
     if (end_panel > all_panels) end_panel = all_panels;
     if (m == 0 || first_panel >= end_panel) return;
     __mmask16 tail_mask = (n % 16) ? (__mmask16)((1u << (n % 16)) - 1) : (__mmask16)0xFFFF;
     if (pairs == 0) {
-        // No k: C = 0, or C unchanged (up to flushing, which an empty sum skips).
+        // No k: C = 0 or the bias, or C unchanged (up to flushing, which an empty sum skips).
         if (!accumulate)
             for (size_t i = 0; i < m; i++)
-                for (size_t p = first_panel; p < end_panel; p++)
-                    _mm512_mask_storeu_ps(
-                        c + i * ldc + 16 * p, p == all_panels - 1 ? tail_mask : 0xFFFF, _mm512_setzero_ps());
+                for (size_t p = first_panel; p < end_panel; p++) {
+                    __mmask16 mask = p == all_panels - 1 ? tail_mask : 0xFFFF;
+                    __m512 start = bias ? _mm512_maskz_loadu_ps(mask, bias + 16 * p) : _mm512_setzero_ps();
+                    _mm512_mask_storeu_ps(c + i * ldc + 16 * p, mask, start);
+                }
         return;
     }
     // Equal blocks of pairs: the sum in C between blocks is Float32, so blocking changes nothing.
@@ -178,7 +182,7 @@ BF16_TARGET void perplex_bf16_gemm_avx512(
                         int rows = (int)(r1 - r < ROWS ? r1 - r : ROWS);
                         tile_any(
                             rows, panels, a + r * kp + 2 * q0, kp, bp, panel_stride, qn, c + r * ldc + 16 * p, ldc,
-                            load_c, last_mask);
+                            load_c, bias ? bias + 16 * p : NULL, last_mask);
                     }
                 }
             }

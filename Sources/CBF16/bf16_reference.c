@@ -152,7 +152,7 @@ static inline float flushed(float x) { return fpclassify(x) == FP_SUBNORMAL ? co
 
 void perplex_bf16_gemm_reference(
     const uint16_t *a, size_t m, size_t k, const uint16_t *b, size_t n, size_t first_panel, size_t end_panel,
-    float *c, size_t ldc, int accumulate) {
+    float *c, size_t ldc, int accumulate, const float *bias) {
     size_t kp = perplex_bf16_padded_k(k), pairs = kp / 2;
     for (size_t p = first_panel; p < end_panel; p++) {
         const uint16_t *panel = b + p * pairs * 32;
@@ -161,7 +161,7 @@ void perplex_bf16_gemm_reference(
             const uint16_t *row = a + i * kp;
             for (size_t j = 0; j < width; j++) {
                 float *out = c + i * ldc + 16 * p + j;
-                float sum = accumulate ? flushed(*out) : 0.0f;
+                float sum = accumulate ? flushed(*out) : bias ? flushed(bias[16 * p + j]) : 0.0f;
                 for (size_t q = 0; q < pairs; q++) {
                     const uint16_t *pair = panel + q * 32 + 2 * j;
                     sum = flushed(fmaf(
@@ -177,12 +177,12 @@ void perplex_bf16_gemm_reference(
 
 void perplex_bf16_gemm(
     const uint16_t *a, size_t m, size_t k, const uint16_t *b, size_t n, size_t first_panel, size_t end_panel,
-    float *c, size_t ldc, int accumulate) {
+    float *c, size_t ldc, int accumulate, const float *bias) {
 #if defined(__x86_64__)
     if (perplex_bf16_fast_path()) {
-        perplex_bf16_gemm_avx512(a, m, k, b, n, first_panel, end_panel, c, ldc, accumulate);
+        perplex_bf16_gemm_avx512(a, m, k, b, n, first_panel, end_panel, c, ldc, accumulate, bias);
         return;
     }
 #endif
-    perplex_bf16_gemm_reference(a, m, k, b, n, first_panel, end_panel, c, ldc, accumulate);
+    perplex_bf16_gemm_reference(a, m, k, b, n, first_panel, end_panel, c, ldc, accumulate, bias);
 }

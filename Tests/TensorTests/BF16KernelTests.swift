@@ -83,6 +83,29 @@ import Testing
         }
     }
 
+    /// A bias starts each sum in the kernel's registers: the same bits as accumulating onto rows
+    /// that hold the bias, on the dispatched path and the reference, serial and parallel.
+    @Test func biasStartsTheSums() {
+        for (index, (m, n, k)) in Self.shapes.enumerated() {
+            let a = Self.values(m * k, seed: UInt64(5 * index + 1))
+            let b = Self.values(k * n, seed: UInt64(5 * index + 2))
+            let bias = Self.values(n, seed: UInt64(5 * index + 3))
+            var expected = (0..<m).flatMap { _ in bias }
+            BF16GEMM.gemm(
+                transA: false, transB: true, m: m, n: n, k: k, a, b, into: &expected, accumulate: true, parallel: false,
+                path: .reference)
+            for (path, parallel) in [(BF16GEMM.Path.reference, false), (.dispatched, false), (.dispatched, true)] {
+                var c = [Float](repeating: .nan, count: m * n)
+                bias.withUnsafeBufferPointer { bias in
+                    BF16GEMM.gemm(
+                        transA: false, transB: true, m: m, n: n, k: k, a, b, into: &c, bias: bias.baseAddress,
+                        parallel: parallel, path: path)
+                }
+                #expect(c.map(\.bitPattern) == expected.map(\.bitPattern), "\(m)×\(n)×\(k) \(path) parallel \(parallel)")
+            }
+        }
+    }
+
     /// The reference is the product of the rounded inputs: within k·2⁻²³ of Σ|a·b| of the exact
     /// (Float64) sum, each of the 2⁻²⁴-bounded roundings counted once per term. The larger shapes
     /// pack A (260 × 520) or B (500 × 270) over the cores, block by block.

@@ -54,15 +54,17 @@ void perplex_bf16_pack_a(const float *a, size_t lda, int transposed, size_t m, s
 void perplex_bf16_pack_b(const float *b, size_t ldb, int transposed, size_t k, size_t n, uint16_t *out);
 
 /// C[m, columns of panels first_panel..<end_panel] (+)= A · B from packed A (m rows of
-/// padded_k(k)) and packed B (k × n); C rows ldc floats apart. The fast path when it is on, else
-/// the portable reference. Single-threaded: callers split panels (or rows) across threads.
+/// padded_k(k)) and packed B (k × n); C rows ldc floats apart. Without `accumulate` each sum
+/// starts from bias[column] when `bias` is not NULL (n floats), else from zero. The fast path when
+/// it is on, else the portable reference. Single-threaded: callers split panels (or rows) across
+/// threads.
 void perplex_bf16_gemm(
     const uint16_t *a, size_t m, size_t k, const uint16_t *b, size_t n, size_t first_panel, size_t end_panel,
-    float *c, size_t ldc, int accumulate);
+    float *c, size_t ldc, int accumulate, const float *bias);
 
 /// The portable reference of `perplex_bf16_gemm` (same rounding, same order).
 void perplex_bf16_gemm_reference(
     const uint16_t *a, size_t m, size_t k, const uint16_t *b, size_t n, size_t first_panel, size_t end_panel,
-    float *c, size_t ldc, int accumulate);
+    float *c, size_t ldc, int accumulate, const float *bias);
 
 #endif

@@ -156,13 +156,16 @@ public enum BF16GEMM {
     }
 
     /// C [m, n] (+)= A · B, C's rows `ldc` floats apart (default n). With `accumulate` each sum
-    /// starts from C's value, else from zero. `parallel` splits B's panels over the thread pool
-    /// (each thread writes its own columns of C, so the result does not depend on the threads).
+    /// starts from C's value, else from `bias` [n] when given (in the kernel's registers: copying
+    /// it into C's rows first was a serial pass over C), else from zero. `parallel` splits B's
+    /// panels over the thread pool (each thread writes its own columns of C, so the result does
+    /// not depend on the threads).
     public static func multiply(
         _ a: BF16Rows, _ b: BF16Panels, into c: UnsafeMutablePointer<Float>, ldc: Int? = nil,
-        accumulate: Bool = false, parallel: Bool = true, path: Path = .dispatched
+        accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, parallel: Bool = true, path: Path = .dispatched
     ) {
         precondition(a.k == b.k, "BF16GEMM: inner sizes differ, A [\(a.m), \(a.k)] · B [\(b.k), \(b.n)]")
+        precondition(!(accumulate && bias != nil), "BF16GEMM: a bias starts the sums, so it cannot accumulate")
         let ldc = ldc ?? b.n
         precondition(ldc >= b.n, "BF16GEMM: ldc \(ldc) is narrower than n \(b.n)")
         let panels = b.panels
@@ -171,10 +174,11 @@ public enum BF16GEMM {
         func run(_ range: Range<Int>) {
             switch path {
             case .dispatched:
-                perplex_bf16_gemm(ap, a.m, a.k, bp, b.n, range.lowerBound, range.upperBound, c, ldc, accumulate ? 1 : 0)
+                perplex_bf16_gemm(
+                    ap, a.m, a.k, bp, b.n, range.lowerBound, range.upperBound, c, ldc, accumulate ? 1 : 0, bias)
             case .reference:
                 perplex_bf16_gemm_reference(
-                    ap, a.m, a.k, bp, b.n, range.lowerBound, range.upperBound, c, ldc, accumulate ? 1 : 0)
+                    ap, a.m, a.k, bp, b.n, range.lowerBound, range.upperBound, c, ldc, accumulate ? 1 : 0, bias)
             }
         }
         let chunks = parallel ? Swift.min(panels, Parallel.threadCount) : 1
@@ -191,10 +195,11 @@ public enum BF16GEMM {
     /// dYᵀ·x (transA).
     public static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-        into c: UnsafeMutablePointer<Float>, accumulate: Bool = false, parallel: Bool = true, path: Path = .dispatched
+        into c: UnsafeMutablePointer<Float>, accumulate: Bool = false, bias: UnsafePointer<Float>? = nil,
+        parallel: Bool = true, path: Path = .dispatched
     ) {
         multiply(
             BF16Rows(a, m: m, k: k, transposed: transA), BF16Panels(b, k: k, n: n, transposed: transB), into: c,
-            accumulate: accumulate, parallel: parallel, path: path)
+            accumulate: accumulate, bias: bias, parallel: parallel, path: path)
     }
 }

@@ -96,20 +96,21 @@ extension BF16Panels {
     }
 
     /// C [m, n] (+)= A · B for A's m rows at `a` (rows of k rounded up to even, as a
-    /// `BF16RowBuffer` holds them), C's rows `ldc` floats apart; single-threaded, in the caller's
-    /// thread (the fused recurrent ops split their work between the cores themselves).
+    /// `BF16RowBuffer` holds them), C's rows `ldc` floats apart, sums starting from C with
+    /// `accumulate`, else from `bias` [n] or zero; single-threaded, in the caller's thread (the
+    /// fused recurrent ops split their work between the cores themselves).
     func multiply(
         rows a: UnsafePointer<UInt16>, m: Int, into c: UnsafeMutablePointer<Float>, ldc: Int? = nil,
-        accumulate: Bool, path: BF16GEMM.Path = .dispatched
+        accumulate: Bool, bias: UnsafePointer<Float>? = nil, path: BF16GEMM.Path = .dispatched
     ) {
         let ldc = ldc ?? n
         precondition(ldc >= n, "BF16Panels: ldc \(ldc) is narrower than n \(n)")
         guard m > 0, panels > 0 else { return }
         switch path {
         case .dispatched:
-            perplex_bf16_gemm(a, m, k, storage.pointer, n, 0, panels, c, ldc, accumulate ? 1 : 0)
+            perplex_bf16_gemm(a, m, k, storage.pointer, n, 0, panels, c, ldc, accumulate ? 1 : 0, bias)
         case .reference:
-            perplex_bf16_gemm_reference(a, m, k, storage.pointer, n, 0, panels, c, ldc, accumulate ? 1 : 0)
+            perplex_bf16_gemm_reference(a, m, k, storage.pointer, n, 0, panels, c, ldc, accumulate ? 1 : 0, bias)
         }
     }
 }

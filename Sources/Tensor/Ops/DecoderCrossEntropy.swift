@@ -181,13 +181,10 @@ public struct PackedLinear {
         columns: Int
     ) {
         let firstColumn = panels.lowerBound * PackedMatrix.panelWidth
-        if let bias {
-            for r in 0..<rows.count { (scratch + r * columns).update(from: bias.pointer + firstColumn, count: columns) }
-        }
         let kp = perplex_bf16_padded_k(inFeatures)
         // The kernel writes panel p's columns at 16p: shift C so that firstColumn lands on scratch.
         perplex_bf16_gemm(
             a.storage.pointer + rows.lowerBound * kp, rows.count, inFeatures, w.storage.pointer, outFeatures,
-            panels.lowerBound, panels.upperBound, scratch - firstColumn, columns, bias == nil ? 0 : 1)
+            panels.lowerBound, panels.upperBound, scratch - firstColumn, columns, 0, bias.map { UnsafePointer($0.pointer) })
     }
 }

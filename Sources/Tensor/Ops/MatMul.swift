@@ -75,13 +75,9 @@ extension Tensor {
     static func linearProduct(_ x: Tensor, weight: Tensor, bias: Tensor?, rows: Int, into out: UnsafeMutablePointer<Float>) {
         let (outF, inF) = (weight.shape[0], weight.shape[1])
         if productsInBF16 {
-            // Each sum starts from the bias (copied into the rows), then adds the products.
-            if let bias {
-                for r in 0..<rows { (out + r * outF).update(from: bias.pointer, count: outF) }
-            }
             BF16GEMM.gemm(
                 transA: false, transB: true, m: rows, n: outF, k: inF, x.pointer, weight.pointer, into: out,
-                accumulate: bias != nil)
+                bias: bias.map { UnsafePointer($0.pointer) })
         } else if PackedMatrix.suits(rows: rows, n: outF, k: inF) {
             // A decoder-sized product: packed once, bias added as each tile is stored.
             PackedMatrix(weight.pointer, k: inF, n: outF, transposed: true, parallel: true)

@@ -133,17 +133,10 @@ enum RecurrentWeight {
         case .bfloat16(let panels):
             guard let rounded else { preconditionFailure("RecurrentWeight: a bfloat16 product without its rounded operand") }
             let ldc = ldc ?? panels.n
-            if let bias {
-                for r in 0..<m {
-                    let row = c + r * ldc
-                    if accumulate {
-                        Kernels.add(row, bias, row, panels.n)
-                    } else {
-                        row.update(from: bias, count: panels.n)
-                    }
-                }
+            if accumulate, let bias {
+                for r in 0..<m { Kernels.add(c + r * ldc, bias, c + r * ldc, panels.n) }
             }
-            panels.multiply(rows: rounded, m: m, into: c, ldc: ldc, accumulate: accumulate || bias != nil)
+            panels.multiply(rows: rounded, m: m, into: c, ldc: ldc, accumulate: accumulate, bias: accumulate ? nil : bias)
         }
     }
 }
