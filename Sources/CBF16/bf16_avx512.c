@@ -56,25 +56,46 @@ BF16_INLINE void transpose16(__m512i r[16]) {
     }
 }
 
-BF16_TARGET void perplex_bf16_pack_a_transposed_avx512(const float *a, size_t lda, size_t m, size_t k, uint16_t *out) {
+// pairs_of for the last block of a range: source rows at or past `rows` read as zero (not read).
+BF16_INLINE __m512i pairs_of_first(const float *row0, size_t lda, size_t rows, int q) {
+    __m512 e = 2 * (size_t)q < rows ? _mm512_loadu_ps(row0) : _mm512_setzero_ps();
+    __m512 o = 2 * (size_t)q + 1 < rows ? _mm512_loadu_ps(row0 + lda) : _mm512_setzero_ps();
+    return _mm512_or_si512(
+        _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(e)),
+        _mm512_slli_epi32(_mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(o)), 16));
+}
+
+BF16_TARGET void perplex_bf16_pack_a_transposed_avx512(
+    const float *a, size_t lda, size_t m, size_t k, size_t k_begin, size_t k_end, uint16_t *out) {
     // Blocks of 16 rows × 16 pairs, transposed in registers: one 64-byte store per output row
     // instead of 16 scattered 4-byte ones. Row blocks outermost, so each output row is written
     // whole at once (its 64-byte pieces straddle cache lines: with k outermost each line was
-    // fetched twice, and 10000 × 700 took 4× as long as a plain conversion).
-    size_t kp = perplex_bf16_padded_k(k), m16 = m / 16 * 16, k32 = k / 32 * 32;
+    // fetched twice, and 10000 × 700 took 4× as long as a plain conversion). The last block of
+    // k (fewer than 32 rows, and the padding) goes the same way with masked stores; one value
+    // at a time it was a fifth of the whole pass.
+    size_t kp = perplex_bf16_padded_k(k), m16 = m / 16 * 16;
+    size_t end = k_end == k ? kp : k_end;  // the padding column belongs to the last range
     for (size_t i0 = 0; i0 < m16; i0 += 16)
-        for (size_t k0 = 0; k0 < k32; k0 += 32) {
+        for (size_t k0 = k_begin; k0 < end; k0 += 32) {
             __m512i r[16];
-            for (int q = 0; q < 16; q++) {
-                const float *row0 = a + (k0 + 2 * q) * lda + i0;
-                r[q] = pairs_of(row0, row0 + lda);
+            size_t rows = k_end - k0;  // source rows left in the range
+            if (rows >= 32) {
+                for (int q = 0; q < 16; q++) {
+                    const float *row0 = a + (k0 + 2 * q) * lda + i0;
+                    r[q] = pairs_of(row0, row0 + lda);
+                }
+                transpose16(r);
+                for (int i = 0; i < 16; i++) _mm512_storeu_si512(out + (i0 + i) * kp + k0, r[i]);
+            } else {
+                for (int q = 0; q < 16; q++) r[q] = pairs_of_first(a + (k0 + 2 * q) * lda + i0, lda, rows, q);
+                transpose16(r);
+                __mmask32 mask = (__mmask32)((1ull << (end - k0)) - 1);
+                for (int i = 0; i < 16; i++) _mm512_mask_storeu_epi16(out + (i0 + i) * kp + k0, mask, r[i]);
             }
-            transpose16(r);
-            for (int i = 0; i < 16; i++) _mm512_storeu_si512(out + (i0 + i) * kp + k0, r[i]);
         }
-    // The rest (rows past the last 16, k past the last 32, the padding) one value at a time.
-    for (size_t i = 0; i < m; i++)
-        for (size_t kk = i < m16 ? k32 : 0; kk < kp; kk++) out[i * kp + kk] = kk < k ? perplex_bf16_round(a[kk * lda + i]) : 0;
+    // Rows past the last 16 one value at a time.
+    for (size_t i = m16; i < m; i++)
+        for (size_t kk = k_begin; kk < end; kk++) out[i * kp + kk] = kk < k ? perplex_bf16_round(a[kk * lda + i]) : 0;
 }
 
 enum {

@@ -80,9 +80,15 @@ void perplex_bf16_pack_a(const float *a, size_t lda, int transposed, size_t m, s
         }
         return;
     }
+    perplex_bf16_pack_a_transposed_range(a, lda, m, k, 0, k, out);
+}
+
+void perplex_bf16_pack_a_transposed_range(
+    const float *a, size_t lda, size_t m, size_t k, size_t k_begin, size_t k_end, uint16_t *out) {
+    if (k_begin >= k_end) return;
 #if defined(__x86_64__)
     if (perplex_bf16_fast_path()) {
-        perplex_bf16_pack_a_transposed_avx512(a, lda, m, k, out);
+        perplex_bf16_pack_a_transposed_avx512(a, lda, m, k, k_begin, k_end, out);
         return;
     }
 #endif
@@ -90,9 +96,10 @@ void perplex_bf16_pack_a(const float *a, size_t lda, int transposed, size_t m, s
     // being written (64 cache lines) stays in L1 while two source rows at a time are converted
     // and spread over it as 32-bit pairs (one k at a time over all m rows was 3× slower, 64 rows with all k 2×).
     // The 32 source rows of a block of k are read front to back, which the prefetcher follows.
+    size_t kp = perplex_bf16_padded_k(k);
     uint16_t even[64], odd[64];
-    for (size_t k0 = 0; k0 < k; k0 += 32) {
-        size_t k1 = k - k0 < 32 ? k : k0 + 32;
+    for (size_t k0 = k_begin; k0 < k_end; k0 += 32) {
+        size_t k1 = k_end - k0 < 32 ? k_end : k0 + 32;
         for (size_t i0 = 0; i0 < m; i0 += 64) {
             size_t w = m - i0 < 64 ? m - i0 : 64;
             for (size_t kk = k0; kk < k1; kk += 2) {

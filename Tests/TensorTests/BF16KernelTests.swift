@@ -106,6 +106,34 @@ import Testing
         }
     }
 
+    /// A transposed operand packed a range of columns at a time (as the fused decoder loss does
+    /// while its gradient rows are in cache) holds the same bits as one packed whole, on both
+    /// paths: read back through a product with the identity, which is exact.
+    @Test(arguments: [(37, 700), (16, 64), (5, 33), (40, 31), (33, 1), (18, 96)])
+    func transposedPackingByRangesMatchesTheWhole(shape: (m: Int, k: Int)) {
+        let (m, k) = shape
+        let source = Self.values(k * m, seed: 41)
+        var identity = [Float](repeating: 0, count: k * k)
+        for i in 0..<k { identity[i * k + i] = 1 }
+        let panels = BF16Panels(identity, k: k, n: k)
+        let expected = (0..<m).flatMap { i in (0..<k).map { kk in BF16Kernels.float(BF16Kernels.round(source[kk * m + i])) } }
+        for path in [BF16GEMM.Path.reference, .dispatched] {
+            let whole = BF16Rows(source, m: m, k: k, transposed: true)
+            var c = [Float](repeating: .nan, count: m * k)
+            BF16GEMM.multiply(whole, panels, into: &c, path: path)
+            #expect(c == expected, "\(m)×\(k) whole, \(path)")
+            for step in [2, 10, 32, 64] {
+                let pieces = BF16Rows(uninitializedM: m, k: k)
+                for start in stride(from: 0, to: k, by: step) {
+                    pieces.packTransposed(source, lds: m, columns: start..<Swift.min(k, start + step))
+                }
+                var d = [Float](repeating: .nan, count: m * k)
+                BF16GEMM.multiply(pieces, panels, into: &d, path: path)
+                #expect(d.map(\.bitPattern) == c.map(\.bitPattern), "\(m)×\(k) in ranges of \(step), \(path)")
+            }
+        }
+    }
+
     /// The reference is the product of the rounded inputs: within k·2⁻²³ of Σ|a·b| of the exact
     /// (Float64) sum, each of the 2⁻²⁴-bounded roundings counted once per term. The larger shapes
     /// pack A (260 × 520) or B (500 × 270) over the cores, block by block.

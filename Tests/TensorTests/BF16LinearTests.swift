@@ -52,17 +52,21 @@ import Testing
     }
 
     /// The decoder's fused loss in bfloat16 stays within 1 % of Float32 (8-bit significands on
-    /// 64-term sums of unit-scale values), gradients within 2 % of their largest entry.
-    @Test func linearCrossEntropyStaysClose() {
-        let (rows, inF, classes) = (50, 64, 300)
+    /// 64-term sums of unit-scale values), gradients within 2 % of their largest entry; also with
+    /// an odd row count over two blocks, ignored rows and an upstream gradient other than 1 (the
+    /// bfloat16 operands of the gradient are written during the forward pass).
+    @Test(arguments: [(50, false, 1), (77, true, 2.5)])
+    func linearCrossEntropyStaysClose(rows: Int, ignoring: Bool, upstream: Float) {
+        let (inF, classes) = (64, 300)
         func run(_ precision: MatrixPrecision) -> (Float, [Float], [Float]) {
             let x = Self.random([rows, inF], seed: 11, requiresGrad: true)
             let w = Self.random([classes, inF], seed: 12, requiresGrad: true)
             let b = Self.random([classes], seed: 13, requiresGrad: true)
-            let targets = (0..<rows).map { ($0 * 37) % classes }
+            let targets = (0..<rows).map { ignoring && $0 % 5 == 0 ? -1 : ($0 * 37) % classes }
             let loss = Tensor.$matrixPrecision.withValue(precision) {
-                let loss = Tensor.linearCrossEntropy(x, weight: w, bias: b, targets: targets)
-                loss.backward()
+                let loss = Tensor.linearCrossEntropy(
+                    x, weight: w, bias: b, targets: targets, ignoreIndex: ignoring ? -1 : nil)
+                (loss * upstream).backward()
                 return loss
             }
             return (loss.scalars[0], x.grad!.scalars, w.grad!.scalars)

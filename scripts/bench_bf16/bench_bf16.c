@@ -59,7 +59,7 @@ typedef struct {
 static void *gemm_slice(void *arg) {
     Slice *s = arg;
     Case *c = s->c;
-    perplex_bf16_gemm(c->pa, c->m, c->k, c->pb, c->n, s->p0, s->p1, c->c, c->n, 0);
+    perplex_bf16_gemm(c->pa, c->m, c->k, c->pb, c->n, s->p0, s->p1, c->c, c->n, 0, NULL);
     return NULL;
 }
 

@@ -49,6 +49,14 @@ size_t perplex_bf16_packed_b_count(size_t k, size_t n);
 /// the source is stored as [k, m] (A = Sᵀ); `lda` is the source's row stride.
 void perplex_bf16_pack_a(const float *a, size_t lda, int transposed, size_t m, size_t k, uint16_t *out);
 
+/// Columns k_begin..<k_end of A = Sᵀ [m, k] packed as perplex_bf16_pack_a does (rows of
+/// padded_k(k) at out), from rows k_begin..<k_end of S [k, m] (`a` is S's first row, rows lda
+/// apart): a gradient converted a block of rows at a time while the rows are in cache. k_begin is
+/// even, and so is k_end unless it is k (then the padding column is written too). The same bits
+/// as the whole packing.
+void perplex_bf16_pack_a_transposed_range(
+    const float *a, size_t lda, size_t m, size_t k, size_t k_begin, size_t k_end, uint16_t *out);
+
 /// B[k, n] into panels (perplex_bf16_packed_b_count elements at out). `transposed`: the source
 /// is stored as [n, k] (a weight W with B = Wᵀ); `ldb` is the source's row stride.
 void perplex_bf16_pack_b(const float *b, size_t ldb, int transposed, size_t k, size_t n, uint16_t *out);

@@ -105,6 +105,34 @@ public struct BF16Rows {
     }
 }
 
+extension BF16Rows {
+    /// Room for A [m, k], written piece by piece with `convertRow` and `packTransposed` (into
+    /// storage that copies of this value share), e.g. while a gradient's rows are in cache.
+    public init(uninitializedM m: Int, k: Int) {
+        precondition(m >= 0 && k >= 0, "BF16Rows: negative size \(m) × \(k)")
+        self.m = m
+        self.k = k
+        storage = BF16Storage(count: m * Int(perplex_bf16_padded_k(k)))
+    }
+
+    /// Row i of A from the k floats at `source` (and its padding).
+    public func convertRow(_ i: Int, from source: UnsafePointer<Float>) {
+        let kp = Int(perplex_bf16_padded_k(k))
+        perplex_bf16_convert(source, storage.pointer + i * kp, k)
+        if kp != k { storage.pointer[i * kp + k] = 0 }
+    }
+
+    /// Columns `columns` of A = Sᵀ from those rows of S [k, m] (rows `lds` floats apart, `source`
+    /// its first row): the same bits as `init(_:m:k:transposed: true)` once every column is
+    /// written. Columns start even, and end even or at k.
+    public func packTransposed(_ source: UnsafePointer<Float>, lds: Int, columns: Range<Int>) {
+        precondition(
+            columns.lowerBound % 2 == 0 && (columns.upperBound % 2 == 0 || columns.upperBound == k) && columns.upperBound <= k,
+            "BF16Rows: columns \(columns) of \(k) do not start on a pair")
+        perplex_bf16_pack_a_transposed_range(source, lds, m, k, columns.lowerBound, columns.upperBound, storage.pointer)
+    }
+}
+
 /// A right operand B [k, n] in bfloat16 panels of 16 columns, k in interleaved pairs (the
 /// layout VDPBF16PS reads). Pack a weight once per step and multiply by it many times.
 public struct BF16Panels {

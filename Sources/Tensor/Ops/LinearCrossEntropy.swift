@@ -27,6 +27,12 @@ extension Tensor {
         linearProduct(x, weight: weight, bias: bias, rows: n, into: logits.pointer)
 
         let wantsGradient = GradMode.isEnabled && [x, weight, bias].contains { $0?.requiresGrad == true }
+        // With bfloat16 products G's two bfloat16 operands (rows for dx = G·W, Gᵀ for dW = Gᵀ·x)
+        // are written while its rows are in cache: converting G afterwards was two more passes
+        // over [N, V] floats, one of them reading down columns.
+        let bf16 = productsInBF16 && wantsGradient
+        let gRows = bf16 && x.requiresGrad ? BF16Rows(uninitializedM: n, k: c) : nil
+        let gTransposed = bf16 && weight.requiresGrad ? BF16Rows(uninitializedM: c, k: n) : nil
         let blockRows = 64
         let blocks = (n + blockRows - 1) / blockRows
         let columnSums = wantsGradient && bias != nil ? TensorStorage(count: blocks * c, repeating: 0) : nil
@@ -40,14 +46,20 @@ extension Tensor {
                         let t = targets[r]
                         if t == ignoreIndex {
                             row.update(repeating: 0, count: c)
-                            continue
+                        } else {
+                            loss[r] =
+                                crossEntropyRow(
+                                    row, row, columns: c, target: t,
+                                    gradientScale: wantsGradient ? scale : nil
+                                ).loss
+                            if let sums = sp.map({ $0 + block * c }) { for j in 0..<c { sums[j] += row[j] } }
                         }
-                        loss[r] =
-                            crossEntropyRow(
-                                row, row, columns: c, target: t,
-                                gradientScale: wantsGradient ? scale : nil
-                            ).loss
-                        if let sums = sp.map({ $0 + block * c }) { for j in 0..<c { sums[j] += row[j] } }
+                        gRows?.convertRow(r, from: row)
+                        // Every 32 rows (the transposed packing's block of k), while they are in L2.
+                        if let gTransposed, r % 32 == 31 || r == n - 1 {
+                            let first = r / 32 * 32
+                            gTransposed.packTransposed(lp, lds: c, columns: first..<(r + 1))
+                        }
                     }
                 }
             }
@@ -57,10 +69,18 @@ extension Tensor {
         let value = Tensor(Float(total / Double(used)))
 
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+        // G in Float32 is kept only for Float32 products.
+        let gradient = bf16 ? nil : logits
         return .result("linear_cross_entropy", shape: [], storage: value.storage, inputs: inputs) { g in
             let upstream = g.item
-            if upstream != 1 { Kernels.scale(logits.pointer, by: upstream, n * c) }
-            let (gx, gw) = linearGradients(logits.pointer, x: x, weight: weight, rows: n)
+            var (gx, gw): (Tensor?, Tensor?)
+            if let gradient {
+                if upstream != 1 { Kernels.scale(gradient.pointer, by: upstream, n * c) }
+                (gx, gw) = linearGradients(gradient.pointer, x: x, weight: weight, rows: n)
+            } else {
+                (gx, gw) = linearGradients(rows: gRows, transposed: gTransposed, x: x, weight: weight)
+                for t in [gx, gw] where upstream != 1 { t.map { Kernels.scale($0.pointer, by: upstream, $0.count) } }
+            }
             guard let bias else { return [gx, gw] }
             var gb: Tensor?
             if bias.requiresGrad, let sums = columnSums?.pointer {

@@ -95,6 +95,24 @@ extension Tensor {
     }
 
     /// The gradients of `linear`'s input (g·W) and weight (gᵀ·x) from the output's gradient
+    /// g [rows, out] already in bfloat16: `rows` as g (for the input's, nil when x needs none),
+    /// `transposed` as gᵀ (for the weight's, nil when the weight needs none).
+    static func linearGradients(rows: BF16Rows?, transposed: BF16Rows?, x: Tensor, weight: Tensor) -> (Tensor?, Tensor?) {
+        let (outF, inF) = (weight.shape[0], weight.shape[1])
+        var gx: Tensor?
+        var gw: Tensor?
+        if let rows {
+            gx = Tensor(uninitializedShape: x.shape)
+            BF16GEMM.multiply(rows, BF16Panels(weight.pointer, k: outF, n: inF), into: gx!.pointer)
+        }
+        if let transposed {
+            gw = Tensor(uninitializedShape: weight.shape)
+            BF16GEMM.multiply(transposed, BF16Panels(x.pointer, k: transposed.k, n: inF), into: gw!.pointer)
+        }
+        return (gx, gw)
+    }
+
+    /// The gradients of `linear`'s input (g·W) and weight (gᵀ·x) from the output's gradient
     /// g [rows, out], each nil when its tensor does not require one.
     static func linearGradients(_ g: UnsafePointer<Float>, x: Tensor, weight: Tensor, rows: Int) -> (Tensor?, Tensor?) {
         let (outF, inF) = (weight.shape[0], weight.shape[1])

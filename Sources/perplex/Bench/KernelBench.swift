@@ -119,8 +119,9 @@ struct KernelBench: ParsableCommand {
         }
     }
 
-    /// `Tensor.linear` forward and backward (the decoder's three products and the bias) in Float32
-    /// and with `Tensor.matrixPrecision` = bfloat16, on the small and medium decoders.
+    /// `Tensor.linear` forward and backward (the decoder's three products and the bias), and the
+    /// fused `linearCrossEntropy`, in Float32 and with `Tensor.matrixPrecision` = bfloat16, on
+    /// the small and medium decoders.
     func benchLinearPrecision() {
         guard BF16Kernels.isAvailable else { return }
         print("\nTensor.linear forward+backward     Float32 ms  bfloat16 ms  speed-up")
@@ -135,11 +136,16 @@ struct KernelBench: ParsableCommand {
                 (Tensor.linear(x, weight: w, bias: b) * g).sum().backward()
                 for t in [x, w, b] { t.zeroGrad() }
             }
-            let float32 = medianSeconds(repeats: repeats, step)
-            let bf16 = medianSeconds(repeats: repeats) { Tensor.$matrixPrecision.withValue(.bfloat16, operation: step) }
-            print(
-                pad("\(rows)×\(inF) → \(outF)", 33)
-                    + String(format: "  %10.2f  %11.2f  %7.2f×", float32 * 1e3, bf16 * 1e3, float32 / bf16))
+            let targets = (0..<rows).map { _ in Int(rng.next() % UInt64(outF)) }
+            func fused() {
+                Tensor.linearCrossEntropy(x, weight: w, bias: b, targets: targets).backward()
+                for t in [x, w, b] { t.zeroGrad() }
+            }
+            for (name, body) in [("\(rows)×\(inF) → \(outF)", step), ("  with the fused loss", fused)] {
+                let float32 = medianSeconds(repeats: repeats, body)
+                let bf16 = medianSeconds(repeats: repeats) { Tensor.$matrixPrecision.withValue(.bfloat16, operation: body) }
+                print(pad(name, 33) + String(format: "  %10.2f  %11.2f  %7.2f×", float32 * 1e3, bf16 * 1e3, float32 / bf16))
+            }
         }
     }
 
