@@ -186,8 +186,8 @@ public enum BF16GEMM {
     /// C [m, n] (+)= A · B, C's rows `ldc` floats apart (default n). With `accumulate` each sum
     /// starts from C's value, else from `bias` [n] when given (in the kernel's registers: copying
     /// it into C's rows first was a serial pass over C), else from zero. `parallel` splits B's
-    /// panels over the thread pool (each thread writes its own columns of C, so the result does
-    /// not depend on the threads).
+    /// panels, or A's rows when B has few panels, over the thread pool (each thread writes its
+    /// own part of C, each sum in the same order, so the result does not depend on the threads).
     public static func multiply(
         _ a: BF16Rows, _ b: BF16Panels, into c: UnsafeMutablePointer<Float>, ldc: Int? = nil,
         accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, parallel: Bool = true, path: Path = .dispatched
@@ -198,22 +198,34 @@ public enum BF16GEMM {
         precondition(ldc >= b.n, "BF16GEMM: ldc \(ldc) is narrower than n \(b.n)")
         let panels = b.panels
         guard a.m > 0, panels > 0 else { return }
-        let (ap, bp) = (a.storage.pointer, b.storage.pointer)
-        func run(_ range: Range<Int>) {
+        let (ap, bp, kp) = (a.storage.pointer, b.storage.pointer, Int(perplex_bf16_padded_k(a.k)))
+        func run(rows: Range<Int>, panels: Range<Int>) {
+            let (a, c) = (ap + rows.lowerBound * kp, c + rows.lowerBound * ldc)
             switch path {
             case .dispatched:
                 perplex_bf16_gemm(
-                    ap, a.m, a.k, bp, b.n, range.lowerBound, range.upperBound, c, ldc, accumulate ? 1 : 0, bias)
+                    a, rows.count, b.k, bp, b.n, panels.lowerBound, panels.upperBound, c, ldc, accumulate ? 1 : 0, bias)
             case .reference:
                 perplex_bf16_gemm_reference(
-                    ap, a.m, a.k, bp, b.n, range.lowerBound, range.upperBound, c, ldc, accumulate ? 1 : 0, bias)
+                    a, rows.count, b.k, bp, b.n, panels.lowerBound, panels.upperBound, c, ldc, accumulate ? 1 : 0, bias)
             }
         }
-        let chunks = parallel ? Swift.min(panels, Parallel.threadCount) : 1
-        if chunks <= 1 {
-            run(0..<panels)
+        let threads = parallel ? Parallel.threadCount : 1
+        if threads <= 1 || (panels < threads && a.m < 12 * threads) {
+            run(rows: 0..<a.m, panels: 0..<panels)
+        } else if panels < 16 * threads && a.m >= 12 * threads {
+            // Few panels (a product 200 columns wide has 12½) split unevenly and leave a core
+            // idle for a panel's time: rows, in whole 6-row tiles, split evenly.
+            let tiles = (a.m + 5) / 6
+            Parallel.forEach(chunks: threads) { chunk in
+                let share = Parallel.range(of: chunk, chunks: threads, count: tiles)
+                run(rows: (6 * share.lowerBound)..<Swift.min(a.m, 6 * share.upperBound), panels: 0..<panels)
+            }
         } else {
-            Parallel.forEach(chunks: chunks) { run(Parallel.range(of: $0, chunks: chunks, count: panels)) }
+            let chunks = Swift.min(panels, threads)
+            Parallel.forEach(chunks: chunks) {
+                run(rows: 0..<a.m, panels: Parallel.range(of: $0, chunks: chunks, count: panels))
+            }
         }
     }
 

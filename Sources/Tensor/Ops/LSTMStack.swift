@@ -100,7 +100,7 @@ extension Tensor {
         }()
 
         ThreadPool.shared.runTeam(maxSize: teamSize) { member, size in
-            let units = Parallel.range(of: member, chunks: size, count: hs)
+            let units = RowLoop.units(of: member, in: size, count: hs)
             let u0 = units.lowerBound
             let width = units.count
             let gates = 4 * width
@@ -194,7 +194,7 @@ extension Tensor {
             defer { withExtendedLifetime((dropped, x, dropoutMasks)) {} }
             BLAS.setThreads(1)
             ThreadPool.shared.runTeam(maxSize: teamSize) { member, size in
-                let units = Parallel.range(of: member, chunks: size, count: hs)
+                let units = RowLoop.units(of: member, in: size, count: hs)
                 let u0 = units.lowerBound
                 let width = units.count
                 for l in stride(from: layers - 1, through: 0, by: -1) {
