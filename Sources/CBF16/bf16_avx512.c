@@ -141,12 +141,12 @@ BF16_INLINE void tile(
         }
 }
 
-#define TILE_ROWS(R)                                                                                      \
-    switch (panels) {                                                                                     \
-    case 4: tile(R, 4, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;                 \
-    case 3: tile(R, 3, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;                 \
-    case 2: tile(R, 2, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;                 \
-    default: tile(R, 1, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;                \
+#define TILE_ROWS(R)                                                                             \
+    switch (panels) {                                                                            \
+    case 4: tile(R, 4, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;  \
+    case 3: tile(R, 3, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;  \
+    case 2: tile(R, 2, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break;  \
+    default: tile(R, 1, a, lda, b, panel_stride, pairs, c, ldc, load_c, bias, last_mask); break; \
     }
 
 static BF16_TARGET void tile_any(

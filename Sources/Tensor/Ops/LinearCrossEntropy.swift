@@ -79,7 +79,9 @@ extension Tensor {
                 (gx, gw) = linearGradients(gradient.pointer, x: x, weight: weight, rows: n)
             } else {
                 (gx, gw) = linearGradients(rows: gRows, transposed: gTransposed, x: x, weight: weight)
-                for t in [gx, gw] where upstream != 1 { t.map { Kernels.scale($0.pointer, by: upstream, $0.count) } }
+                if upstream != 1 {
+                    for t in [gx, gw].compactMap({ $0 }) { Kernels.scale(t.pointer, by: upstream, t.count) }
+                }
             }
             guard let bias else { return [gx, gw] }
             var gb: Tensor?

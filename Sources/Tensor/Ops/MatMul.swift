@@ -99,15 +99,15 @@ extension Tensor {
     /// `transposed` as gᵀ (for the weight's, nil when the weight needs none).
     static func linearGradients(rows: BF16Rows?, transposed: BF16Rows?, x: Tensor, weight: Tensor) -> (Tensor?, Tensor?) {
         let (outF, inF) = (weight.shape[0], weight.shape[1])
-        var gx: Tensor?
-        var gw: Tensor?
-        if let rows {
-            gx = Tensor(uninitializedShape: x.shape)
-            BF16GEMM.multiply(rows, BF16Panels(weight.pointer, k: outF, n: inF), into: gx!.pointer)
+        let gx = rows.map { rows in
+            let gx = Tensor(uninitializedShape: x.shape)
+            BF16GEMM.multiply(rows, BF16Panels(weight.pointer, k: outF, n: inF), into: gx.pointer)
+            return gx
         }
-        if let transposed {
-            gw = Tensor(uninitializedShape: weight.shape)
-            BF16GEMM.multiply(transposed, BF16Panels(x.pointer, k: transposed.k, n: inF), into: gw!.pointer)
+        let gw = transposed.map { transposed in
+            let gw = Tensor(uninitializedShape: weight.shape)
+            BF16GEMM.multiply(transposed, BF16Panels(x.pointer, k: transposed.k, n: inF), into: gw.pointer)
+            return gw
         }
         return (gx, gw)
     }
