@@ -128,7 +128,7 @@ extension BF16Rows {
     public func packTransposed(_ source: UnsafePointer<Float>, lds: Int, columns: Range<Int>) {
         precondition(
             columns.lowerBound % 2 == 0 && (columns.upperBound % 2 == 0 || columns.upperBound == k) && columns.upperBound <= k,
-            "BF16Rows: columns \(columns) of \(k) do not start on a pair")
+            "BF16Rows: columns \(columns) of \(k) must start even and end even or at k")
         perplex_bf16_pack_a_transposed_range(source, lds, m, k, columns.lowerBound, columns.upperBound, storage.pointer)
     }
 }

@@ -28,9 +28,9 @@ final class KeepBits: @unchecked Sendable {
             i += 1
         }
         // A byte of the mask for eight lanes (bit e of the words is bit e % 8 of byte e / 8 on
-        // the little-endian machines Swift runs on).
-        // The lane masks are built with shifts and a subtraction: a `SIMDMask` and `replacing`
-        // compiled to one lane at a time through the stack, most of a Transformer step's dropout.
+        // the little-endian machines Swift runs on), spread to lane masks by shifts and a
+        // subtraction: a `SIMDMask` with `replacing` compiled to one lane at a time through the
+        // stack, most of a Transformer step's dropout.
         let bytes = UnsafeRawPointer(words).assumingMemoryBound(to: UInt8.self)
         let shifts = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7)
         while i + 8 <= n {
