@@ -15,7 +15,7 @@ public final class Tensor {
     /// The recorded op that produced this tensor; nil for leaves and after `backward()` freed it.
     var gradFn: GradFn? { node?.gradFn }
     /// False for the results of recorded ops: only leaves accumulate `.grad`.
-    public let isLeaf: Bool
+    public var isLeaf: Bool { node == nil }
 
     init(shape: [Int], storage: TensorStorage, gradFn: GradFn?) {
         precondition(
@@ -25,7 +25,6 @@ public final class Tensor {
         self.storage = storage
         self.node = gradFn.map { GraphNode(shape: shape, gradFn: $0) }
         self.requiresGrad = gradFn != nil
-        self.isLeaf = gradFn == nil
     }
 
     /// A leaf tensor with uninitialised contents.

@@ -90,11 +90,8 @@ public struct BF16Rows {
     /// gradient dY of a linear map read as dYᵀ for its weight gradient); `lda` is the source's row
     /// stride (default: dense).
     public init(_ a: UnsafePointer<Float>, m: Int, k: Int, lda: Int? = nil, transposed: Bool = false) {
-        precondition(m >= 0 && k >= 0, "BF16Rows: negative size \(m) × \(k)")
-        self.m = m
-        self.k = k
+        self.init(uninitializedM: m, k: k)
         let (lda, kp) = (lda ?? (transposed ? m : k), Int(perplex_bf16_padded_k(k)))
-        storage = BF16Storage(count: m * kp)
         let out = storage.pointer
         // Blocks of 16 rows over the cores (a transposed source packs 16 × 16 at a time).
         BF16Kernels.split(units: (m + 15) / 16, work: m * k) { blocks in
@@ -117,9 +114,7 @@ extension BF16Rows {
 
     /// Row i of A from the k floats at `source` (and its padding).
     public func convertRow(_ i: Int, from source: UnsafePointer<Float>) {
-        let kp = Int(perplex_bf16_padded_k(k))
-        perplex_bf16_convert(source, storage.pointer + i * kp, k)
-        if kp != k { storage.pointer[i * kp + k] = 0 }
+        perplex_bf16_pack_a(source, k, 0, 1, k, storage.pointer + i * Int(perplex_bf16_padded_k(k)))
     }
 
     /// Columns `columns` of A = Sᵀ from those rows of S [k, m] (rows `lds` floats apart, `source`

@@ -116,18 +116,15 @@ extension Tensor {
     /// g [rows, out], each nil when its tensor does not require one.
     static func linearGradients(_ g: UnsafePointer<Float>, x: Tensor, weight: Tensor, rows: Int) -> (Tensor?, Tensor?) {
         let (outF, inF) = (weight.shape[0], weight.shape[1])
+        if productsInBF16 {
+            // Each product over both cores in turn (BF16GEMM splits its work over the pool).
+            return linearGradients(
+                rows: x.requiresGrad ? BF16Rows(g, m: rows, k: outF) : nil,
+                transposed: weight.requiresGrad ? BF16Rows(g, m: outF, k: rows, transposed: true) : nil,
+                x: x, weight: weight)
+        }
         let gx = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
         let gw = weight.requiresGrad ? Tensor(uninitializedShape: weight.shape) : nil
-        if productsInBF16 {
-            // Each product over both cores in turn (BF16GEMM splits its columns over the pool).
-            if let gx {
-                BF16GEMM.gemm(transA: false, transB: false, m: rows, n: inF, k: outF, g, weight.pointer, into: gx.pointer)
-            }
-            if let gw {
-                BF16GEMM.gemm(transA: true, transB: false, m: outF, n: inF, k: rows, g, x.pointer, into: gw.pointer)
-            }
-            return (gx, gw)
-        }
         // Product 0 is g·W into gx, product 1 is gᵀ·x into gw (each skipped when not wanted);
         // `threadsSet` when OpenBLAS's thread count was already set for the caller.
         func gradient(_ product: Int, threadsSet: Bool) {
